@@ -1,0 +1,3 @@
+from heartlink.cli.app import main
+
+main()

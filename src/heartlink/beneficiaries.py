@@ -1,0 +1,252 @@
+"""Beneficiaries: people and households who receive, with their categories."""
+
+import sqlite3
+from collections.abc import Iterator
+
+from heartlink import ids
+from heartlink.catalogue import check_categories
+from heartlink.db import Ledger, utc_now
+from heartlink.errors import HeartlinkError, InputError
+from heartlink.text import (
+    clean,
+    clean_group,
+    clean_phone,
+    fold,
+    parse_born,
+    require_text,
+)
+
+FIND_HINT = "find it with `heartlink beneficiary list --search NAME`"
+NOUN = "beneficiary"
+# Fields a user sets, in the order they are shown and exported.
+FIELDS = (
+    "name",
+    "household",
+    "categories",
+    "born",
+    "group",
+    "address",
+    "phone",
+    "school",
+    "note",
+    "consent",
+)
+_COLUMNS = {"group": "residential_group", "household": "is_household"}
+
+
+def _clean_fields(conn: sqlite3.Connection, given: dict) -> dict:
+    """Validated column values for the fields present in `given` (None means not given).
+
+    An empty string clears an optional field.
+    """
+    cleaners = {
+        "name": lambda v: require_text(v, "name"),
+        "household": bool,
+        "categories": lambda v: check_categories(conn, list(v)),
+        "born": lambda v: parse_born(v) if str(v).strip() else None,
+        "group": lambda v: clean_group(v) or None,
+        "phone": lambda v: clean_phone(v) if v.strip() else None,
+        "consent": bool,
+    }
+    values = {}
+    for field, value in given.items():
+        if value is None:
+            continue
+        clean_value = cleaners.get(field, lambda v: clean(v) or None)(value)
+        values[field] = clean_value
+    return values
+
+
+def _refuse_duplicate(conn: sqlite3.Connection, values: dict, except_id: str | None) -> None:
+    """Refuse a second record for the same folded name, birth year and residential group."""
+    rows = conn.execute(
+        "SELECT id, residential_group, archived_at FROM beneficiary"
+        " WHERE heartlink_fold(name) = ? AND born IS ? AND id IS NOT ?",
+        (fold(values["name"]), values.get("born"), except_id),
+    )
+    group = fold(values.get("group"))
+    for row in rows:
+        if fold(row["residential_group"]) == group:
+            archived = " (archived)" if row["archived_at"] else ""
+            raise HeartlinkError(
+                "a beneficiary with the same name, birth year and residential group already "
+                f"exists{archived}: code {ids.short_code(row['id'])}. Use that record, or add "
+                "--force if this is a different person"
+            )
+
+
+def _write_categories(conn: sqlite3.Connection, beneficiary_id: str, slugs: list[str]) -> None:
+    conn.execute("DELETE FROM beneficiary_category WHERE beneficiary_id = ?", (beneficiary_id,))
+    conn.executemany(
+        "INSERT INTO beneficiary_category (beneficiary_id, category) VALUES (?, ?)",
+        [(beneficiary_id, slug) for slug in slugs],
+    )
+
+
+def add(
+    ledger: Ledger,
+    *,
+    officer: str,
+    force: bool = False,
+    beneficiary_id: str | None = None,
+    **fields: object,
+) -> dict:
+    """Register a beneficiary; `fields` are those of FIELDS. Returns the new profile.
+
+    `beneficiary_id` keeps an id made elsewhere (another station's file, an export).
+    """
+    if fields.get("name") is None:
+        raise InputError("name is empty; give a name")
+    new_id = ids.check_id(beneficiary_id) if beneficiary_id else ids.new_id()
+    with ledger.write() as conn:
+        values = _clean_fields(conn, fields)
+        if not force:
+            _refuse_duplicate(conn, values, except_id=None)
+        columns = {_COLUMNS.get(f, f): v for f, v in values.items() if f != "categories"}
+        columns.update(id=new_id, created_at=utc_now(), created_by=officer)
+        conn.execute(
+            f"INSERT INTO beneficiary ({', '.join(columns)})"
+            f" VALUES ({', '.join('?' for _ in columns)})",
+            tuple(columns.values()),
+        )
+        _write_categories(conn, new_id, values.get("categories", []))
+        return get(conn, new_id)
+
+
+def edit(ledger: Ledger, ref: str, *, force: bool = False, **fields: object) -> dict:
+    """Change the given fields of a beneficiary; returns the profile after the change."""
+    if all(value is None for value in fields.values()):
+        raise InputError("nothing to change; give at least one option, see --help")
+    with ledger.write() as conn:
+        beneficiary_id = resolve(conn, ref)
+        values = _clean_fields(conn, fields)
+        current = get(conn, beneficiary_id)
+        if not force and {"name", "born", "group"} & values.keys():
+            merged = {key: values.get(key, current[key]) for key in ("name", "born", "group")}
+            _refuse_duplicate(conn, merged, except_id=beneficiary_id)
+        columns = {_COLUMNS.get(f, f): v for f, v in values.items() if f != "categories"}
+        columns["updated_at"] = utc_now()
+        assignments = ", ".join(f"{column} = ?" for column in columns)
+        conn.execute(
+            f"UPDATE beneficiary SET {assignments} WHERE id = ?",
+            (*columns.values(), beneficiary_id),
+        )
+        if "categories" in values:
+            _write_categories(conn, beneficiary_id, values["categories"])
+        return get(conn, beneficiary_id)
+
+
+def set_archived(ledger: Ledger, ref: str, archived: bool) -> dict:
+    """Archive (hide from lists, refuse new handouts) or bring back a beneficiary."""
+    with ledger.write() as conn:
+        beneficiary_id = resolve(conn, ref)
+        is_archived = get(conn, beneficiary_id)["archived"]
+        if is_archived == archived:
+            state = "already archived" if archived else "not archived"
+            raise HeartlinkError(f"beneficiary {ids.short_code(beneficiary_id)} is {state}")
+        now = utc_now()
+        conn.execute(
+            "UPDATE beneficiary SET archived_at = ?, updated_at = ? WHERE id = ?",
+            (now if archived else None, now, beneficiary_id),
+        )
+        return get(conn, beneficiary_id)
+
+
+def resolve(conn: sqlite3.Connection, ref: str) -> str:
+    """The full id for an id or short code."""
+    return ids.resolve(conn, "beneficiary", ref, NOUN, FIND_HINT)
+
+
+def resolve_active(conn: sqlite3.Connection, ref: str) -> str:
+    """The full id of a beneficiary who may receive (exists and is not archived)."""
+    beneficiary_id = resolve(conn, ref)
+    row = conn.execute("SELECT archived_at FROM beneficiary WHERE id = ?", (beneficiary_id,))
+    if row.fetchone()["archived_at"]:
+        raise HeartlinkError(
+            f"beneficiary {ids.short_code(beneficiary_id)} is archived; bring them back with "
+            f"`heartlink beneficiary unarchive {ids.short_code(beneficiary_id)}` first"
+        )
+    return beneficiary_id
+
+
+_SELECT = """
+SELECT b.*, (SELECT group_concat(category, ';') FROM beneficiary_category c
+             WHERE c.beneficiary_id = b.id) AS category_list
+FROM beneficiary b
+"""
+
+
+def _profile(row: sqlite3.Row) -> dict:
+    return {
+        "id": row["id"],
+        "code": ids.short_code(row["id"]),
+        "name": row["name"],
+        "household": bool(row["is_household"]),
+        "categories": sorted(row["category_list"].split(";")) if row["category_list"] else [],
+        "born": row["born"],
+        "group": row["residential_group"],
+        "address": row["address"],
+        "phone": row["phone"],
+        "school": row["school"],
+        "note": row["note"],
+        "consent": None if row["consent"] is None else bool(row["consent"]),
+        "archived": row["archived_at"] is not None,
+        "created_at": row["created_at"],
+        "created_by": row["created_by"],
+        "updated_at": row["updated_at"],
+        "archived_at": row["archived_at"],
+    }
+
+
+def get(conn: sqlite3.Connection, beneficiary_id: str) -> dict:
+    return _profile(conn.execute(_SELECT + " WHERE b.id = ?", (beneficiary_id,)).fetchone())
+
+
+def search(
+    conn: sqlite3.Connection,
+    *,
+    text: str | None = None,
+    category: str | None = None,
+    with_archived: bool = False,
+) -> Iterator[dict]:
+    """Beneficiaries whose name, group, address or school hold every word of `text`, ignoring
+    case and accents ("pham thanh son" finds "Phạm Thanh Sơn"), or whose code is `text`."""
+    where, params = [], []
+    if not with_archived:
+        where.append("b.archived_at IS NULL")
+    if category:
+        where.append(
+            "EXISTS (SELECT 1 FROM beneficiary_category c"
+            " WHERE c.beneficiary_id = b.id AND c.category = ?)"
+        )
+        params.append(check_categories(conn, [category])[0])
+    if text and text.strip():
+        haystack = (
+            "heartlink_fold(b.name || ' ' || coalesce(b.residential_group, '') || ' ' ||"
+            " coalesce(b.address, '') || ' ' || coalesce(b.school, ''))"
+        )
+        words = fold(text).split()
+        by_words = " AND ".join(f"instr({haystack}, ?) > 0" for _ in words)
+        if ids.looks_like_reference(text):
+            where.append(f"(({by_words}) OR b.id LIKE '%' || ?)")
+            params.extend([*words, ids.normalize_reference(text)])
+        else:
+            where.append(f"({by_words})")
+            params.extend(words)
+    sql = _SELECT + (" WHERE " + " AND ".join(where) if where else "")
+    sql += " ORDER BY heartlink_fold(b.name), b.id"
+    for row in conn.execute(sql, params):
+        yield _profile(row)
+
+
+def show(conn: sqlite3.Connection, ref: str) -> dict:
+    """A profile with every handout received (voided ones left out), oldest first."""
+    profile = get(conn, resolve(conn, ref))
+    rows = conn.execute(
+        "SELECT h.id, h.date, h.kind, h.count, k.unit_en AS unit, h.programme, h.value_vnd,"
+        " h.place, h.note FROM handout h JOIN kind k ON k.slug = h.kind"
+        " WHERE h.beneficiary_id = ? AND h.voided_at IS NULL ORDER BY h.date, h.id",
+        (profile["id"],),
+    )
+    profile["handouts"] = [dict(row) for row in rows]
+    return profile

@@ -1,0 +1,145 @@
+"""The `heartlink` command: global options, the nouns, and turning every failure into one line."""
+
+import contextlib
+import os
+import sys
+from typing import Annotated, Any
+
+import typer
+from typer import _click  # Typer 0.28 vendors click; pinned <0.29 in pyproject.toml
+from typer.core import TyperGroup
+
+from heartlink import __version__
+from heartlink.cli import beneficiary, catalogue, database, handout, report
+from heartlink.cli.common import settings
+
+DEBUG_ENV = "HEARTLINK_DEBUG"
+
+
+def _fail(message: str, code: int) -> None:
+    print(f"Error: {message}", file=sys.stderr)
+    sys.exit(code)
+
+
+class HeartlinkGroup(TyperGroup):
+    """Runs the command and turns any failure into one `Error: …` line and an exit code:
+    2 for usage errors, 1 for everything else. No traceback reaches a user unless
+    HEARTLINK_DEBUG=1 is set."""
+
+    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+        kwargs.setdefault("prog_name", "heartlink")
+        try:
+            result = super().main(*args, standalone_mode=False, **kwargs)
+        except _click.exceptions.NoArgsIsHelpError as exc:
+            print(exc.format_message())
+            sys.exit(0)
+        except _click.exceptions.ClickException as exc:
+            where = getattr(exc, "ctx", None)
+            hint = f" (see `{where.command_path} --help`)" if where is not None else ""
+            _fail(f"{exc.format_message()}{hint}", exc.exit_code)
+        except typer.Abort:
+            _fail("aborted; nothing was changed", 1)
+        except KeyboardInterrupt:
+            _fail("interrupted", 130)
+        except BrokenPipeError:
+            # The reader of stdout went away (`heartlink … | head`): not an error of ours.
+            # Point stdout at nothing so that Python's final flush does not complain either.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(1)
+        except Exception as exc:
+            if os.environ.get(DEBUG_ENV):
+                raise
+            _fail(_describe(exc), getattr(exc, "exit_code", 1))
+        if not standalone_mode:
+            return result
+        sys.exit(result if isinstance(result, int) else 0)
+
+
+def _describe(exc: Exception) -> str:
+    """One line for any exception. Unexpected ones name only their class: their text may hold
+    personal data from the database."""
+    import sqlite3
+
+    from heartlink.errors import HeartlinkError
+
+    if isinstance(exc, HeartlinkError):
+        return str(exc)
+    if isinstance(exc, sqlite3.Error):
+        from heartlink.db import describe_sqlite_error
+
+        return describe_sqlite_error(exc)
+    if isinstance(exc, OSError):
+        where = f": {exc.filename}" if exc.filename else ""
+        return f"{exc.strerror or exc.__class__.__name__}{where}"
+    return (
+        f"unexpected {exc.__class__.__name__}; nothing more is shown to keep personal data out "
+        f"of logs. Run again with {DEBUG_ENV}=1 to see the details, and report it"
+    )
+
+
+app = typer.Typer(
+    cls=HeartlinkGroup,
+    name="heartlink",
+    help="Keep the station's charity work in one SQLite file: who receives, what was handed "
+    "out, and the year's totals.\n\nExample: heartlink record meal --count 120",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        print(f"heartlink {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            help="Database file. Default: $HEARTLINK_DB, then the user data folder "
+            "(see `heartlink db path`).",
+            show_default=False,
+        ),
+    ] = None,
+    sample: Annotated[
+        bool,
+        typer.Option(
+            "--sample",
+            help="Use the bundled 2023 sample data, in memory; your database is not touched.",
+        ),
+    ] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_show_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Keep the station's charity work in one SQLite file."""
+    settings.db = db
+    settings.sample = sample
+
+
+app.command("record", help=handout.RECORD_HELP, no_args_is_help=True)(handout.record)
+app.command("report")(report.report)
+app.add_typer(beneficiary.app, name="beneficiary")
+app.add_typer(handout.app, name="handout")
+app.add_typer(catalogue.kind_app, name="kind")
+app.add_typer(catalogue.programme_app, name="programme")
+app.add_typer(catalogue.category_app, name="category")
+app.add_typer(database.app, name="db")
+
+
+def main() -> None:
+    """Console entry point."""
+    for stream in (sys.stdout, sys.stderr):
+        # Vietnamese must survive a Windows console or a redirect to a file.
+        if (stream.encoding or "").lower().replace("-", "") != "utf8":
+            with contextlib.suppress(AttributeError, ValueError):
+                stream.reconfigure(encoding="utf-8")  # type: ignore[union-attr]
+    app()

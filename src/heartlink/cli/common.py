@@ -1,0 +1,92 @@
+"""What every command shares: the global options, opening the ledger, messages on stderr."""
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from heartlink.cli.render import Format
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from heartlink.db import Ledger
+
+FormatOption = Annotated[
+    Format,
+    typer.Option(
+        "--format", "-f", help="table for people; json or csv for scripts (data on stdout)."
+    ),
+]
+OfficerOption = Annotated[
+    str | None,
+    typer.Option(
+        "--by",
+        help="Officer recording this. Default: $HEARTLINK_OFFICER, then your login name.",
+        show_default=False,
+    ),
+]
+
+
+@dataclass
+class Settings:
+    """The global options, set by the root callback before any command runs."""
+
+    db: str | None = None
+    sample: bool = False
+
+
+settings = Settings()
+
+
+def say(message: str) -> None:
+    """A message for the person at the terminal (stderr, so stdout stays data)."""
+    print(message, file=sys.stderr)
+
+
+def db_path() -> "Path":
+    from heartlink.db import resolve_path
+
+    return resolve_path(settings.db)
+
+
+@contextmanager
+def open_ledger(*, write: bool) -> Iterator["Ledger"]:
+    """The ledger for this command: the sample in memory with --sample, else the file; readers
+    open it read-only and never change it."""
+    from heartlink import db
+
+    if settings.sample:
+        from heartlink import sample
+
+        ledger = sample.load(db.open_memory())
+        if write:
+            say("Note: --sample works on a copy in memory; nothing is saved.")
+    else:
+        path = db_path()
+        ledger = db.open_for_write(path) if write else db.open_for_read(path)
+    try:
+        yield ledger
+    finally:
+        ledger.close()
+
+
+def officer(given: str | None) -> str:
+    from heartlink.handouts import officer_name
+
+    return officer_name(given)
+
+
+def output_saved(record: dict, fmt: Format, message: str) -> None:
+    """A created or changed record: its id on stdout (the whole record as a JSON object with
+    --format json), a line for people on stderr."""
+    if fmt is Format.json:
+        from heartlink.cli.render import write_json
+
+        write_json(record)
+    else:
+        print(record["id"])
+        say(message)

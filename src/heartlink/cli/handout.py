@@ -1,0 +1,189 @@
+"""`heartlink record` and `heartlink handout …`: what was handed out."""
+
+from typing import Annotated
+
+import typer
+
+from heartlink.cli.common import FormatOption, OfficerOption, officer, open_ledger
+from heartlink.cli.render import Column, Format
+
+app = typer.Typer(
+    help="List handouts and void mistakes.\n\nExample: heartlink handout list --year 2023",
+    no_args_is_help=True,
+)
+
+RECORD_HELP = """Record a handout: KIND (meal, cake, cash, … see `heartlink kind list`), how many.
+
+Examples:
+
+  heartlink record meal --count 120 --place "Bệnh viện Ung bướu"
+
+  heartlink record cash --count 6.000.000 --to 7KQ2MX4B --date 05/09/2023
+
+The date defaults to today; the programme to the kind's own; the value to count × the kind's
+unit value, when it has one. Handouts are never edited: void a mistake and record it again.
+"""
+
+
+def record(
+    kind: Annotated[str, typer.Argument(help="What was handed out (a kind's slug or name).")],
+    count: Annotated[
+        str,
+        typer.Option(
+            "--count",
+            "-n",
+            help="How many, in the kind's unit; for cash, the amount in VND "
+            "(6000000 or 6.000.000).",
+            show_default=False,
+        ),
+    ],
+    date: Annotated[
+        str | None,
+        typer.Option(
+            "--date",
+            "-d",
+            help="When: 2023-03-06, 06/03/2023 (day first), today or yesterday. Default: today.",
+            show_default=False,
+        ),
+    ] = None,
+    to: Annotated[
+        str | None,
+        typer.Option(
+            "--to",
+            help="Beneficiary id or code. Leave out for anonymous handouts.",
+            show_default=False,
+        ),
+    ] = None,
+    programme: Annotated[
+        str | None,
+        typer.Option(
+            "--programme",
+            "-p",
+            help="Programme slug. Default: the kind's programme.",
+            show_default=False,
+        ),
+    ] = None,
+    place: Annotated[str | None, typer.Option(help="Where.", show_default=False)] = None,
+    value: Annotated[
+        str | None,
+        typer.Option(
+            "--value",
+            help="Value in VND. Default: count × the kind's unit value.",
+            show_default=False,
+        ),
+    ] = None,
+    note: Annotated[str | None, typer.Option(help="A note.", show_default=False)] = None,
+    by: OfficerOption = None,
+    fmt: FormatOption = Format.table,
+) -> None:
+    from heartlink import handouts
+    from heartlink.cli.common import output_saved
+
+    with open_ledger(write=True) as ledger:
+        row = handouts.record(
+            ledger,
+            kind,
+            count=count,
+            date=date,
+            to=to,
+            programme=programme,
+            place=place,
+            value=value,
+            note=note,
+            officer=officer(by),
+        )
+    to_whom = f" to {row['beneficiary_id'][-8:]}" if row["beneficiary_id"] else ""
+    output_saved(
+        row,
+        fmt,
+        f"Recorded {row['kind']}: {row['count']:,} × {row['unit']}{to_whom} on {row['date']} "
+        f"(programme {row['programme']}), code {row['code']}.",
+    )
+
+
+HANDOUT_COLUMNS = [
+    Column("code", "Code"),
+    Column("date", "Date"),
+    Column("kind", "Kind"),
+    Column("count", "Count", "number"),
+    Column("unit", "Unit"),
+    Column("programme", "Programme"),
+    Column("beneficiary", "To"),
+    Column("value_vnd", "Value", "money"),
+    Column("place", "Place"),
+]
+HANDOUT_FIELDS = [
+    "id",
+    "date",
+    "kind",
+    "count",
+    "unit",
+    "programme",
+    "beneficiary_id",
+    "value_vnd",
+    "place",
+    "note",
+    "officer",
+    "created_at",
+    "voided",
+    "voided_at",
+    "voided_by",
+    "void_reason",
+]
+
+
+@app.command("list")
+def list_handouts(
+    year: Annotated[int | None, typer.Option(help="Only this year.", show_default=False)] = None,
+    kind: Annotated[str | None, typer.Option(help="Only this kind.", show_default=False)] = None,
+    to: Annotated[
+        str | None, typer.Option(help="Only to this beneficiary (id or code).", show_default=False)
+    ] = None,
+    programme: Annotated[
+        str | None, typer.Option(help="Only this programme.", show_default=False)
+    ] = None,
+    with_voided: Annotated[bool, typer.Option(help="Include voided handouts.")] = False,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """List handouts, oldest first.
+
+    Example: heartlink handout list --year 2023 --kind meal --format csv
+    """
+    from heartlink import handouts
+
+    columns = HANDOUT_COLUMNS + ([Column("voided", "Voided", "flag")] if with_voided else [])
+    with open_ledger(write=False) as ledger:
+        rows = handouts.search(
+            ledger.conn,
+            year=year,
+            kind=kind,
+            to=to,
+            programme=programme,
+            with_voided=with_voided,
+        )
+        from heartlink.cli.render import output_rows
+
+        output_rows(rows, fmt, columns, fields=HANDOUT_FIELDS, empty="No handouts match.")
+
+
+@app.command("void")
+def void(
+    handout_id: Annotated[str, typer.Argument(metavar="ID", help="Handout id or code.")],
+    reason: Annotated[
+        str, typer.Option(help="Why it is void (kept with the record).", show_default=False)
+    ],
+    by: OfficerOption = None,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """Mark a handout recorded by mistake. It stays in the ledger; totals leave it out.
+
+    Example: heartlink handout void 7KQ2MX4B --reason "typed 210 instead of 120"
+    """
+    from heartlink import handouts
+    from heartlink.cli.common import output_saved
+
+    with open_ledger(write=True) as ledger:
+        row = handouts.void(ledger, handout_id, reason=reason, officer=officer(by))
+    output_saved(
+        row, fmt, f"Voided handout {row['code']} ({row['count']:,} {row['unit']} of {row['kind']})."
+    )

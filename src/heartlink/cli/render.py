@@ -1,0 +1,135 @@
+"""One renderer registry for every command that prints data: tables for people, JSON and CSV
+for scripts. Data goes to stdout; messages go to stderr (see heartlink.cli.common.say)."""
+
+import csv
+import json
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a table: the row key, its heading, and how to show the value."""
+
+    key: str
+    heading: str
+    style: str = "text"  # text | number | money | list | flag
+
+    def show(self, value: Any) -> str:
+        if value is None or value == []:
+            return "—"
+        if self.style == "number":
+            return f"{value:,}"
+        if self.style == "money":
+            return f"{value:,} ₫"
+        if self.style == "list":
+            return ", ".join(value)
+        if self.style == "flag":
+            return "yes" if value else "no"
+        return str(value)
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, set | tuple):
+        return list(value)
+    return str(value)
+
+
+def _dumps(value: Any, indent: int | None = 2) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=indent, default=_json_default)
+
+
+def write_json(value: Any) -> None:
+    sys.stdout.write(_dumps(value) + "\n")
+
+
+def write_json_rows(rows: Iterable[dict]) -> None:
+    """A JSON array written one row at a time, so a long list is never held in memory."""
+    out = sys.stdout
+    out.write("[")
+    separator = "\n  "
+    for row in rows:
+        out.write(separator + _dumps(row, indent=None))
+        separator = ",\n  "
+    out.write("]\n" if separator == "\n  " else "\n]\n")
+
+
+def _csv_cell(value: Any) -> Any:
+    if isinstance(value, list):
+        return ";".join(str(v) for v in value)
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    return "" if value is None else value
+
+
+def write_csv_rows(rows: Iterable[dict], fields: Sequence[str]) -> None:
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(fields)
+    for row in rows:
+        writer.writerow([_csv_cell(row.get(field)) for field in fields])
+
+
+def make_table(columns: Sequence[Column], rows: Iterable[dict], title: str | None = None) -> Any:
+    from rich.table import Table
+
+    table = Table(title=title, title_justify="left", header_style="bold")
+    for column in columns:
+        right = column.style in ("number", "money")
+        table.add_column(column.heading, justify="right" if right else "left")
+    for row in rows:
+        table.add_row(*(column.show(row.get(column.key)) for column in columns))
+    return table
+
+
+def print_tables(*renderables: Any) -> None:
+    from rich.console import Console
+
+    console = Console(soft_wrap=False)
+    # Rich turns a closed stdout into SystemExit; let the command line's handler see the pipe.
+    console.on_broken_pipe = _raise_broken_pipe  # type: ignore[method-assign]
+    for renderable in renderables:
+        console.print(renderable)
+
+
+def _raise_broken_pipe() -> None:
+    raise BrokenPipeError
+
+
+def _table_rows(columns: Sequence[Column], title: str | None, empty: str):
+    def show(rows: Iterable[dict]) -> None:
+        rows = list(rows)
+        if not rows:
+            from heartlink.cli.common import say
+
+            say(empty)
+            return
+        print_tables(make_table(columns, rows, title))
+
+    return show
+
+
+def output_rows(
+    rows: Iterable[dict],
+    fmt: Format,
+    columns: Sequence[Column],
+    *,
+    fields: Sequence[str],
+    title: str | None = None,
+    empty: str = "Nothing to show.",
+) -> None:
+    """A list of records: a table of `columns`, a JSON array of whole rows, or CSV of `fields`."""
+    renderers: dict[Format, Callable[[Iterable[dict]], None]] = {
+        Format.table: _table_rows(columns, title, empty),
+        Format.json: write_json_rows,
+        Format.csv: lambda rs: write_csv_rows(rs, fields),
+    }
+    renderers[fmt](rows)

@@ -1,0 +1,254 @@
+"""The one SQLite file: where it lives, opening it, and the write transaction.
+
+Writers open the file itself: WAL journal, foreign keys on, synchronous=FULL (a committed record
+survives an OS crash or power cut, at the cost of one more fsync per commit), a busy timeout,
+and every write inside one `BEGIN IMMEDIATE` transaction so that concurrent writers queue
+instead of failing with "database is locked".
+
+Readers never change the file: it is opened read-only, and a file whose schema is older than this
+heartlink is upgraded in a private in-memory copy. sqlite-utils (for migrations) is imported only
+when a schema must be created or upgraded, so the `record` fast path never loads it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sqlite3
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from heartlink.errors import DatabaseError
+from heartlink.text import fold
+
+# The number of migrations in heartlink.migrations; a test holds the two together. Kept here so
+# that checking a current file needs no import of the migrations (and of sqlite-utils).
+SCHEMA_VERSION = 2
+# PRAGMA application_id marks a file as heartlink's ("HLNK"), readable from the header alone.
+APPLICATION_ID = 0x484C4E4B
+BUSY_TIMEOUT_S = 30.0
+DB_ENV = "HEARTLINK_DB"
+FILE_NAME = "heartlink.db"
+
+
+def default_path() -> Path:
+    """The platform's user data folder: ~/.local/share/heartlink on Linux, and so on."""
+    import platformdirs
+
+    return platformdirs.user_data_path("heartlink", appauthor=False) / FILE_NAME
+
+
+def resolve_path(option: str | os.PathLike[str] | None) -> Path:
+    """--db, then HEARTLINK_DB, then the user data folder."""
+    chosen = option or os.environ.get(DB_ENV) or default_path()
+    return Path(chosen).expanduser()
+
+
+def utc_now() -> str:
+    """A timestamp for created_at and friends: ISO 8601, UTC, milliseconds."""
+    return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+class Ledger:
+    """An open heartlink database. `conn` is for reads; `write()` for every change."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path | None, *, exists: bool = True):
+        self.conn = conn
+        self.path = path
+        # False when a reader found no file and is showing an empty, in-memory ledger.
+        self.exists = exists
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """One transaction, opened with BEGIN IMMEDIATE; committed whole or rolled back whole."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+            self.conn.execute("COMMIT")
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.rollback()
+            raise
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Ledger:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _connect(target: str, *, uri: bool = False) -> sqlite3.Connection:
+    conn = sqlite3.connect(
+        target, uri=uri, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
+    )
+    conn.row_factory = sqlite3.Row
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.create_function("heartlink_fold", 1, fold, deterministic=True)
+    return conn
+
+
+def _schema_version(conn: sqlite3.Connection, path: Path | None) -> int:
+    """The file's schema version; refuses files that are not heartlink's or are too new."""
+    where = str(path) if path else "the database"
+    try:
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        has_tables = conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' LIMIT 1"
+        ).fetchone()
+    except sqlite3.DatabaseError as exc:
+        if "not a database" in str(exc) or "malformed" in str(exc):
+            raise DatabaseError(
+                f"{where} is not a SQLite database; check --db or {DB_ENV}"
+            ) from None
+        raise
+    if app_id != APPLICATION_ID and (app_id != 0 or version != 0 or has_tables):
+        raise DatabaseError(
+            f"{where} is a SQLite database but not a heartlink one; check --db or {DB_ENV}"
+        )
+    if version > SCHEMA_VERSION:
+        raise DatabaseError(
+            f"{where} was written by a newer heartlink (schema {version}, this one reads up to "
+            f"{SCHEMA_VERSION}); upgrade heartlink to use it. The file was not changed."
+        )
+    return version
+
+
+def _set_wal(conn: sqlite3.Connection) -> None:
+    # Switching the journal mode needs a moment of exclusive access and is not covered by the
+    # busy handler in every SQLite version, so retry for as long as the busy timeout.
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
+
+
+def _migrate(conn: sqlite3.Connection, *, on_disk: bool) -> None:
+    from heartlink import migrations
+
+    if on_disk:
+        _set_wal(conn)
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        # Another process may have migrated while this one waited for the lock.
+        if conn.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+            migrations.apply(conn)
+            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.rollback()
+        raise
+
+
+def _create_file(path: Path) -> None:
+    """Create the folder and an empty file, owner-only where the OS has such permissions."""
+    if not path.parent.exists():
+        try:
+            path.parent.mkdir(mode=0o700, parents=True)
+        except FileExistsError:
+            pass
+        except OSError as exc:
+            raise DatabaseError(
+                f"cannot create the folder {path.parent}: {exc.strerror}; "
+                "choose another place with --db"
+            ) from None
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return  # another process created it first
+    except OSError as exc:
+        raise DatabaseError(
+            f"cannot create {path}: {exc.strerror}; choose another place with --db"
+        ) from None
+    os.close(fd)
+
+
+def _refuse_folder(path: Path) -> None:
+    if path.is_dir():
+        raise DatabaseError(
+            f"{path} is a folder; give the path of a database file, such as {path / FILE_NAME}"
+        )
+
+
+def open_for_write(path: Path) -> Ledger:
+    """Open (creating on first use) and bring the schema up to date."""
+    _refuse_folder(path)
+    if not path.exists():
+        _create_file(path)
+    if not os.access(path, os.R_OK | os.W_OK):
+        raise DatabaseError(
+            f"{path} is read-only for this user; nothing was saved. "
+            "Fix its permissions or choose another file with --db"
+        )
+    conn = _connect(str(path))
+    try:
+        conn.execute("PRAGMA synchronous = FULL")
+        if _schema_version(conn, path) < SCHEMA_VERSION:
+            _migrate(conn, on_disk=True)
+    except BaseException:
+        conn.close()
+        raise
+    return Ledger(conn, path)
+
+
+def open_memory() -> Ledger:
+    """A fresh, empty ledger in memory (for the sample data and for reading a missing file)."""
+    conn = _connect(":memory:")
+    _migrate(conn, on_disk=False)
+    return Ledger(conn, None)
+
+
+def open_for_read(path: Path) -> Ledger:
+    """Open without changing the file in any way; a missing file reads as an empty ledger."""
+    _refuse_folder(path)
+    if not path.exists():
+        ledger = open_memory()
+        ledger.path, ledger.exists = path, False
+        return ledger
+    conn = _connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+    try:
+        version = _schema_version(conn, path)
+    except BaseException:
+        conn.close()
+        raise
+    if version == SCHEMA_VERSION:
+        return Ledger(conn, path)
+    # Older (or blank): upgrade a private copy so that reading never writes to the file.
+    memory = _connect(":memory:")
+    conn.backup(memory)
+    conn.close()
+    _migrate(memory, on_disk=False)
+    return Ledger(memory, path)
+
+
+def describe_sqlite_error(exc: sqlite3.Error) -> str:
+    """One line for a user, for SQLite failures that are not heartlink's own checks."""
+    text = str(exc)
+    if "locked" in text or "busy" in text:
+        return (
+            f"the database stayed busy for over {BUSY_TIMEOUT_S:.0f} s (another program holds "
+            "it); nothing was saved, try again"
+        )
+    if "readonly" in text or "read-only" in text:
+        return "the database is read-only; nothing was saved. Check the file's permissions"
+    if "full" in text:
+        return "the disk is full; nothing was saved. Free some space and try again"
+    if "not a database" in text or "malformed" in text:
+        return "the database file is damaged or not a SQLite file; run `heartlink db path`"
+    if "unable to open" in text:
+        return "cannot open the database file; check the path and its folder's permissions"
+    return f"database error ({exc.__class__.__name__}: {text}); nothing was saved"

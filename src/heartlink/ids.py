@@ -1,0 +1,88 @@
+"""Identifiers that stay unique when two stations' files are merged: ULIDs.
+
+A ULID is 48 bits of milliseconds since 1970 and 80 random bits, written as 26 characters of
+Crockford base32, so ids sort by creation time. Written here rather than taken from python-ulid,
+which imports importlib.metadata at start-up (~40 ms, more than the whole `record` budget).
+
+People see a short code, the last CODE_LENGTH characters (all random bits), and may type either
+the code or the whole id; lookups accept any unique ending of at least MIN_CODE_LENGTH.
+"""
+
+import os
+import sqlite3
+import time
+
+from heartlink.errors import InputError, NotFoundError
+
+ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+ID_LENGTH = 26
+CODE_LENGTH = 8
+MIN_CODE_LENGTH = 6
+
+# Crockford base32 reads the letters people confuse with digits as those digits.
+_READ_AS = str.maketrans({"I": "1", "L": "1", "O": "0", "U": "V"})
+
+
+def new_id(now_ms: int | None = None) -> str:
+    """A new ULID."""
+    millis = time.time_ns() // 1_000_000 if now_ms is None else now_ms
+    value = (millis << 80) | int.from_bytes(os.urandom(10), "big")
+    chars = []
+    for _ in range(ID_LENGTH):
+        chars.append(ALPHABET[value & 31])
+        value >>= 5
+    return "".join(reversed(chars))
+
+
+def id_time_ms(ulid: str) -> int:
+    """The creation time, in milliseconds since 1970, encoded in a ULID."""
+    value = 0
+    for ch in ulid[:10]:
+        value = value * 32 + ALPHABET.index(ch)
+    return value
+
+
+def short_code(ulid: str) -> str:
+    """The short form shown to people."""
+    return ulid[-CODE_LENGTH:]
+
+
+def normalize_reference(text: str) -> str:
+    """An id or code as typed (any case, with I/L/O confusions, dashes) in canonical form."""
+    return text.strip().upper().replace("-", "").translate(_READ_AS)
+
+
+def looks_like_reference(text: str) -> bool:
+    """True when text could be an id or a code (so not, say, a name)."""
+    ref = normalize_reference(text)
+    return MIN_CODE_LENGTH <= len(ref) <= ID_LENGTH and all(ch in ALPHABET for ch in ref)
+
+
+def check_id(text: str) -> str:
+    """A full ULID in canonical form, or InputError."""
+    ref = normalize_reference(text)
+    if len(ref) != ID_LENGTH or not looks_like_reference(ref) or ref[0] > "7":
+        raise InputError(f"{text!r} is not a valid id (26 characters of Crockford base32)")
+    return ref
+
+
+def resolve(conn: sqlite3.Connection, table: str, text: str, noun: str, hint: str) -> str:
+    """The full id in `table` for a full id or a unique ending of one (the short code).
+
+    `hint` tells the user how to find the right id when none or several match.
+    """
+    ref = normalize_reference(text)
+    if not looks_like_reference(text):
+        raise NotFoundError(f"{text!r} is not a {noun} id or code; {hint}")
+    if len(ref) == ID_LENGTH:
+        row = conn.execute(f"SELECT id FROM {table} WHERE id = ?", (ref,)).fetchone()
+        rows = [row] if row else []
+    else:
+        rows = conn.execute(
+            f"SELECT id FROM {table} WHERE id LIKE '%' || ? LIMIT 2", (ref,)
+        ).fetchall()
+    if not rows:
+        raise NotFoundError(f"no {noun} with id or code {text!r}; {hint}")
+    if len(rows) > 1:
+        raise InputError(f"code {text!r} matches more than one {noun}; give more characters")
+    return rows[0][0]

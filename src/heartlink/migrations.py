@@ -1,0 +1,194 @@
+"""Numbered schema migrations. Never edit one that has been released: add a new one.
+
+Applied on open by heartlink.db inside its own BEGIN IMMEDIATE transaction (sqlite-utils nests
+each migration in a savepoint), recorded in the `_sqlite_migrations` table, and counted in
+PRAGMA user_version, which must equal heartlink.db.SCHEMA_VERSION.
+"""
+
+import sqlite3
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+MIGRATION_SET = "heartlink"
+migrations = Migrations(MIGRATION_SET)
+
+
+def _run(db: Database, statements: str) -> None:
+    # One execute per statement: executescript() would commit the surrounding transaction.
+    for statement in statements.split(";\n\n"):
+        if statement.strip():
+            db.execute(statement)
+
+
+@migrations(name="0001_ledger")
+def m0001_ledger(db: Database) -> None:
+    _run(
+        db,
+        """
+CREATE TABLE programme (
+    slug TEXT PRIMARY KEY,
+    name_en TEXT NOT NULL,
+    name_vi TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+
+CREATE TABLE kind (
+    slug TEXT PRIMARY KEY,
+    name_en TEXT NOT NULL,
+    name_vi TEXT NOT NULL,
+    unit_en TEXT NOT NULL,
+    unit_vi TEXT NOT NULL,
+    -- Value of one unit in VND, used when a handout is recorded without --value.
+    unit_value_vnd INTEGER CHECK (unit_value_vnd >= 0),
+    programme TEXT NOT NULL REFERENCES programme(slug),
+    created_at TEXT NOT NULL
+);
+
+CREATE TABLE category (
+    slug TEXT PRIMARY KEY,
+    name_en TEXT NOT NULL,
+    name_vi TEXT NOT NULL
+);
+
+CREATE TABLE beneficiary (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL CHECK (length(trim(name)) > 0),
+    is_household INTEGER NOT NULL DEFAULT 0 CHECK (is_household IN (0, 1)),
+    born INTEGER,
+    residential_group TEXT,
+    address TEXT,
+    phone TEXT,
+    school TEXT,
+    note TEXT,
+    consent INTEGER CHECK (consent IN (0, 1)),
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    updated_at TEXT,
+    archived_at TEXT
+);
+
+CREATE TABLE beneficiary_category (
+    beneficiary_id TEXT NOT NULL REFERENCES beneficiary(id),
+    category TEXT NOT NULL REFERENCES category(slug),
+    PRIMARY KEY (beneficiary_id, category)
+) WITHOUT ROWID;
+
+CREATE INDEX beneficiary_category_by_category ON beneficiary_category(category);
+
+CREATE TABLE handout (
+    id TEXT PRIMARY KEY,
+    date TEXT NOT NULL CHECK (date GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'),
+    year INTEGER GENERATED ALWAYS AS (CAST(substr(date, 1, 4) AS INTEGER)) VIRTUAL,
+    kind TEXT NOT NULL REFERENCES kind(slug),
+    programme TEXT NOT NULL REFERENCES programme(slug),
+    beneficiary_id TEXT REFERENCES beneficiary(id),
+    count INTEGER NOT NULL CHECK (count > 0 AND count <= 1000000000),
+    value_vnd INTEGER CHECK (value_vnd >= 0),
+    place TEXT,
+    note TEXT,
+    officer TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    voided_at TEXT,
+    voided_by TEXT,
+    void_reason TEXT
+);
+
+-- Covers the yearly totals: one year's rows are read from the index alone, so a report's cost
+-- follows the size of that year, not of the whole history.
+CREATE INDEX handout_year_totals
+    ON handout(year, kind, programme, voided_at, beneficiary_id, count, value_vnd);
+
+CREATE INDEX handout_by_beneficiary ON handout(beneficiary_id, date)
+    WHERE beneficiary_id IS NOT NULL;
+
+-- Handouts are never edited or deleted: a mistake is voided once, with a reason.
+CREATE TRIGGER handout_never_deleted BEFORE DELETE ON handout
+BEGIN
+    SELECT RAISE(ABORT, 'handouts are never deleted; void them instead');
+END;
+
+CREATE TRIGGER handout_only_voided BEFORE UPDATE ON handout
+WHEN OLD.voided_at IS NOT NULL
+    OR NEW.voided_at IS NULL
+    OR NEW.id IS NOT OLD.id
+    OR NEW.date IS NOT OLD.date
+    OR NEW.kind IS NOT OLD.kind
+    OR NEW.programme IS NOT OLD.programme
+    OR NEW.beneficiary_id IS NOT OLD.beneficiary_id
+    OR NEW.count IS NOT OLD.count
+    OR NEW.value_vnd IS NOT OLD.value_vnd
+    OR NEW.place IS NOT OLD.place
+    OR NEW.note IS NOT OLD.note
+    OR NEW.officer IS NOT OLD.officer
+    OR NEW.created_at IS NOT OLD.created_at
+BEGIN
+    SELECT RAISE(ABORT, 'handouts are never edited; a handout can only be voided, once');
+END
+""",
+    )
+
+
+PROGRAMMES = [
+    ("meals", "Compassionate meals", "Bữa cơm nhân ái"),
+    ("tet-cakes", "Green bánh tét for a warm Tết", "Bánh tét xanh — cho ngày Tết ấm"),
+    (
+        "school-support",
+        "Relay of love, helping children to school",
+        "Tiếp sức yêu thương — Nâng bước đến trường",
+    ),
+    ("godmother", "Godmother sponsorship", "Mẹ đỡ đầu"),
+    ("livelihood", "Livelihood support after rehabilitation", "Hỗ trợ sinh kế sau cai"),
+    ("exam-prep", "Free exam preparation", "Luyện thi miễn phí"),
+    ("lemonade", "Free lemonade", "Nước chanh miễn phí"),
+    ("general", "Other support", "Hỗ trợ khác"),
+]
+
+# slug, English name, Vietnamese name, unit (en), unit (vi), unit value in VND, programme
+KINDS = [
+    ("meal", "Meal", "Suất cơm", "portion", "suất", None, "meals"),
+    ("cake", "Bánh tét cake", "Bánh tét", "cake", "đòn", None, "tet-cakes"),
+    ("voucher", "Shopping voucher", "Phiếu mua hàng", "voucher", "phiếu", None, "tet-cakes"),
+    ("lemonade", "Lemonade", "Nước chanh", "cup", "ly", None, "lemonade"),
+    ("bicycle", "Bicycle", "Xe đạp", "bicycle", "chiếc", None, "school-support"),
+    ("uniform", "School uniform", "Đồng phục", "set", "bộ", None, "school-support"),
+    ("school-supplies", "Books and notebooks", "Sách vở", "set", "bộ", None, "school-support"),
+    ("cash", "Cash", "Tiền mặt", "VND", "đồng", 1, "godmother"),
+    ("livelihood-kit", "Livelihood kit", "Phương tiện sinh kế", "kit", "bộ", None, "livelihood"),
+    ("exam-prep", "Exam preparation place", "Suất luyện thi", "place", "suất", None, "exam-prep"),
+    ("gift", "Gift", "Quà", "gift", "phần", None, "general"),
+]
+
+CATEGORIES = [
+    ("poor-household", "Poor household", "Hộ nghèo"),
+    ("near-poor-household", "Near-poor household", "Hộ cận nghèo"),
+    ("orphan", "Orphan", "Trẻ mồ côi"),
+    ("student", "Student in hardship", "Học sinh có hoàn cảnh khó khăn"),
+    ("patient", "Hospital patient", "Bệnh nhân"),
+    ("after-rehab", "Person after drug rehabilitation", "Người sau cai nghiện"),
+    ("elderly", "Elderly person", "Người cao tuổi"),
+    ("disabled", "Person with a disability", "Người khuyết tật"),
+    ("other", "Other", "Khác"),
+]
+
+
+@migrations(name="0002_default_catalogue")
+def m0002_default_catalogue(db: Database) -> None:
+    now = "1970-01-01T00:00:00.000Z"  # the defaults predate any station's records
+    db.conn.executemany(
+        "INSERT INTO programme (slug, name_en, name_vi, created_at) VALUES (?, ?, ?, ?)",
+        [(*row, now) for row in PROGRAMMES],
+    )
+    db.conn.executemany(
+        "INSERT INTO kind (slug, name_en, name_vi, unit_en, unit_vi, unit_value_vnd, programme,"
+        " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [(*row, now) for row in KINDS],
+    )
+    db.conn.executemany(
+        "INSERT INTO category (slug, name_en, name_vi) VALUES (?, ?, ?)", CATEGORIES
+    )
+
+
+def apply(conn: sqlite3.Connection) -> None:
+    """Apply every pending migration on conn, which must already be inside a transaction."""
+    migrations.apply(Database(conn, recursive_triggers=False, execute_plugins=False))
