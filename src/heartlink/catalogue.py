@@ -62,7 +62,7 @@ def check_categories(conn: sqlite3.Connection, given: list[str]) -> list[str]:
 
 
 def list_kinds(conn: sqlite3.Connection) -> list[dict]:
-    rows = conn.execute(f"SELECT {KIND_COLUMNS} FROM kind ORDER BY created_at, slug")
+    rows = conn.execute(f"SELECT {KIND_COLUMNS} FROM kind ORDER BY rowid")
     return [dict(row) for row in rows]
 
 
@@ -70,7 +70,7 @@ def list_programmes(conn: sqlite3.Connection) -> list[dict]:
     rows = conn.execute(
         "SELECT p.slug, p.name_en, p.name_vi,"
         " (SELECT group_concat(k.slug, ', ') FROM kind k WHERE k.programme = p.slug) AS kinds"
-        " FROM programme p ORDER BY p.created_at, p.slug"
+        " FROM programme p ORDER BY p.rowid"
     )
     return [dict(row) for row in rows]
 

@@ -196,9 +196,9 @@ def open_for_write(path: Path) -> Ledger:
         )
     conn = _connect(str(path))
     try:
-        conn.execute("PRAGMA synchronous = FULL")
         if _schema_version(conn, path) < SCHEMA_VERSION:
             _migrate(conn, on_disk=True)
+        conn.execute("PRAGMA synchronous = FULL")
     except BaseException:
         conn.close()
         raise

@@ -42,10 +42,10 @@ def record(
     today: dt.date | None = None,
 ) -> dict:
     """Record one handout. The value defaults to count × the kind's unit value, when it has one."""
+    on = parse_date(date, today) if date else (today or dt.date.today())
     row = {
-        "date": parse_date(date, today).isoformat()
-        if date
-        else (today or dt.date.today()).isoformat(),
+        "date": on.isoformat(),
+        "year": on.year,
         "count": parse_count(count),
         "value_vnd": None if value is None else parse_money(value),
         "place": clean(place or "") or None,
@@ -67,9 +67,7 @@ def record(
             f"INSERT INTO handout ({', '.join(row)}) VALUES ({', '.join('?' for _ in row)})",
             tuple(row.values()),
         )
-    row["code"] = ids.short_code(row["id"])
-    row["unit"] = found["unit_en"]
-    return row
+        return get(conn, row["id"])
 
 
 def void(ledger: Ledger, ref: str, *, reason: str, officer: str) -> dict:

@@ -84,7 +84,9 @@ def make_table(columns: Sequence[Column], rows: Iterable[dict], title: str | Non
     table = Table(title=title, title_justify="left", header_style="bold")
     for column in columns:
         right = column.style in ("number", "money")
-        table.add_column(column.heading, justify="right" if right else "left")
+        # Codes, dates and numbers never break across lines; names and places may.
+        no_wrap = right or column.key in ("code", "date", "id")
+        table.add_column(column.heading, justify="right" if right else "left", no_wrap=no_wrap)
     for row in rows:
         table.add_row(*(column.show(row.get(column.key)) for column in columns))
     return table
@@ -93,7 +95,8 @@ def make_table(columns: Sequence[Column], rows: Iterable[dict], title: str | Non
 def print_tables(*renderables: Any) -> None:
     from rich.console import Console
 
-    console = Console(soft_wrap=False)
+    # A terminal gets its own width; a file or a pipe gets wide lines rather than wrapped cells.
+    console = Console(soft_wrap=False, width=None if sys.stdout.isatty() else 160)
     # Rich turns a closed stdout into SystemExit; let the command line's handler see the pipe.
     console.on_broken_pipe = _raise_broken_pipe  # type: ignore[method-assign]
     for renderable in renderables:

@@ -1,0 +1,90 @@
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from heartlink.cli.app import app
+
+
+class Result:
+    """What one run of the command produced."""
+
+    def __init__(self, exit_code: int, stdout: str, stderr: str, exception: object = None):
+        self.exit_code = exit_code
+        self.stdout = stdout
+        self.stderr = stderr
+        self.exception = exception
+
+    def json(self):
+        return json.loads(self.stdout)
+
+    def __repr__(self) -> str:
+        return f"<exit {self.exit_code}\nstdout: {self.stdout}\nstderr: {self.stderr}>"
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch, tmp_path):
+    """No test may reach the user's real database or depend on who runs it."""
+    monkeypatch.delenv("HEARTLINK_DB", raising=False)
+    monkeypatch.delenv("HEARTLINK_DEBUG", raising=False)
+    monkeypatch.setenv("HEARTLINK_OFFICER", "Officer Test")
+    # platformdirs follows these on Linux and macOS; the default path lands in tmp_path.
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+
+
+@pytest.fixture
+def db_path(tmp_path) -> Path:
+    return tmp_path / "station" / "heartlink.db"
+
+
+@pytest.fixture
+def run(db_path):
+    """Run `heartlink --db <temporary file> ARGS…` in-process through Typer's CliRunner."""
+    runner = CliRunner()
+
+    def invoke(*args: str, db: Path | None = db_path, env: dict | None = None) -> Result:
+        argv = (["--db", str(db)] if db is not None else []) + list(args)
+        result = runner.invoke(app, argv, env=env)
+        return Result(result.exit_code, result.stdout, result.stderr, result.exception)
+
+    return invoke
+
+
+@pytest.fixture
+def ok(run):
+    """Like `run`, but the command must succeed."""
+
+    def invoke(*args: str, **kwargs) -> Result:
+        result = run(*args, **kwargs)
+        assert result.exit_code == 0, result
+        return result
+
+    return invoke
+
+
+def heartlink_process(*args: str, env: dict | None = None, **kwargs) -> subprocess.CompletedProcess:
+    """The real command in a new process: `python -m heartlink ARGS…`."""
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "heartlink", *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=full_env,
+        timeout=120,
+        **kwargs,
+    )
+
+
+def file_state(path: Path) -> tuple:
+    """Everything about a file that a reader must leave alone."""
+    if not path.exists():
+        return ("missing",)
+    stat = path.stat()
+    return (hashlib.sha256(path.read_bytes()).hexdigest(), stat.st_mtime_ns, stat.st_size)

@@ -1,0 +1,140 @@
+import datetime as dt
+import unicodedata
+
+import pytest
+
+from heartlink.errors import InputError
+from heartlink.text import (
+    clean,
+    clean_group,
+    fold,
+    matches_all_words,
+    parse_count,
+    parse_date,
+    parse_money,
+    parse_year,
+)
+
+NFC = "Nguyễn Phạm Thanh Sơn"
+NFD = unicodedata.normalize("NFD", NFC)
+
+
+def test_nfc_and_nfd_store_the_same():
+    assert NFC != NFD
+    assert clean(NFD) == clean(NFC) == NFC
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("Phạm Thanh Sơn", "pham thanh son"),
+        (NFD, "nguyen pham thanh son"),
+        ("Đặng Văn Đức", "dang van duc"),
+        ("  ĐỖ   thị  ", "do thi"),
+        ("", ""),
+        (None, ""),
+    ],
+)
+def test_fold_removes_accents_case_and_folds_d(text, folded):
+    assert fold(text) == folded
+
+
+def test_search_words_match_in_any_order():
+    assert matches_all_words("son pham", "Phạm Thanh Sơn")
+    assert not matches_all_words("pham hoa", "Phạm Thanh Sơn")
+
+
+@pytest.mark.parametrize(
+    ("typed", "value"),
+    [
+        ("120", 120),
+        ("6.000.000", 6_000_000),
+        ("6,000,000", 6_000_000),
+        ("1.500", 1500),
+        (" 42 ", 42),
+        ("1_000", 1000),
+        (7, 7),
+    ],
+)
+def test_counts_as_people_write_them(typed, value):
+    assert parse_count(typed) == value
+
+
+@pytest.mark.parametrize(
+    ("typed", "says"),
+    [
+        ("0", "at least 1"),
+        ("-3", "positive"),
+        ("1.5", "whole number"),
+        ("2,50", "whole number"),
+        ("1.000.0000", "whole number"),
+        ("abc", "whole number"),
+        ("1000000001", "over one billion"),
+        ("", "whole number"),
+    ],
+)
+def test_bad_counts_say_what_is_wrong(typed, says):
+    with pytest.raises(InputError, match=says):
+        parse_count(typed)
+
+
+def test_money_allows_zero_but_not_fractions():
+    assert parse_money("0") == 0
+    with pytest.raises(InputError):
+        parse_money("30.5")
+
+
+TODAY = dt.date(2024, 1, 1)
+
+
+@pytest.mark.parametrize(
+    ("typed", "date"),
+    [
+        ("2023-03-06", dt.date(2023, 3, 6)),
+        ("06/03/2023", dt.date(2023, 3, 6)),
+        ("6/3/2023", dt.date(2023, 3, 6)),
+        ("31.12.2023", dt.date(2023, 12, 31)),
+        ("today", TODAY),
+        ("yesterday", dt.date(2023, 12, 31)),
+        ("hôm qua", dt.date(2023, 12, 31)),
+        ("2024-01-02", dt.date(2024, 1, 2)),  # one day ahead: time zones
+    ],
+)
+def test_dates_iso_and_day_first(typed, date):
+    assert parse_date(typed, today=TODAY) == date
+
+
+@pytest.mark.parametrize(
+    ("typed", "says"),
+    [
+        ("2023-02-30", "does not exist"),
+        ("30/02/2023", "does not exist"),
+        ("2023-13-01", "does not exist"),
+        ("2024-01-03", "future"),
+        ("1999-12-31", "before 2000"),
+        ("March 6", "not a date"),
+        ("03-06-2023", "not a date"),
+    ],
+)
+def test_bad_dates_say_what_is_wrong(typed, says):
+    with pytest.raises(InputError, match=says):
+        parse_date(typed, today=TODAY)
+
+
+def test_years_from_2000_to_next_year():
+    assert parse_year("2023", today=TODAY) == 2023
+    assert parse_year(2025, today=TODAY) == 2025
+    for bad in ("1999", "2026", "two thousand"):
+        with pytest.raises(InputError):
+            parse_year(bad, today=TODAY)
+
+
+@pytest.mark.parametrize(
+    "typed", ["39", "tổ 39", "To 39", "TỔ  39", "tổ dân phố 39", "to dan pho 39"]
+)
+def test_residential_group_has_one_spelling(typed):
+    assert clean_group(typed) == "tổ 39"
+
+
+def test_other_group_names_are_kept():
+    assert clean_group("Khu tập thể A") == "Khu tập thể A"
