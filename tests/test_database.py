@@ -8,8 +8,9 @@ import sys
 import pytest
 from sqlite_utils import Database
 
-from conftest import file_state
 from heartlink import db, migrations
+
+from conftest import file_state
 
 EXPECTED_TABLES = {
     "_sqlite_migrations",
@@ -96,7 +97,8 @@ def test_handouts_cannot_be_deleted_or_edited_even_with_sql(db_path):
     with db.open_for_write(db_path) as ledger:
         ledger.conn.execute(
             "INSERT INTO handout (id, date, year, kind, programme, count, officer, created_at)"
-            " VALUES ('01GNNA1J00EMXDYMM08QW1VEYT', '2023-01-02', 2023, 'meal', 'meals', 5, 'x', 'now')"
+            " VALUES ('01GNNA1J00EMXDYMM08QW1VEYT', '2023-01-02', 2023, 'meal', 'meals', 5, 'x',"
+            " 'now')"
         )
         with pytest.raises(sqlite3.IntegrityError, match="CHECK constraint"):
             ledger.conn.execute(

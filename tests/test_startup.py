@@ -1,0 +1,51 @@
+"""Start-up stays light: `heartlink record` on a current database loads only what it uses.
+
+Not a timing (timings live in benchmarks/): a list of the modules Python actually imported.
+"""
+
+import sys
+
+import pytest
+
+from conftest import heartlink_process
+
+# Tables, migrations, spreadsheets, locales and pydantic are for other commands.
+FORBIDDEN = ("rich", "sqlite_utils", "pydantic", "openpyxl", "xlsxwriter", "babel", "platformdirs")
+
+
+def imported_modules(*args: str) -> set[str]:
+    result = heartlink_process(*args, env={"PYTHONPROFILEIMPORTTIME": "1"})
+    assert result.returncode == 0, result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.startswith("import time:")]
+    return {line.rsplit("|", 1)[1].strip() for line in lines}
+
+
+def top_level(modules: set[str]) -> set[str]:
+    return {name.split(".")[0] for name in modules}
+
+
+@pytest.fixture
+def current_db(tmp_path):
+    db = tmp_path / "current.db"
+    assert heartlink_process("--db", str(db), "record", "meal", "-n", "1").returncode == 0
+    return db
+
+
+def test_record_on_a_current_database_imports_nothing_it_does_not_use(current_db):
+    modules = imported_modules("--db", str(current_db), "record", "meal", "--count", "120")
+    assert "heartlink.handouts" in modules, "the import list was not read"
+    loaded = top_level(modules) & set(FORBIDDEN)
+    assert not loaded, f"`heartlink record` imported {sorted(loaded)}"
+
+
+def test_creating_a_database_does_load_migrations(tmp_path):
+    """The same measurement sees sqlite-utils when it is needed, so the test above can fail."""
+    modules = imported_modules("--db", str(tmp_path / "new.db"), "record", "meal", "-n", "1")
+    assert "sqlite_utils" in top_level(modules)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="same on every platform; one is enough")
+def test_report_loads_rich_but_not_migrations(current_db):
+    modules = imported_modules("--db", str(current_db), "report")
+    assert "rich" in top_level(modules)
+    assert "sqlite_utils" not in top_level(modules)
