@@ -84,6 +84,7 @@ app = typer.Typer(
     "out, and the year's totals.\n\nExample: heartlink record meal --count 120",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    rich_markup_mode="markdown",
     add_completion=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )

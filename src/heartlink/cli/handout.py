@@ -26,7 +26,9 @@ unit value, when it has one. Handouts are never edited: void a mistake and recor
 
 
 def record(
-    kind: Annotated[str, typer.Argument(help="What was handed out (a kind's slug or name).")],
+    kind: Annotated[
+        str, typer.Argument(metavar="KIND", help="What was handed out (a kind's slug or name).")
+    ],
     count: Annotated[
         str,
         typer.Option(
