@@ -25,7 +25,7 @@ from heartlink.text import fold
 
 # The number of migrations in heartlink.migrations; a test holds the two together. Kept here so
 # that checking a current file needs no import of the migrations (and of sqlite-utils).
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 # PRAGMA application_id marks a file as heartlink's ("HLNK"), readable from the header alone.
 APPLICATION_ID = 0x484C4E4B
 BUSY_TIMEOUT_S = 30.0
@@ -92,7 +92,7 @@ def _connect(target: str, *, uri: bool = False) -> sqlite3.Connection:
     return conn
 
 
-def _schema_version(conn: sqlite3.Connection, path: Path | None) -> int:
+def schema_version(conn: sqlite3.Connection, path: Path | None) -> int:
     """The file's schema version; refuses files that are not heartlink's or are too new."""
     where = str(path) if path else "the database"
     try:
@@ -135,7 +135,7 @@ def _set_wal(conn: sqlite3.Connection) -> None:
             time.sleep(0.02)
 
 
-def _migrate(conn: sqlite3.Connection, *, on_disk: bool) -> None:
+def migrate(conn: sqlite3.Connection, *, on_disk: bool) -> None:
     from heartlink import migrations
 
     if on_disk:
@@ -196,8 +196,10 @@ def open_for_write(path: Path) -> Ledger:
         )
     conn = _connect(str(path))
     try:
-        if _schema_version(conn, path) < SCHEMA_VERSION:
-            _migrate(conn, on_disk=True)
+        if schema_version(conn, path) < SCHEMA_VERSION:
+            migrate(conn, on_disk=True)
+        elif conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            _set_wal(conn)  # a restored or hand-copied file comes back to WAL
         conn.execute("PRAGMA synchronous = FULL")
     except BaseException:
         conn.close()
@@ -208,7 +210,7 @@ def open_for_write(path: Path) -> Ledger:
 def open_memory() -> Ledger:
     """A fresh, empty ledger in memory (for the sample data and for reading a missing file)."""
     conn = _connect(":memory:")
-    _migrate(conn, on_disk=False)
+    migrate(conn, on_disk=False)
     return Ledger(conn, None)
 
 
@@ -221,7 +223,7 @@ def open_for_read(path: Path) -> Ledger:
         return ledger
     conn = _connect(path.resolve().as_uri() + "?mode=ro", uri=True)
     try:
-        version = _schema_version(conn, path)
+        version = schema_version(conn, path)
     except BaseException:
         conn.close()
         raise
@@ -231,7 +233,7 @@ def open_for_read(path: Path) -> Ledger:
     memory = _connect(":memory:")
     conn.backup(memory)
     conn.close()
-    _migrate(memory, on_disk=False)
+    migrate(memory, on_disk=False)
     return Ledger(memory, path)
 
 

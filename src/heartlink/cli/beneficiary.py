@@ -237,11 +237,15 @@ def _edit_command(archive: bool):
     """archive and unarchive are the same command with one flag turned."""
     verb = "archive" if archive else "unarchive"
 
-    def command(beneficiary_id: IdArgument, fmt: FormatOption = Format.table) -> None:
+    def command(
+        beneficiary_id: IdArgument, by: OfficerOption = None, fmt: FormatOption = Format.table
+    ) -> None:
         from heartlink import beneficiaries
 
         with open_ledger(write=True) as ledger:
-            profile = beneficiaries.set_archived(ledger, beneficiary_id, archive)
+            profile = beneficiaries.set_archived(
+                ledger, beneficiary_id, archive, officer=officer(by)
+            )
         output_saved(profile, fmt, f"Beneficiary {profile['code']} {verb}d.")
 
     command.__doc__ = (
@@ -272,6 +276,7 @@ def edit(
     consent: ConsentOption = None,
     household: HouseholdOption = None,
     force: ForceOption = False,
+    by: OfficerOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:
     """Change a beneficiary's details. Only the options given change; --category replaces the
@@ -285,6 +290,7 @@ def edit(
         profile = beneficiaries.edit(
             ledger,
             beneficiary_id,
+            officer=officer(by),
             force=force,
             name=name,
             categories=category,
