@@ -20,6 +20,7 @@ EXPECTED_TABLES = {
     "beneficiary",
     "beneficiary_category",
     "handout",
+    "audit_log",
 }
 
 
@@ -38,7 +39,7 @@ def test_migrating_a_blank_database_gives_the_schema(db_path):
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
         applied = [r["name"] for r in conn.execute("SELECT name FROM _sqlite_migrations")]
-        assert applied == ["0001_ledger", "0002_default_catalogue"]
+        assert applied == ["0001_ledger", "0002_default_catalogue", "0003_audit"]
         columns = {r["name"] for r in conn.execute("SELECT * FROM pragma_table_xinfo('handout')")}
         assert {
             "id",

@@ -148,19 +148,19 @@ def create(db_path: Path, folder: Path | None = None, *, now: dt.datetime | None
         checksum = files.sha256(temporary)
         path = _place(temporary, folder, now, checksum)
     except sqlite3.DatabaseError as exc:
-        files.remove_quietly(temporary)
+        files.remove_database(temporary)
         if "full" in str(exc):
             raise HeartlinkError(f"not enough space in {folder}; no backup was written") from None
         raise DatabaseError(
             f"the database could not be copied ({exc}); it may be damaged: run `heartlink check`"
         ) from None
     except OSError as exc:
-        files.remove_quietly(temporary)
+        files.remove_database(temporary)
         if exc.errno == 28:  # ENOSPC
             raise HeartlinkError(f"not enough space in {folder}; no backup was written") from None
         raise HeartlinkError(f"cannot write the backup in {folder}: {exc.strerror}") from None
     except BaseException:
-        files.remove_quietly(temporary)
+        files.remove_database(temporary)
         raise
     finally:
         source.close()
@@ -318,7 +318,7 @@ def restore(db_path: Path, backup_path: Path, *, officer: str, verified: dict) -
         os.replace(incoming, db_path)
         files.fsync_folder(folder)
     except BaseException:
-        files.remove_quietly(incoming)
+        files.remove_database(incoming)
         raise
     return {
         "restored_from": str(backup_path),

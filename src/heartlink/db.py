@@ -102,10 +102,12 @@ def schema_version(conn: sqlite3.Connection, path: Path | None) -> int:
             "SELECT 1 FROM sqlite_master WHERE type = 'table' LIMIT 1"
         ).fetchone()
     except sqlite3.DatabaseError as exc:
-        if "not a database" in str(exc) or "malformed" in str(exc):
+        if "not a database" in str(exc):
             raise DatabaseError(
                 f"{where} is not a SQLite database; check --db or {DB_ENV}"
             ) from None
+        if "malformed" in str(exc):
+            raise DatabaseError(f"{where} is damaged (its disk image is malformed)") from None
         raise
     if app_id != APPLICATION_ID and (app_id != 0 or version != 0 or has_tables):
         raise DatabaseError(

@@ -60,3 +60,9 @@ def sha256(path: Path) -> str:
 def remove_quietly(path: Path) -> None:
     with contextlib.suppress(FileNotFoundError):
         path.unlink()
+
+
+def remove_database(path: Path) -> None:
+    """A SQLite file that did not work out, with whatever journal SQLite left beside it."""
+    for suffix in ("", "-journal", "-wal", "-shm"):
+        remove_quietly(path.with_name(path.name + suffix))

@@ -127,8 +127,6 @@ def restore(
     The backup is checked first (checksum, integrity, a heartlink database this version can
     read); nothing changes if it fails. Close every other heartlink first.
     """
-    import sys
-
     from heartlink import backup
     from heartlink.errors import HeartlinkError
 
@@ -136,7 +134,7 @@ def restore(
     verified = backup.verify(backup_file)
     target = db_path()
     if not yes:
-        if not sys.stdin.isatty():
+        if not _interactive():
             raise HeartlinkError("restore replaces the database; add --yes to confirm")
         rows = verified["fingerprint"]["rows"]
         question = (
@@ -154,6 +152,13 @@ def restore(
         print(result["database"])
         kept = f"; the previous database is kept as {result['safety_copy']}"
         say(f"Restored from {backup_file.name}{kept if result['safety_copy'] else ''}.")
+
+
+def _interactive() -> bool:
+    """Whether someone is at a terminal to answer a question."""
+    import sys
+
+    return sys.stdin.isatty()
 
 
 def check(fmt: FormatOption = Format.table) -> None:
