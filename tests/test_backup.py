@@ -234,28 +234,12 @@ def test_backup_refuses_the_sample(run):
     assert run("--sample", "backup", db=None).exit_code == 2
 
 
-@pytest.fixture
-def small_disk(tmp_path):
-    """A 256 KiB file system, where there is one (Linux, as root)."""
-    mount_point = tmp_path / "small"
-    mount_point.mkdir()
-    if sys.platform != "linux" or os.geteuid() != 0:
-        pytest.skip("needs root on Linux to mount a small tmpfs")
-    mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(mount_point)], capture_output=True
-    )
-    if mounted.returncode != 0:
-        pytest.skip("cannot mount a tmpfs here")
-    yield mount_point
-    subprocess.run(["umount", str(mount_point)], check=True)
-
-
 def test_full_disk_gives_a_clear_error_and_leaves_nothing(run, station, small_disk):
     fill(station, 2000)  # about 1 MB: more than the disk holds
-    result = run("backup", str(small_disk))
+    result = run("backup", str(small_disk.path))
     assert result.exit_code == 1, result
     assert result.stderr.startswith("Error: not enough space")
-    assert list(small_disk.iterdir()) == []
+    assert list(small_disk.path.iterdir()) == []
 
 
 def test_backup_list_and_check_verify_without_changing_anything(ok, run, station):

@@ -226,6 +226,14 @@ def open_for_read(path: Path) -> Ledger:
     conn = _connect(path.resolve().as_uri() + "?mode=ro", uri=True)
     try:
         version = schema_version(conn, path)
+    except sqlite3.OperationalError:
+        conn.close()
+        if os.access(path.parent, os.W_OK):
+            raise
+        # On read-only media SQLite cannot create the WAL's shared-memory file; nobody can
+        # write there either, so reading the file as immutable is safe.
+        conn = _connect(path.resolve().as_uri() + "?mode=ro&immutable=1", uri=True)
+        version = schema_version(conn, path)
     except BaseException:
         conn.close()
         raise
