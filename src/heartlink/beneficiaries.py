@@ -31,6 +31,17 @@ FIELDS = (
     "note",
     "consent",
 )
+# Every key of a profile, for CSV columns.
+PROFILE_FIELDS = (
+    "id",
+    "code",
+    *FIELDS,
+    "archived",
+    "created_at",
+    "created_by",
+    "updated_at",
+    "archived_at",
+)
 _COLUMNS = {"group": "residential_group", "household": "is_household"}
 
 

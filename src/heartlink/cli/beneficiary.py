@@ -56,25 +56,6 @@ ForceOption = Annotated[
     ),
 ]
 
-PROFILE_FIELDS = [
-    "id",
-    "code",
-    "name",
-    "household",
-    "categories",
-    "born",
-    "group",
-    "address",
-    "phone",
-    "school",
-    "note",
-    "consent",
-    "archived",
-    "created_at",
-    "created_by",
-    "updated_at",
-    "archived_at",
-]
 SHOW_HANDOUT_FIELDS = [
     "id",
     "date",
@@ -169,7 +150,9 @@ def list_beneficiaries(
         rows = beneficiaries.search(
             ledger.conn, text=search, category=category, with_archived=with_archived
         )
-        output_rows(rows, fmt, columns, fields=PROFILE_FIELDS, empty="No beneficiaries match.")
+        output_rows(
+            rows, fmt, columns, fields=beneficiaries.PROFILE_FIELDS, empty="No beneficiaries match."
+        )
 
 
 @app.command("show")
