@@ -98,3 +98,11 @@ def test_schema_holds_an_audit_table(db_path, ok):
     with db.open_for_read(db_path) as ledger:
         names = {r[0] for r in ledger.conn.execute("SELECT name FROM sqlite_master")}
     assert {"audit_log", "audit_log_never_updated", "audit_log_never_deleted"} <= names
+
+
+def test_log_by_officer_ignores_accents_and_forms(ok):
+    import unicodedata
+
+    ok("record", "meal", "-n", "1", "--by", "Trung úy Lan")
+    for spelling in ("Trung úy Lan", unicodedata.normalize("NFD", "Trung úy Lan"), "trung uy lan"):
+        assert len(log(ok, "--by", spelling)) == 1, spelling

@@ -132,6 +132,17 @@ def test_keep_deletes_the_oldest_only_after_a_verified_backup(ok, station, tmp_p
     )
 
 
+def test_keep_never_deletes_the_backup_it_just_made(ok, station, tmp_path):
+    """A clock that once ran ahead leaves a backup dated in the future; it must not push the
+    new backup out."""
+    folder = tmp_path / "kept"
+    folder.mkdir()
+    backup.create(station, folder, now=dt.datetime(2099, 12, 31, 12))
+    made = ok("backup", str(folder), "--keep", "1", "--format", "json").json()
+    assert Path(made["path"]).is_file()
+    assert backup.checksum_status(Path(made["path"])) == "ok"
+
+
 def test_keep_deletes_nothing_when_the_backup_fails(run, station, tmp_path):
     folder = tmp_path / "kept"
     folder.mkdir()
@@ -385,17 +396,55 @@ def test_restore_asks_first(ok, run, station, monkeypatch):
     assert answered_yes.exit_code == 0, answered_yes.stderr
 
 
-def test_restore_refuses_while_the_database_is_in_use(ok, run, station):
+def test_restore_while_another_program_reads(ok, station):
+    """SQLite's own locks coordinate the restore with other connections."""
     path = ok("backup").stdout.strip()
+    ok("record", "meal", "-n", "999", "-d", "2023-02-28")
     other = sqlite3.connect(station)
-    other.execute("SELECT COUNT(*) FROM handout").fetchone()
+    assert other.execute("SELECT COUNT(*) FROM handout").fetchone()[0] == 30
     try:
-        before = file_state(station)
-        result = run("restore", path, "--yes")
+        ok("restore", path, "--yes")
+        assert other.execute("SELECT COUNT(*) FROM handout").fetchone()[0] == 29
     finally:
         other.close()
-    assert result.exit_code == 1 and "in use" in result.stderr
-    assert file_state(station)[0] == before[0]
+
+
+def test_restore_over_a_damaged_database_keeps_its_bytes(ok, run, station):
+    path = ok("backup").stdout.strip()
+    with open(station, "r+b") as f:
+        f.write(b"\0" * 16)  # the header is gone: SQLite cannot open it at all
+    damaged = station.read_bytes()
+    assert run("report").exit_code == 1
+    result = ok("restore", path, "--yes", "--format", "json").json()
+    assert Path(result["safety_copy"]).read_bytes() == damaged
+    report = ok("report", "2023", "--format", "json").json()
+    assert {t["kind"] for t in report["totals"]} == {"meal", "cash"}
+    assert ok("check").exit_code == 0
+
+
+def test_restore_where_the_database_was_deleted_ignores_its_stale_wal(ok, station):
+    path = ok("backup").stdout.strip()
+    writer = sqlite3.connect(station, isolation_level=None)
+    writer.execute("PRAGMA wal_autocheckpoint = 0")
+    for _ in range(50):
+        writer.execute("INSERT INTO programme VALUES (hex(randomblob(8)), 'x', 'x', 'now')")
+    stale = Path(str(station) + "-wal").read_bytes()
+    writer.close()
+    station.unlink()  # someone "cleaned up" the database but not its journal
+    Path(str(station) + "-wal").write_bytes(stale)
+    ok("restore", path, "--yes")
+    assert len(ok("programme", "list", "--format", "json").json()) == 8
+    assert ok("check").exit_code == 0
+
+
+def test_restore_refuses_to_replace_a_database_that_is_not_heartlinks(ok, run, station, tmp_path):
+    path = ok("backup").stdout.strip()
+    other = tmp_path / "photos.db"
+    make_foreign(other)
+    before = file_state(other)
+    result = run("--db", str(other), "restore", path, "--yes", db=None)
+    assert result.exit_code == 1 and "not a heartlink one" in result.stderr
+    assert file_state(other) == before
 
 
 def test_restore_into_an_empty_place(ok, station, tmp_path):
@@ -417,3 +466,25 @@ def test_nightly_backup_as_a_real_process(station, tmp_path):
     )
     assert failed.returncode == 1
     assert failed.stderr.startswith("Error: backup folder") and failed.stderr.count("\n") == 1
+
+
+def test_backup_of_a_folder_or_into_an_empty_name(run, tmp_path, station):
+    result = run("--db", str(tmp_path), "backup", db=None)
+    assert result.exit_code == 1 and "is a folder" in result.stderr
+    assert not (tmp_path / "backups").exists()
+    result = run("backup", "")
+    assert result.exit_code == 2 and "empty" in result.stderr
+
+
+def test_partial_files_of_a_killed_backup_are_cleaned_up_later(ok, station, tmp_path):
+    folder = tmp_path / "nightly"
+    folder.mkdir()
+    old = folder / ".heartlink-20230101-000000-4242.partial"
+    fresh = folder / ".heartlink-20230101-000000-4243.partial"
+    for partial in (old, fresh):
+        partial.write_bytes(b"half a backup")
+    long_ago = time.time() - backup.ABANDONED_AFTER_S - 60
+    os.utime(old, (long_ago, long_ago))
+    ok("backup", str(folder), "--quiet")
+    assert not old.exists()
+    assert fresh.exists(), "one that may still be in progress is left alone"

@@ -188,3 +188,16 @@ def test_locked_database_gives_a_clear_error(ok, run, db_path, monkeypatch):
     assert result.stderr.startswith("Error: the database stayed busy")
     assert "nothing was saved" in result.stderr
     assert len(ok("handout", "list", "--format", "json").json()) == 1
+
+
+def test_empty_db_option_is_refused(run, tmp_path):
+    result = run("--db", "", "record", "meal", "-n", "1", db=None)
+    assert result.exit_code == 2 and "--db is empty" in result.stderr
+    assert not (tmp_path / "xdg-data").exists()
+
+
+def test_reading_a_missing_database_says_so(run, tmp_path):
+    result = run("--db", str(tmp_path / "typo.db"), "report", db=None)
+    assert result.exit_code == 0
+    assert f"no database at {tmp_path / 'typo.db'}" in result.stderr
+    assert not (tmp_path / "typo.db").exists()

@@ -72,9 +72,9 @@ def test_migrating_a_blank_database_gives_the_schema(db_path):
 
 
 def test_opening_again_applies_nothing(db_path):
-    db.open_for_write(db_path).close()
+    db.open_for_write(db_path).conn.close()
     before = file_state(db_path)
-    db.open_for_write(db_path).close()
+    db.open_for_write(db_path).conn.close()
     assert file_state(db_path)[0] == before[0]
 
 
@@ -89,7 +89,7 @@ def test_yearly_totals_read_the_covering_index(db_path):
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX permissions")
 def test_created_owner_only(db_path):
-    db.open_for_write(db_path).close()
+    db.open_for_write(db_path).conn.close()
     assert stat.S_IMODE(db_path.stat().st_mode) == 0o600
     assert stat.S_IMODE(db_path.parent.stat().st_mode) == 0o700
 
@@ -117,7 +117,7 @@ def test_handouts_cannot_be_deleted_or_edited_even_with_sql(db_path):
 
 
 def test_newer_schema_is_refused_and_left_alone(db_path, run):
-    db.open_for_write(db_path).close()
+    db.open_for_write(db_path).conn.close()
     conn = sqlite3.connect(db_path)
     conn.execute(f"PRAGMA user_version = {db.SCHEMA_VERSION + 1}")
     conn.close()
@@ -163,7 +163,7 @@ def test_a_folder_as_database_is_refused(tmp_path, run):
 
 @pytest.mark.skipif(sys.platform == "win32" or os.geteuid() == 0, reason="root ignores modes")
 def test_an_unwritable_database_is_refused(db_path, run):
-    db.open_for_write(db_path).close()
+    db.open_for_write(db_path).conn.close()
     db_path.chmod(0o400)
     result = run("record", "meal", "--count", "1")
     assert result.exit_code == 1
@@ -267,3 +267,23 @@ def test_read_only_file_system(ok, run, small_disk):
         assert report["totals"][0]["count"] == 7
     finally:
         small_disk.remount(ro=False)
+
+
+@pytest.mark.parametrize(
+    ("path", "uri"),
+    [
+        ("/srv/heartlink/h.db", "file:///srv/heartlink/h.db"),
+        ("/tmp/a b#?%.db", "file:///tmp/a%20b%23%3F%25.db"),
+        ("C:\\Users\\Lan\\heartlink.db", "file:///C:/Users/Lan/heartlink.db"),
+        ("\\\\nas\\share\\heartlink.db", "file:////nas/share/heartlink.db"),
+    ],
+)
+def test_sqlite_uris_for_posix_windows_and_network_paths(path, uri):
+    assert db.file_uri(path) == uri
+    assert db.file_uri(path, mode="ro").endswith("?mode=ro")
+
+
+def test_a_file_name_with_uri_characters_opens(ok, tmp_path):
+    odd = tmp_path / "trạm #1 ?100%.db"
+    ok("record", "meal", "-n", "4", db=odd)
+    assert ok("report", "--format", "json", db=odd).json()["totals"][0]["count"] == 4

@@ -215,3 +215,55 @@ def test_ambiguous_code_asks_for_more(ok, run, db_path):
     assert result.exit_code == 2 and "more than one handout" in result.stderr
     assert file_state(db_path) == before
     ok("handout", "void", "01GNNA1J00EMXDYBM08QW1VEYT", "--reason", "x")
+
+
+def test_huge_values_are_refused_not_overflowed(ok, run, db_path):
+    ok("kind", "edit", "meal", "--unit-value", "1.000.000")
+    before = file_state(db_path)
+    result = run("record", "meal", "-n", "1.000.000.000")  # 10^15 VND
+    assert result.exit_code == 2 and "value" in result.stderr and "over" in result.stderr
+    assert file_state(db_path) == before
+    result = run("kind", "edit", "meal", "--unit-value", "2.000.000.000.000")
+    assert result.exit_code == 2
+
+
+def test_an_empty_beneficiary_is_refused_not_read_as_anonymous(run, ok, db_path):
+    ok("record", "meal", "-n", "1")
+    before = file_state(db_path)
+    result = run("record", "cash", "-n", "6.000.000", "--to", "")
+    assert result.exit_code == 2 and "(--to) is empty" in result.stderr
+    assert file_state(db_path) == before
+
+
+def test_names_typed_where_an_id_belongs_are_not_echoed(run, ok):
+    ok("record", "meal", "-n", "1")
+    for args in (
+        ["record", "cash", "-n", "5", "--to", "Phạm Thanh Sơn"],
+        ["beneficiary", "show", "Phạm Thanh Sơn"],
+        ["handout", "void", "Phạm Thanh Sơn", "--reason", "x"],
+    ):
+        result = run(*args)
+        assert result.exit_code == 1
+        assert "Phạm" not in result.stderr and "Error: " in result.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["record", "meal", "--count", "abc"],
+        ["record", "meal", "--count", "5", "--date", "2023-02-30"],
+        ["record", "meal", "--count", "5", "--value", "1.5"],
+        ["beneficiary", "add", "  "],
+        ["beneficiary", "add", "A", "--born", "1800"],
+    ],
+    ids=lambda a: " ".join(a[:3]),
+)
+def test_bad_input_creates_no_database(run, db_path, args):
+    result = run(*args)
+    assert result.exit_code == 2
+    assert not db_path.exists() and not db_path.parent.exists()
+
+
+def test_a_count_of_thousands_of_digits_is_a_usage_error(run):
+    result = run("record", "meal", "--count", "9" * 5000)
+    assert result.exit_code == 2 and "count" in result.stderr

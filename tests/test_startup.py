@@ -49,3 +49,21 @@ def test_report_loads_rich_but_not_migrations(current_db):
     modules = imported_modules("--db", str(current_db), "report")
     assert "rich" in top_level(modules)
     assert "sqlite_utils" not in top_level(modules)
+
+
+def test_record_on_the_default_database_stays_light(tmp_path):
+    """The duty officer's usual case: no --db, the user data folder (platformdirs allowed)."""
+    env = {"XDG_DATA_HOME": str(tmp_path / "data"), "HOME": str(tmp_path)}
+    first = heartlink_process("record", "meal", "-n", "1", env=env)
+    assert first.returncode == 0, first.stderr
+    result = heartlink_process(
+        "record", "meal", "-n", "1", env={**env, "PYTHONPROFILEIMPORTTIME": "1"}
+    )
+    modules = {
+        line.rsplit("|", 1)[1].strip()
+        for line in result.stderr.splitlines()
+        if line.startswith("import time:")
+    }
+    assert "heartlink.handouts" in modules
+    loaded = top_level(modules) & (set(FORBIDDEN) - {"platformdirs"})
+    assert not loaded, f"`heartlink record` imported {sorted(loaded)}"

@@ -10,7 +10,7 @@ import sqlite3
 from collections.abc import Iterator
 
 from heartlink.db import utc_now
-from heartlink.text import parse_date
+from heartlink.text import fold, parse_date
 
 # Actions, as they appear in the log.
 BENEFICIARY_ADD = "beneficiary.add"
@@ -69,8 +69,8 @@ def entries(
         where.append("at >= ?")
         params.append(day.isoformat())
     if officer:
-        where.append("officer = ?")
-        params.append(officer)
+        where.append("heartlink_fold(officer) = ?")
+        params.append(fold(officer))
     sql = "SELECT id, at, officer, action, target, before, after FROM audit_log"
     sql += (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY id"
     for row in conn.execute(sql, params):

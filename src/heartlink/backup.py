@@ -9,6 +9,7 @@ fingerprint equal to the source's in the same snapshot) before it gets its final
 here ever writes to the live database or to an existing backup.
 """
 
+import contextlib
 import datetime as dt
 import os
 import re
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from heartlink import db, files
-from heartlink.errors import DatabaseError, HeartlinkError
+from heartlink.errors import DamagedDatabaseError, DatabaseError, HeartlinkError
 
 BACKUP_FOLDER = "backups"
 NAME = re.compile(r"^heartlink-(\d{8})-(\d{6})(?:-(\d+))?\.db$")
@@ -68,10 +69,11 @@ def _check_sound(conn: sqlite3.Connection, what: str) -> None:
 
 
 def _open_snapshot_source(path: Path) -> sqlite3.Connection:
+    db.refuse_folder(path)
     if not path.exists():
         raise DatabaseError(f"there is no database at {path}; nothing to back up")
     conn = sqlite3.connect(
-        path.resolve().as_uri() + "?mode=ro",
+        db.sqlite_uri(path, mode="ro"),
         uri=True,
         isolation_level=None,
         timeout=db.BUSY_TIMEOUT_S,
@@ -88,6 +90,32 @@ def _open_snapshot_source(path: Path) -> sqlite3.Connection:
             "writes, such as `heartlink record`, to upgrade it, then back up"
         )
     return conn
+
+
+def _ready_folder(folder: Path | None, db_path: Path) -> Path:
+    if folder is None:
+        folder = default_folder(db_path)
+        if not folder.exists():
+            folder.mkdir(mode=files.PRIVATE_FOLDER, parents=True, exist_ok=True)
+    if not folder.is_dir():
+        raise HeartlinkError(f"backup folder {folder} does not exist; create it or name another")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise HeartlinkError(f"backup folder {folder} is not writable for this user")
+    _remove_abandoned(folder)
+    return folder
+
+
+ABANDONED_AFTER_S = 6 * 3600
+
+
+def _remove_abandoned(folder: Path) -> None:
+    """Partial files left by a backup or restore that was killed (they hold personal data).
+    Six hours is far longer than any backup takes, so none still being written is touched."""
+    cutoff = dt.datetime.now().timestamp() - ABANDONED_AFTER_S
+    for partial in folder.glob(".heartlink-*.partial"):
+        with contextlib.suppress(OSError):
+            if partial.stat().st_mtime < cutoff:
+                files.remove_database(partial)
 
 
 def _backup_name(folder: Path, now: dt.datetime, sequence: int) -> Path:
@@ -118,17 +146,14 @@ def create(db_path: Path, folder: Path | None = None, *, now: dt.datetime | None
     The default folder (beside the database) is created if missing; a folder that was named
     explicitly must exist, so that a script pointed at an unplugged drive fails loudly.
     """
-    if folder is None:
-        folder = default_folder(db_path)
-        if not folder.exists():
-            folder.mkdir(mode=files.PRIVATE_FOLDER, parents=True, exist_ok=True)
-    if not folder.is_dir():
-        raise HeartlinkError(f"backup folder {folder} does not exist; create it or name another")
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise HeartlinkError(f"backup folder {folder} is not writable for this user")
+    source = _open_snapshot_source(db_path)
+    try:
+        folder = _ready_folder(folder, db_path)
+    except BaseException:
+        source.close()
+        raise
     now = now or dt.datetime.now()
     temporary = folder / f".heartlink-{now:%Y%m%d-%H%M%S}-{os.getpid()}.partial"
-    source = _open_snapshot_source(db_path)
     try:
         files.create_private(temporary)
         source.execute("BEGIN")
@@ -239,9 +264,11 @@ def listing(folder: Path) -> list[dict]:
     return rows
 
 
-def rotate(folder: Path, keep: int) -> list[Path]:
-    """Delete the oldest backups beyond the newest `keep`; returns what was deleted."""
-    doomed = backups_in(folder)[:-keep] if keep > 0 else []
+def rotate(folder: Path, keep: int, *, new: Path) -> list[Path]:
+    """Delete the oldest backups beyond the newest `keep`, the `new` one always counted among
+    those kept (a clock that once ran ahead must not get it deleted); returns what went."""
+    others = [path for path in backups_in(folder) if path != new]
+    doomed = others[: max(len(others) - (keep - 1), 0)]
     for path in doomed:
         path.unlink()
         files.remove_quietly(_sidecar(path))
@@ -252,7 +279,7 @@ def open_backup(path: Path) -> sqlite3.Connection:
     """A backup opened so that reading cannot change it: read-only and immutable."""
     if not path.is_file():
         raise HeartlinkError(f"there is no backup file at {path}")
-    return sqlite3.connect(path.resolve().as_uri() + "?mode=ro&immutable=1", uri=True)
+    return sqlite3.connect(db.sqlite_uri(path, mode="ro", immutable=1), uri=True)
 
 
 def verify(path: Path) -> dict:
@@ -289,37 +316,32 @@ def _upgraded_copy(conn: sqlite3.Connection) -> sqlite3.Connection:
 def restore(db_path: Path, backup_path: Path, *, officer: str, verified: dict) -> dict:
     """Put a verified backup in place of the database, keeping the current one as a safety copy.
 
-    Refuses while another program has the database open (it must be swapped whole). The safety
-    copy goes beside the database, outside the backup folder, so rotation never deletes it.
+    The backup is first prepared in a file of its own (copied, brought to this schema, the
+    restore written to its audit log). A sound current database is then copied to the safety
+    file and overwritten page by page through SQLite's backup API, under SQLite's own locks, so
+    other connections wait rather than write to a file that is being swapped away. A current
+    file SQLite cannot read is kept byte for byte as the safety copy and replaced whole. The
+    safety copy goes beside the database, outside the backup folder, so rotation never deletes
+    it.
     """
-    from heartlink import audit
-
     folder = db_path.parent
     folder.mkdir(mode=files.PRIVATE_FOLDER, parents=True, exist_ok=True)
+    _remove_abandoned(folder)
     stamp = dt.datetime.now()
     incoming = folder / f".heartlink-restore-{stamp:%Y%m%d-%H%M%S}-{os.getpid()}.partial"
-    safety = None
+    safety = db_path.with_name(f"{db_path.stem}-before-restore-{stamp:%Y%m%d-%H%M%S}.db")
     try:
-        files.create_private(incoming)
-        with open_backup(backup_path) as source, sqlite3.connect(incoming) as target:
-            source.backup(target)
-        target.close()
-        with db.open_for_write(incoming) as ledger, ledger.write() as conn:
-            audit.append(
-                conn,
-                audit.RESTORE,
-                officer=officer,
-                target=backup_path.name,
-                after={"from": backup_path.name, "checksum": verified["checksum"]},
-            )
-        files.fsync_file(incoming)
-        if db_path.exists():
-            safety = _set_aside(db_path, stamp)
-        os.replace(incoming, db_path)
-        files.fsync_folder(folder)
-    except BaseException:
+        _prepare(incoming, backup_path, officer=officer, verified=verified)
+        if not db_path.exists():
+            safety = None
+            _replace_file(incoming, db_path)
+        elif _is_readable(db_path):
+            _copy_over(incoming, db_path, safety)
+        else:
+            _keep_raw(db_path, safety)
+            _replace_file(incoming, db_path)
+    finally:
         files.remove_database(incoming)
-        raise
     return {
         "restored_from": str(backup_path),
         "database": str(db_path),
@@ -329,30 +351,86 @@ def restore(db_path: Path, backup_path: Path, *, officer: str, verified: dict) -
     }
 
 
-def _set_aside(db_path: Path, stamp: dt.datetime) -> Path:
-    """Copy the current database to a safety file, after making sure no one else has it open."""
-    safety = db_path.with_name(f"{db_path.stem}-before-restore-{stamp:%Y%m%d-%H%M%S}.db")
-    conn = sqlite3.connect(db_path, isolation_level=None, timeout=1)
+def _prepare(incoming: Path, backup_path: Path, *, officer: str, verified: dict) -> None:
+    """The database to restore, in its own file: the backup, upgraded, the restore logged."""
+    from heartlink import audit
+
+    files.create_private(incoming)
+    target = sqlite3.connect(incoming)
     try:
-        try:
-            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            # Leaving WAL mode needs the only connection: the proof that nobody is recording.
-            mode = conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0]
-        except sqlite3.OperationalError:
-            mode = None
-        if mode != "delete":
-            raise HeartlinkError(
-                "the database is in use by another program; close it (and any running "
-                "heartlink) and restore again. Nothing was changed"
-            )
-        files.create_private(safety)
-        with sqlite3.connect(safety) as copy:
-            conn.backup(copy)
-        copy.close()
-        files.fsync_file(safety)
+        with open_backup(backup_path) as source:
+            source.backup(target)
+    finally:
+        target.close()
+    with db.open_for_write(incoming) as ledger, ledger.write() as conn:
+        audit.append(
+            conn,
+            audit.RESTORE,
+            officer=officer,
+            target=backup_path.name,
+            after={"from": backup_path.name, "checksum": verified["checksum"]},
+        )
+    # Back to one self-contained file, so that it can also be moved into place whole.
+    with sqlite3.connect(incoming) as conn:
+        conn.execute("PRAGMA journal_mode = DELETE")
+    conn.close()
+    files.fsync_file(incoming)
+
+
+def _is_readable(db_path: Path) -> bool:
+    """True for a heartlink database SQLite can read; False for a damaged file. Refuses (raises)
+    a database that is someone else's or newer: restore never replaces those."""
+    conn = sqlite3.connect(db.sqlite_uri(db_path, mode="ro"), uri=True)
+    try:
+        db.schema_version(conn, db_path)
+        return True
+    except DamagedDatabaseError:
+        return False
     finally:
         conn.close()
-    return safety
+
+
+def _copy_over(incoming: Path, db_path: Path, safety: Path) -> None:
+    live = sqlite3.connect(db_path, isolation_level=None, timeout=db.BUSY_TIMEOUT_S)
+    try:
+        files.create_private(safety)
+        copy = sqlite3.connect(safety)
+        try:
+            live.backup(copy)  # one consistent snapshot of the current database
+            copy.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            copy.close()
+        files.fsync_file(safety)
+        source = sqlite3.connect(db.sqlite_uri(incoming, mode="ro"), uri=True)
+        try:
+            source.backup(live)  # waits for other writers; they see the restored data after
+        finally:
+            source.close()
+        live.execute("PRAGMA journal_mode = WAL")
+    finally:
+        live.close()
+
+
+def _keep_raw(db_path: Path, safety: Path) -> None:
+    """Keep a file SQLite cannot read exactly as it is, with its journal, for a specialist."""
+    files.create_private(safety)
+    for suffix in ("", "-wal", "-journal"):
+        part = db_path.with_name(db_path.name + suffix)
+        if part.exists():
+            kept = safety.with_name(safety.name + suffix)
+            if suffix:
+                files.create_private(kept)
+            kept.write_bytes(part.read_bytes())
+            files.fsync_file(kept)
+
+
+def _replace_file(incoming: Path, db_path: Path) -> None:
+    """Move the prepared file into place, after removing journals that belong to no database
+    (SQLite would replay a stale -wal onto the new file)."""
+    for suffix in ("-wal", "-shm", "-journal"):
+        files.remove_quietly(db_path.with_name(db_path.name + suffix))
+    os.replace(incoming, db_path)
+    files.fsync_folder(db_path.parent)
 
 
 def check(db_path: Path) -> list[dict]:
@@ -366,7 +444,7 @@ def check(db_path: Path) -> list[dict]:
     if not db_path.is_file():
         note("database", False, f"no database at {db_path}")
         return results
-    conn = sqlite3.connect(db_path.resolve().as_uri() + "?mode=ro", uri=True)
+    conn = sqlite3.connect(db.sqlite_uri(db_path, mode="ro"), uri=True)
     try:
         try:
             version = db.schema_version(conn, db_path)

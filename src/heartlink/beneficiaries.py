@@ -45,15 +45,16 @@ PROFILE_FIELDS = (
 _COLUMNS = {"group": "residential_group", "household": "is_household"}
 
 
-def _clean_fields(conn: sqlite3.Connection, given: dict) -> dict:
-    """Validated column values for the fields present in `given` (None means not given).
+def _clean_fields(given: dict) -> dict:
+    """Validated column values for the fields present in `given` (None means not given), all
+    but the categories, which need the database (see _with_categories).
 
     An empty string clears an optional field.
     """
     cleaners = {
         "name": lambda v: require_text(v, "name"),
         "household": bool,
-        "categories": lambda v: check_categories(conn, list(v)),
+        "categories": list,
         "born": lambda v: parse_born(v) if str(v).strip() else None,
         "group": lambda v: clean_group(v) or None,
         "phone": lambda v: clean_phone(v) if v.strip() else None,
@@ -65,6 +66,12 @@ def _clean_fields(conn: sqlite3.Connection, given: dict) -> dict:
             continue
         clean_value = cleaners.get(field, lambda v: clean(v) or None)(value)
         values[field] = clean_value
+    return values
+
+
+def _with_categories(conn: sqlite3.Connection, values: dict) -> dict:
+    if "categories" in values:
+        values["categories"] = check_categories(conn, values["categories"])
     return values
 
 
@@ -109,8 +116,9 @@ def add(
     if fields.get("name") is None:
         raise InputError("name is empty; give a name")
     new_id = ids.check_id(beneficiary_id) if beneficiary_id else ids.new_id()
+    values = _clean_fields(fields)
     with ledger.write() as conn:
-        values = _clean_fields(conn, fields)
+        values = _with_categories(conn, values)
         if not force:
             _refuse_duplicate(conn, values, except_id=None)
         columns = {_COLUMNS.get(f, f): v for f, v in values.items() if f != "categories"}
@@ -130,9 +138,10 @@ def edit(ledger: Ledger, ref: str, *, officer: str, force: bool = False, **field
     """Change the given fields of a beneficiary; returns the profile after the change."""
     if all(value is None for value in fields.values()):
         raise InputError("nothing to change; give at least one option, see --help")
+    values = _clean_fields(fields)
     with ledger.write() as conn:
         beneficiary_id = resolve(conn, ref)
-        values = _clean_fields(conn, fields)
+        values = _with_categories(conn, values)
         current = get(conn, beneficiary_id)
         if not force and {"name", "born", "group"} & values.keys():
             merged = {key: values.get(key, current[key]) for key in ("name", "born", "group")}

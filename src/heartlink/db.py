@@ -15,12 +15,13 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sqlite3
+import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from heartlink.errors import DatabaseError
+from heartlink.errors import DamagedDatabaseError, DatabaseError, InputError
 from heartlink.text import fold
 
 # The number of migrations in heartlink.migrations; a test holds the two together. Kept here so
@@ -41,9 +42,28 @@ def default_path() -> Path:
 
 
 def resolve_path(option: str | os.PathLike[str] | None) -> Path:
-    """--db, then HEARTLINK_DB, then the user data folder."""
-    chosen = option or os.environ.get(DB_ENV) or default_path()
+    """--db, then HEARTLINK_DB, then the user data folder (an empty HEARTLINK_DB is unset)."""
+    if option is not None and not str(option).strip():
+        raise InputError("--db is empty; give the path of a database file, or leave --db out")
+    chosen = option or os.environ.get(DB_ENV, "").strip() or default_path()
     return Path(chosen).expanduser()
+
+
+def sqlite_uri(path: Path, **parameters: object) -> str:
+    """A file: URI SQLite accepts for `path`, on POSIX and on Windows (drive letters and UNC
+    shares, which `Path.as_uri()` turns into a host name SQLite refuses)."""
+    return file_uri(str(path.absolute()), **parameters)
+
+
+def file_uri(absolute: str, **parameters: object) -> str:
+    """sqlite_uri for an absolute path given as text (POSIX or Windows)."""
+    from urllib.parse import quote, urlencode
+
+    text = absolute.replace("\\", "/")
+    if not text.startswith("/"):
+        text = "/" + text  # C:/… becomes /C:/…; //server/share/… stays as it is
+    query = f"?{urlencode(parameters)}" if parameters else ""
+    return "file://" + quote(text, safe="/:") + query
 
 
 def utc_now() -> str:
@@ -52,13 +72,32 @@ def utc_now() -> str:
 
 
 class Ledger:
-    """An open heartlink database. `conn` is for reads; `write()` for every change."""
+    """An open heartlink database. `conn` is for reads; `write()` for every change.
 
-    def __init__(self, conn: sqlite3.Connection, path: Path | None, *, exists: bool = True):
-        self.conn = conn
+    A ledger opened for writing connects on first use, so that a command whose input is
+    refused before it reads or writes anything leaves no trace, not even a new file.
+    """
+
+    def __init__(
+        self,
+        conn: sqlite3.Connection | None,
+        path: Path | None,
+        *,
+        exists: bool = True,
+        connect: Callable[[], sqlite3.Connection] | None = None,
+    ):
+        self._conn = conn
+        self._connect = connect
         self.path = path
         # False when a reader found no file and is showing an empty, in-memory ledger.
         self.exists = exists
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        if self._conn is None:
+            assert self._connect is not None
+            self._conn = self._connect()
+        return self._conn
 
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
@@ -73,7 +112,8 @@ class Ledger:
             raise
 
     def close(self) -> None:
-        self.conn.close()
+        if self._conn is not None:
+            self._conn.close()
 
     def __enter__(self) -> Ledger:
         return self
@@ -103,11 +143,13 @@ def schema_version(conn: sqlite3.Connection, path: Path | None) -> int:
         ).fetchone()
     except sqlite3.DatabaseError as exc:
         if "not a database" in str(exc):
-            raise DatabaseError(
+            raise DamagedDatabaseError(
                 f"{where} is not a SQLite database; check --db or {DB_ENV}"
             ) from None
         if "malformed" in str(exc):
-            raise DatabaseError(f"{where} is damaged (its disk image is malformed)") from None
+            raise DamagedDatabaseError(
+                f"{where} is damaged (its disk image is malformed)"
+            ) from None
         raise
     if app_id != APPLICATION_ID and (app_id != 0 or version != 0 or has_tables):
         raise DatabaseError(
@@ -179,7 +221,7 @@ def _create_file(path: Path) -> None:
     os.close(fd)
 
 
-def _refuse_folder(path: Path) -> None:
+def refuse_folder(path: Path) -> None:
     if path.is_dir():
         raise DatabaseError(
             f"{path} is a folder; give the path of a database file, such as {path / FILE_NAME}"
@@ -187,8 +229,13 @@ def _refuse_folder(path: Path) -> None:
 
 
 def open_for_write(path: Path) -> Ledger:
-    """Open (creating on first use) and bring the schema up to date."""
-    _refuse_folder(path)
+    """A ledger that, on first use, opens the file (creating it if needed) and brings the schema
+    up to date."""
+    return Ledger(None, path, connect=lambda: _open_file_for_write(path))
+
+
+def _open_file_for_write(path: Path) -> sqlite3.Connection:
+    refuse_folder(path)
     if not path.exists():
         _create_file(path)
     if not os.access(path, os.R_OK | os.W_OK):
@@ -203,10 +250,12 @@ def open_for_write(path: Path) -> Ledger:
         elif conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             _set_wal(conn)  # a restored or hand-copied file comes back to WAL
         conn.execute("PRAGMA synchronous = FULL")
+        if sys.platform == "darwin":
+            conn.execute("PRAGMA fullfsync = ON")  # macOS fsync alone leaves the drive's cache
     except BaseException:
         conn.close()
         raise
-    return Ledger(conn, path)
+    return conn
 
 
 def open_memory() -> Ledger:
@@ -218,12 +267,12 @@ def open_memory() -> Ledger:
 
 def open_for_read(path: Path) -> Ledger:
     """Open without changing the file in any way; a missing file reads as an empty ledger."""
-    _refuse_folder(path)
+    refuse_folder(path)
     if not path.exists():
         ledger = open_memory()
         ledger.path, ledger.exists = path, False
         return ledger
-    conn = _connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+    conn = _connect(sqlite_uri(path, mode="ro"), uri=True)
     try:
         version = schema_version(conn, path)
     except sqlite3.OperationalError:
@@ -232,7 +281,7 @@ def open_for_read(path: Path) -> Ledger:
             raise
         # On read-only media SQLite cannot create the WAL's shared-memory file; nobody can
         # write there either, so reading the file as immutable is safe.
-        conn = _connect(path.resolve().as_uri() + "?mode=ro&immutable=1", uri=True)
+        conn = _connect(sqlite_uri(path, mode="ro", immutable=1), uri=True)
         version = schema_version(conn, path)
     except BaseException:
         conn.close()

@@ -23,3 +23,7 @@ class NotFoundError(HeartlinkError):
 
 class DatabaseError(HeartlinkError):
     """The database file cannot be used: not SQLite, not heartlink's, too new, unwritable."""
+
+
+class DamagedDatabaseError(DatabaseError):
+    """The file is not a readable SQLite database (damaged, truncated, or something else)."""

@@ -17,7 +17,12 @@ def create_private(path: Path) -> None:
 
 def fsync_file(path: Path) -> None:
     with open(path, "rb+") as f:
-        os.fsync(f.fileno())
+        if sys.platform == "darwin":
+            import fcntl
+
+            fcntl.fcntl(f.fileno(), fcntl.F_FULLFSYNC)  # macOS fsync stops at the drive's cache
+        else:
+            os.fsync(f.fileno())
 
 
 def fsync_folder(path: Path) -> None:

@@ -9,8 +9,16 @@ from collections.abc import Iterator
 from heartlink import audit, beneficiaries, ids
 from heartlink.catalogue import get_kind, get_programme
 from heartlink.db import Ledger, utc_now
-from heartlink.errors import HeartlinkError
-from heartlink.text import clean, parse_count, parse_date, parse_money, parse_year, require_text
+from heartlink.errors import HeartlinkError, InputError
+from heartlink.text import (
+    check_money,
+    clean,
+    parse_count,
+    parse_date,
+    parse_money,
+    parse_year,
+    require_text,
+)
 
 OFFICER_ENV = "HEARTLINK_OFFICER"
 FIND_HINT = "find it with `heartlink handout list`"
@@ -42,6 +50,8 @@ def record(
     today: dt.date | None = None,
 ) -> dict:
     """Record one handout. The value defaults to count × the kind's unit value, when it has one."""
+    if to is not None and not to.strip():
+        raise InputError("the beneficiary (--to) is empty; give an id or code, or leave it out")
     on = parse_date(date, today) if date else (today or dt.date.today())
     row = {
         "date": on.isoformat(),
@@ -61,6 +71,7 @@ def record(
         row["beneficiary_id"] = beneficiaries.resolve_active(conn, to) if to else None
         if row["value_vnd"] is None and found["unit_value_vnd"] is not None:
             row["value_vnd"] = row["count"] * found["unit_value_vnd"]
+            check_money(row["value_vnd"], "value (count × the kind's unit value)")
         row["id"] = ids.new_id()
         row["created_at"] = utc_now()
         conn.execute(

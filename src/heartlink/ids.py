@@ -73,7 +73,11 @@ def resolve(conn: sqlite3.Connection, table: str, text: str, noun: str, hint: st
     """
     ref = normalize_reference(text)
     if not looks_like_reference(text):
-        raise NotFoundError(f"{text!r} is not a {noun} id or code; {hint}")
+        # Not echoed: what was typed instead of an id is often a name.
+        raise NotFoundError(
+            f"that is not a {noun} id or code (an id has {ID_LENGTH} letters and digits, a code"
+            f" its last {CODE_LENGTH}); {hint}"
+        )
     if len(ref) == ID_LENGTH:
         row = conn.execute(f"SELECT id FROM {table} WHERE id = ?", (ref,)).fetchone()
         rows = [row] if row else []

@@ -14,6 +14,7 @@ from heartlink.errors import InputError
 _LETTER_FOLDS = str.maketrans({"đ": "d", "Đ": "d", "ð": "d"})
 
 MAX_COUNT = 1_000_000_000
+MAX_VALUE_VND = 1_000_000_000_000
 MIN_YEAR = 2000
 
 
@@ -56,6 +57,8 @@ def parse_whole_number(text: str | int, what: str = "count") -> int:
     if isinstance(text, int):
         return text
     raw = text.strip().replace(" ", "").replace("_", "")
+    if len(raw) > 24:
+        raise InputError(f"{what} has {len(raw)} characters; no {what} needs more than 20 digits")
     if raw.startswith("-"):
         raise InputError(f"{what} must be positive, got {text!r}")
     if _PLAIN.match(raw):
@@ -82,9 +85,14 @@ def parse_count(text: str | int, what: str = "count") -> int:
 def parse_money(text: str | int, what: str = "value") -> int:
     """An amount in VND: a whole number of đồng, zero allowed."""
     value = parse_whole_number(text, what)
-    if value > 1_000_000_000_000:
-        raise InputError(f"{what} {value:,} VND is over a trillion; check the number")
+    check_money(value, what)
     return value
+
+
+def check_money(value: int, what: str = "value") -> None:
+    """Amounts stay far below SQLite's 64-bit integers, so that no sum of them overflows."""
+    if value > MAX_VALUE_VND:
+        raise InputError(f"{what} {value:,} VND is over a trillion; check the number")
 
 
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")

@@ -37,7 +37,7 @@ def _refuse_sample() -> None:
 @app.command("create")
 def create(
     folder: Annotated[
-        Path | None,
+        str | None,
         typer.Argument(
             metavar="[DIR]",
             help="Folder for the backup. Default: `backups` beside the database (created if "
@@ -65,8 +65,12 @@ def create(
     from heartlink import backup
 
     _refuse_sample()
-    made = backup.create(db_path(), folder)
-    removed = backup.rotate(made.path.parent, keep) if keep else []
+    if folder is not None and not folder.strip():
+        from heartlink.errors import InputError
+
+        raise InputError("the backup folder is empty; name a folder, or leave it out")
+    made = backup.create(db_path(), Path(folder) if folder else None)
+    removed = backup.rotate(made.path.parent, keep, new=made.path) if keep else []
     if fmt is Format.json:
         from heartlink.cli.render import write_json
 

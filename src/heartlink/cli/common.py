@@ -68,6 +68,8 @@ def open_ledger(*, write: bool) -> Iterator["Ledger"]:
     else:
         path = db_path()
         ledger = db.open_for_write(path) if write else db.open_for_read(path)
+        if not ledger.exists:
+            say(f"Note: no database at {path} yet; nothing has been recorded there.")
     try:
         yield ledger
     finally:
