@@ -15,13 +15,14 @@ from conftest import heartlink_process
 
 def all_commands():
     """Every command path, walked from the real Typer app."""
+    import typer
     import typer.main
 
     def walk(command, path):
-        subcommands = getattr(command, "commands", None)
-        if subcommands:
-            for name, sub in subcommands.items():
-                yield from walk(sub, [*path, name])
+        if hasattr(command, "list_commands"):  # a group (whose nouns load when asked for)
+            ctx = typer.Context(command)
+            for name in command.list_commands(ctx):
+                yield from walk(command.get_command(ctx, name), [*path, name])
         else:
             yield path
 
@@ -156,6 +157,14 @@ def test_real_process_usage_error_is_one_line(tmp_path):
     assert result.returncode == 2
     assert result.stderr.startswith("Error: No such command 'repport'")
     assert result.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize(("typed", "meant"), [("benefciary", "beneficiary"), ("repport", "report")])
+def test_a_mistyped_command_gets_the_closest_one_suggested(run, typed, meant):
+    """Nouns load only when named; a typo still gets every command as a suggestion."""
+    result = run(typed, db=None)
+    assert result.exit_code == 2
+    assert f"Did you mean '{meant}'" in result.stderr
 
 
 def test_unexpected_errors_hide_their_text_and_traceback(run, ok, db_path, monkeypatch):

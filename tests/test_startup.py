@@ -38,6 +38,13 @@ def test_record_on_a_current_database_imports_nothing_it_does_not_use(current_db
     assert not loaded, f"`heartlink record` imported {sorted(loaded)}"
 
 
+def test_record_loads_no_other_noun(current_db):
+    """The nouns (beneficiary, kind, db, …) are imported only when their command runs."""
+    modules = imported_modules("--db", str(current_db), "record", "meal", "--count", "120")
+    nouns = {"heartlink.cli.beneficiary", "heartlink.cli.catalogue", "heartlink.cli.database"}
+    assert not modules & nouns, f"`heartlink record` imported {sorted(modules & nouns)}"
+
+
 def test_creating_a_database_does_load_migrations(tmp_path):
     """The same measurement sees sqlite-utils when it is needed, so the test above can fail."""
     modules = imported_modules("--db", str(tmp_path / "new.db"), "record", "meal", "-n", "1")

@@ -1,0 +1,1 @@
+"""heartlink's benchmark suite: `python benchmarks/run.py` (see benchmarks/README.md)."""

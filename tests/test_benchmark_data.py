@@ -1,0 +1,89 @@
+"""The benchmark suite's generated ledgers: the sizes, years and variety asked for, in a file
+heartlink itself opens. Small sizes only; the timings live in benchmarks/, never here."""
+
+import sqlite3
+
+import pytest
+
+from benchmarks import datagen, measurements
+from heartlink import db, ids, reports
+
+COUNT, YEARS = 2000, 3
+
+
+@pytest.fixture(scope="module")
+def ledger(tmp_path_factory):
+    path = tmp_path_factory.mktemp("bench") / "ledger.db"
+    datagen.generate(path, COUNT, years=YEARS, seed=1)
+    conn = sqlite3.connect(path)
+    yield conn
+    conn.close()
+
+
+def values(conn, sql):
+    return [row[0] for row in conn.execute(sql)]
+
+
+def test_the_requested_handouts_spread_over_the_requested_years(ledger):
+    per_year = dict(ledger.execute("SELECT year, count(*) FROM handout GROUP BY year"))
+    expected = range(datagen.FIRST_YEAR, datagen.FIRST_YEAR + YEARS)
+    assert per_year == dict(zip(expected, datagen.per_year(COUNT, YEARS), strict=True))
+    assert sum(per_year.values()) == COUNT
+    assert values(ledger, "SELECT count(*) FROM handout WHERE substr(date, 1, 4) != year") == [0]
+
+
+def test_handouts_are_varied_like_a_station_s(ledger):
+    assert len(values(ledger, "SELECT DISTINCT kind FROM handout")) >= 8
+    assert len(values(ledger, "SELECT DISTINCT programme FROM handout")) >= 6
+    named, anonymous, voided = ledger.execute(
+        "SELECT count(beneficiary_id), count(*) - count(beneficiary_id), count(voided_at)"
+        " FROM handout"
+    ).fetchone()
+    assert named > COUNT / 4 and anonymous > COUNT / 4
+    assert 0 < voided < COUNT / 20
+    assert values(ledger, "SELECT count(*) FROM beneficiary") == [datagen.beneficiary_count(COUNT)]
+    no_category = (
+        "SELECT count(*) FROM beneficiary"
+        " WHERE id NOT IN (SELECT beneficiary_id FROM beneficiary_category)"
+    )
+    assert values(ledger, no_category) == [0]
+
+
+def test_the_file_is_a_consistent_current_heartlink_ledger(ledger):
+    assert values(ledger, "PRAGMA integrity_check") == ["ok"]
+    assert ledger.execute("PRAGMA foreign_key_check").fetchall() == []
+    assert values(ledger, "PRAGMA user_version") == [db.SCHEMA_VERSION]
+    assert values(ledger, "PRAGMA journal_mode") == ["wal"]
+    for handout_id in values(ledger, "SELECT id FROM handout LIMIT 50"):
+        assert ids.check_id(handout_id) == handout_id
+
+
+def test_ids_are_ulids_of_their_creation_time():
+    millis = 1_700_000_000_123
+    made = datagen.ulid(millis, 2**80 - 1)
+    assert ids.check_id(made) == made
+    assert ids.id_time_ms(made) == millis
+    assert datagen.ulid(millis, 0) < datagen.ulid(millis + 1, 0)
+
+
+def test_a_one_handout_ledger_has_it_in_the_report_year(tmp_path):
+    path = datagen.cached(tmp_path, 1)
+    with db.open_for_read(path) as one:
+        totals = reports.yearly(one.conn, datagen.report_year())
+    assert totals["overall"]["handouts"] == 1
+
+
+def test_generated_ledgers_are_cached(tmp_path):
+    first = datagen.cached(tmp_path, 10, years=2)
+    stamp = first.stat().st_mtime_ns
+    assert datagen.cached(tmp_path, 10, years=2) == first
+    assert first.stat().st_mtime_ns == stamp
+    assert datagen.cached(tmp_path, 11, years=2) != first
+
+
+def test_every_report_statement_reads_only_the_covering_index(tmp_path):
+    path = datagen.cached(tmp_path, 300)
+    plans = measurements.report_plans(path, datagen.report_year())
+    assert plans
+    for plan in plans:
+        assert any(measurements.COVERED in step for step in plan), plan
