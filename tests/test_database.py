@@ -20,6 +20,7 @@ EXPECTED_TABLES = {
     "beneficiary",
     "beneficiary_category",
     "handout",
+    "beneficiary_alias",
 }
 
 
@@ -38,7 +39,7 @@ def test_migrating_a_blank_database_gives_the_schema(db_path):
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
         applied = [r["name"] for r in conn.execute("SELECT name FROM _sqlite_migrations")]
-        assert applied == ["0001_ledger", "0002_default_catalogue"]
+        assert applied == ["0001_ledger", "0002_default_catalogue", "0004_import_keys"]
         columns = {r["name"] for r in conn.execute("SELECT * FROM pragma_table_xinfo('handout')")}
         assert {
             "id",
@@ -51,6 +52,7 @@ def test_migrating_a_blank_database_gives_the_schema(db_path):
             "value_vnd",
             "voided_at",
             "void_reason",
+            "import_key",
         } <= columns
         indexes = {r["name"] for r in conn.execute("PRAGMA index_list('handout')")}
         assert "handout_year_totals" in indexes
