@@ -73,7 +73,8 @@ def resolve(conn: sqlite3.Connection, table: str, text: str, noun: str, hint: st
     """
     ref = normalize_reference(text)
     if not looks_like_reference(text):
-        raise NotFoundError(f"{text!r} is not a {noun} id or code; {hint}")
+        # Not echoed: what was typed may be a person's name.
+        raise NotFoundError(f"the value given is not a {noun} id or code; {hint}")
     if len(ref) == ID_LENGTH:
         row = conn.execute(f"SELECT id FROM {table} WHERE id = ?", (ref,)).fetchone()
         rows = [row] if row else []
