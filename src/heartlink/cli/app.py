@@ -10,7 +10,7 @@ from typer import _click  # Typer 0.28 vendors click; pinned <0.29 in pyproject.
 from typer.core import TyperGroup
 
 from heartlink import __version__
-from heartlink.cli import beneficiary, catalogue, database, handout, report
+from heartlink.cli import beneficiary, catalogue, database, export, handout, imports, report
 from heartlink.cli.common import settings
 
 DEBUG_ENV = "HEARTLINK_DEBUG"
@@ -134,6 +134,8 @@ app.add_typer(catalogue.kind_app, name="kind")
 app.add_typer(catalogue.programme_app, name="programme")
 app.add_typer(catalogue.category_app, name="category")
 app.add_typer(database.app, name="db")
+app.add_typer(export.app, name="export")
+app.add_typer(imports.app, name="import")
 
 
 def main() -> None:
