@@ -88,3 +88,16 @@ def file_state(path: Path) -> tuple:
         return ("missing",)
     stat = path.stat()
     return (hashlib.sha256(path.read_bytes()).hexdigest(), stat.st_mtime_ns, stat.st_size)
+
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+SAMPLE_BENEFICIARIES = DATA / "sample-2023-beneficiaries.csv"
+SAMPLE_HANDOUTS = DATA / "sample-2023-handouts.csv"
+
+
+@pytest.fixture
+def sample_2023(ok):
+    """The bundled 2023 sample, imported into the test's database as `heartlink import` takes
+    the files in data/."""
+    ok("import", "beneficiaries", str(SAMPLE_BENEFICIARIES))
+    ok("import", "handouts", str(SAMPLE_HANDOUTS))

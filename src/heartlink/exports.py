@@ -44,7 +44,8 @@ def handout_rows(
         yield row
 
 
-def beneficiary_fields() -> tuple[Field, ...]:
+def beneficiary_fields(personal: bool = False) -> tuple[Field, ...]:
+    """The same columns with or without personal data: without, some are empty."""
     return (*fields.BENEFICIARY, fields.ID, *fields.BENEFICIARY_EXTRA)
 
 

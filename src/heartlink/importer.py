@@ -22,6 +22,7 @@ import csv
 import datetime as dt
 import hashlib
 import json
+import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -297,15 +298,40 @@ def import_handouts(
     All or nothing: with any problem, ImportProblems lists them and nothing is imported.
     `dry_run` checks everything against the ledger and changes nothing.
     """
-    with open_sheet(Path(path), HANDOUT_COLUMNS) as sheet:
+    return _importing(
+        ledger,
+        path,
+        HANDOUT_COLUMNS,
+        lambda conn, run: _import_handouts(conn, run, officer, today),
+        dry_run=dry_run,
+        progress=progress,
+    )
+
+
+def _importing(
+    ledger: Ledger,
+    path: Path | str,
+    columns: tuple[fields.Field, ...],
+    body: Callable[[sqlite3.Connection, _Run], dict],
+    *,
+    dry_run: bool,
+    progress: Progress | None,
+    **summary: object,
+) -> dict:
+    """Open the file's sheet and run `body` over it: in one write transaction, or, for a dry
+    run, on the ledger as it is (a reader's connection, which cannot change it)."""
+    with open_sheet(Path(path), columns) as sheet:
         run = _Run(sheet, dry_run, progress)
+        run.summary.update(summary)
         if dry_run:
-            return _import_handouts(ledger.conn, run, officer, today)
+            return body(ledger.conn, run)
         with ledger.write() as conn:
-            return _import_handouts(conn, run, officer, today)
+            return body(conn, run)
 
 
-def _import_handouts(conn, run: _Run, officer: str, today: dt.date | None) -> dict:
+def _import_handouts(
+    conn: sqlite3.Connection, run: _Run, officer: str, today: dt.date | None
+) -> dict:
     rules = handouts.HandoutRules(conn, today)
     created_at = utc_now()
     occurrences: Counter[bytes] = Counter()
@@ -349,7 +375,7 @@ def row_key(row: dict, given: dict[str, str], occurrences: Counter[bytes]) -> st
     return hashlib.sha256(digest + occurrence.to_bytes(8, "big")).hexdigest()[:32]
 
 
-def _add_handouts(conn, batch: list[dict], run: _Run) -> None:
+def _add_handouts(conn: sqlite3.Connection, batch: list[dict], run: _Run) -> None:
     """Insert the rows of the batch not already here (by id or key), unless only checking."""
     if not batch:
         return
@@ -363,7 +389,7 @@ def _add_handouts(conn, batch: list[dict], run: _Run) -> None:
     batch.clear()
 
 
-def _present(conn, column: str, values: list) -> set:
+def _present(conn: sqlite3.Connection, column: str, values: list) -> set:
     values = [value for value in values if value is not None]
     if not values:
         return set()
@@ -391,16 +417,18 @@ def import_beneficiaries(
     Someone matching two or more records here is reported, not guessed. All or nothing, as
     import_handouts.
     """
-    with open_sheet(Path(path), BENEFICIARY_COLUMNS) as sheet:
-        run = _Run(sheet, dry_run, progress)
-        run.summary["matched"] = 0
-        if dry_run:
-            return _import_beneficiaries(ledger.conn, run, officer)
-        with ledger.write() as conn:
-            return _import_beneficiaries(conn, run, officer)
+    return _importing(
+        ledger,
+        path,
+        BENEFICIARY_COLUMNS,
+        lambda conn, run: _import_beneficiaries(conn, run, officer),
+        dry_run=dry_run,
+        progress=progress,
+        matched=0,
+    )
 
 
-def _import_beneficiaries(conn, run: _Run, officer: str) -> dict:
+def _import_beneficiaries(conn: sqlite3.Connection, run: _Run, officer: str) -> dict:
     created_at = utc_now()
     people_in_file: dict[tuple, int] = {}
     for number, given, missing in run.records(_REQUIRED_BENEFICIARY):
@@ -459,7 +487,7 @@ def _import_beneficiaries(conn, run: _Run, officer: str) -> dict:
     return run.finish()
 
 
-def _beneficiary_here(conn, beneficiary_id: str) -> bool:
+def _beneficiary_here(conn: sqlite3.Connection, beneficiary_id: str) -> bool:
     return bool(
         conn.execute(
             "SELECT 1 FROM beneficiary WHERE id = ?1"

@@ -18,10 +18,6 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-YearOption = Annotated[
-    int | None,
-    typer.Option("--year", "-y", help="Only this year.", show_default=False),
-]
 FormatOption = Annotated[
     ExportFormat | None,
     typer.Option(
@@ -136,87 +132,75 @@ def totals(
     )
 
 
-@app.command("handouts")
-def export_handouts(
-    year: YearOption = None,
-    fmt: FormatOption = None,
-    output: OutputOption = None,
-    force: OverwriteOption = False,
-    include_personal_data: PersonalOption = False,
-    lang: LangOption = Lang.en,
-    station: StationOption = DEFAULT_STATION,
-) -> None:
-    """Write handouts (voided ones left out), oldest first, in the columns `heartlink import
-    handouts` reads: date, kind, count, beneficiary, programme, place, value_vnd, note, then
-    id, unit, created_at. The beneficiary is their id, never their name.
+def _records_command(what: str, noun: str, year_help: str, doc: str):
+    """`export handouts` and `export beneficiaries` are one command over different rows."""
+
+    def command(
+        year: Annotated[
+            int | None, typer.Option("--year", "-y", help=year_help, show_default=False)
+        ] = None,
+        fmt: FormatOption = None,
+        output: OutputOption = None,
+        force: OverwriteOption = False,
+        include_personal_data: PersonalOption = False,
+        lang: LangOption = Lang.en,
+        station: StationOption = DEFAULT_STATION,
+    ) -> None:
+        from functools import partial
+
+        from heartlink import exports
+
+        year = _year(year)
+        # exports.handout_rows and handout_fields, or the beneficiary_ ones.
+        row_source = getattr(exports, f"{noun}_rows")
+        fields = getattr(exports, f"{noun}_fields")(include_personal_data)
+
+        def build(conn: Any, formatter: Any, fmt: ExportFormat) -> tuple[list, Any]:
+            rows = partial(row_source, conn, year=year, personal=include_personal_data)
+            return [_sheet(what.capitalize(), year, fields, rows, formatter)], None
+
+        _export(
+            _name(what, year),
+            build,
+            fmt=fmt,
+            output=output,
+            force=force,
+            lang=lang,
+            station=station,
+            personal=include_personal_data,
+        )
+
+    command.__doc__ = doc
+    return command
+
+
+app.command("handouts")(
+    _records_command(
+        "handouts",
+        "handout",
+        "Only this year.",
+        """Write handouts (voided ones left out), oldest first, in the columns `heartlink
+    import handouts` reads: date, kind, count, beneficiary, programme, place, value_vnd, note,
+    then id, unit, created_at. The beneficiary is their id, never their name.
 
     Example: heartlink export handouts --year 2023 --output handouts-2023.csv
-    """
-    from functools import partial
-
-    from heartlink import exports
-
-    year = _year(year)
-
-    def build(conn: Any, formatter: Any, fmt: ExportFormat) -> tuple[list, Any]:
-        rows = partial(exports.handout_rows, conn, year=year, personal=include_personal_data)
-        fields = exports.handout_fields(include_personal_data)
-        return [_sheet("Handouts", year, fields, rows, formatter)], None
-
-    _export(
-        _name("handouts", year),
-        build,
-        fmt=fmt,
-        output=output,
-        force=force,
-        lang=lang,
-        station=station,
-        personal=include_personal_data,
+    """,
     )
-
-
-@app.command("beneficiaries")
-def export_beneficiaries(
-    year: Annotated[
-        int | None,
-        typer.Option(
-            "--year", "-y", help="Only those who received something that year.", show_default=False
-        ),
-    ] = None,
-    fmt: FormatOption = None,
-    output: OutputOption = None,
-    force: OverwriteOption = False,
-    include_personal_data: PersonalOption = False,
-    lang: LangOption = Lang.en,
-    station: StationOption = DEFAULT_STATION,
-) -> None:
-    """Write beneficiaries, archived ones too, in the columns `heartlink import beneficiaries`
-    reads: name, categories, born, group, address, phone, school, note, consent, then id, code,
-    household, archived, created_at. Without --include-personal-data the name is the code and
-    address, phone and note are empty.
+)
+app.command("beneficiaries")(
+    _records_command(
+        "beneficiaries",
+        "beneficiary",
+        "Only those who received something that year.",
+        """Write beneficiaries, archived ones too, in the columns `heartlink import
+    beneficiaries` reads: name, categories, born, group, address, phone, school, note, consent,
+    then id, code, household, archived, created_at. Without --include-personal-data the name is
+    the code and address, phone and note are empty.
 
     Example: heartlink export beneficiaries --format xlsx --output beneficiaries.xlsx
-    """
-    from functools import partial
-
-    from heartlink import exports
-
-    year = _year(year)
-
-    def build(conn: Any, formatter: Any, fmt: ExportFormat) -> tuple[list, Any]:
-        rows = partial(exports.beneficiary_rows, conn, year=year, personal=include_personal_data)
-        return [_sheet("Beneficiaries", year, exports.beneficiary_fields(), rows, formatter)], None
-
-    _export(
-        _name("beneficiaries", year),
-        build,
-        fmt=fmt,
-        output=output,
-        force=force,
-        lang=lang,
-        station=station,
-        personal=include_personal_data,
+    """,
     )
+)
 
 
 def _year(year: int | None) -> int | None:

@@ -31,40 +31,48 @@ DryRunOption = Annotated[
 PROGRESS_ROWS = 2000
 
 
-@app.command("handouts")
-def import_handouts(
-    file: FileArgument,
-    dry_run: DryRunOption = False,
-    by: OfficerOption = None,
-    fmt: FormatOption = Format.table,
-) -> None:
-    """Import handouts. Headings (English or Vietnamese): date, kind, count, then optional
+def _import_command(what: str, doc: str):
+    """`import handouts` and `import beneficiaries` are one command over different sheets."""
+
+    def command(
+        file: FileArgument,
+        dry_run: DryRunOption = False,
+        by: OfficerOption = None,
+        fmt: FormatOption = Format.table,
+    ) -> None:
+        _import(what, file, dry_run=dry_run, by=by, fmt=fmt)
+
+    command.__doc__ = doc
+    return command
+
+
+app.command("handouts")(
+    _import_command(
+        "handouts",
+        """Import handouts. Headings (English or Vietnamese): date, kind, count, then optional
     beneficiary (id or code), programme, place, value_vnd, note, id, officer.
 
     Example: heartlink import handouts handouts-2022.csv --dry-run
 
     A row whose id, or whose content (with its occurrence number in the file), was imported
     before is skipped, so importing a file twice doubles nothing.
-    """
-    _import("handouts", file, dry_run=dry_run, by=by, fmt=fmt)
-
-
-@app.command("beneficiaries")
-def import_beneficiaries(
-    file: FileArgument,
-    dry_run: DryRunOption = False,
-    by: OfficerOption = None,
-    fmt: FormatOption = Format.table,
-) -> None:
-    """Import beneficiaries. Headings (English or Vietnamese): name, then optional categories
-    (separated by ;), born, group, address, phone, school, note, consent, id, household.
+    """,
+    )
+)
+app.command("beneficiaries")(
+    _import_command(
+        "beneficiaries",
+        """Import beneficiaries. Headings (English or Vietnamese): name, then optional
+    categories (separated by ;), born, group, address, phone, school, note, consent, id,
+    household.
 
     Example: heartlink import beneficiaries ho-ngheo.xlsx
 
     Someone already here (same name ignoring accents, birth year and group) is linked, not
     added twice; someone matching several records is reported.
-    """
-    _import("beneficiaries", file, dry_run=dry_run, by=by, fmt=fmt)
+    """,
+    )
+)
 
 
 def _import(what: str, file: Path, *, dry_run: bool, by: str | None, fmt: Format) -> None:
