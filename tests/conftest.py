@@ -90,6 +90,32 @@ def file_state(path: Path) -> tuple:
     return (hashlib.sha256(path.read_bytes()).hexdigest(), stat.st_mtime_ns, stat.st_size)
 
 
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 256 KiB file system of our own (Linux, as root); remount(ro=True) makes it read-only."""
+    mount_point = tmp_path / "small"
+    mount_point.mkdir()
+    if sys.platform != "linux" or os.geteuid() != 0:
+        pytest.skip("needs root on Linux to mount a small tmpfs")
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=256k,mode=700", "tmpfs", str(mount_point)],
+        capture_output=True,
+    )
+    if mounted.returncode != 0:
+        pytest.skip("cannot mount a tmpfs here")
+
+    class Disk:
+        path = mount_point
+
+        @staticmethod
+        def remount(*, ro: bool) -> None:
+            option = "remount,ro" if ro else "remount,rw"
+            subprocess.run(["mount", "-o", option, str(mount_point)], check=True)
+
+    yield Disk
+    subprocess.run(["umount", str(mount_point)], check=True)
+
+
 DATA = Path(__file__).resolve().parents[1] / "data"
 SAMPLE_BENEFICIARIES = DATA / "sample-2023-beneficiaries.csv"
 SAMPLE_HANDOUTS = DATA / "sample-2023-handouts.csv"

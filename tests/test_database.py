@@ -20,6 +20,7 @@ EXPECTED_TABLES = {
     "beneficiary",
     "beneficiary_category",
     "handout",
+    "audit_log",
     "beneficiary_alias",
 }
 
@@ -39,7 +40,12 @@ def test_migrating_a_blank_database_gives_the_schema(db_path):
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
         applied = [r["name"] for r in conn.execute("SELECT name FROM _sqlite_migrations")]
-        assert applied == ["0001_ledger", "0002_default_catalogue", "0004_import_keys"]
+        assert applied == [
+            "0001_ledger",
+            "0002_default_catalogue",
+            "0003_audit",
+            "0004_import_keys",
+        ]
         columns = {r["name"] for r in conn.execute("SELECT * FROM pragma_table_xinfo('handout')")}
         assert {
             "id",
@@ -233,3 +239,38 @@ def test_readers_never_change_the_file(db_path, ok):
     for args in reads:
         ok(*args)
     assert file_state(db_path) == before
+
+
+def test_full_disk_while_recording_loses_nothing(ok, run, small_disk):
+    path = small_disk.path / "heartlink.db"
+    ok("record", "meal", "-n", "1", "--note", "first", db=path)
+    failed, recorded = None, 1
+    while failed is None and recorded < 2000:  # fill the 256 KiB disk
+        result = run("record", "meal", "-n", "1", "--note", "x" * 500, db=path)
+        if result.exit_code == 0:
+            recorded += 1
+        else:
+            failed = result
+    assert failed is not None, "the disk never filled"
+    assert failed.exit_code == 1
+    assert failed.stderr.startswith("Error: the disk is full; nothing was saved")
+    rows = ok("handout", "list", "--format", "json", db=path).json()
+    assert len(rows) == recorded and rows[0]["note"] == "first"
+    assert ok("check", db=path).exit_code == 0
+
+
+def test_read_only_file_system(ok, run, small_disk):
+    path = small_disk.path / "heartlink.db"
+    ok("record", "meal", "-n", "7", db=path)
+    small_disk.remount(ro=True)
+    try:
+        before = file_state(path)
+        result = run("record", "meal", "-n", "1", db=path)
+        assert result.exit_code == 1, result
+        assert result.stderr.startswith("Error: ") and "read-only" in result.stderr
+        assert result.stderr.count("\n") == 1
+        assert file_state(path) == before
+        report = ok("report", "--format", "json", db=path).json()
+        assert report["totals"][0]["count"] == 7
+    finally:
+        small_disk.remount(ro=False)

@@ -3,7 +3,7 @@
 import sqlite3
 from collections.abc import Iterator
 
-from heartlink import ids
+from heartlink import audit, ids
 from heartlink.catalogue import check_categories
 from heartlink.db import Ledger, utc_now
 from heartlink.errors import HeartlinkError, InputError, NotFoundError
@@ -31,6 +31,17 @@ FIELDS = (
     "school",
     "note",
     "consent",
+)
+# Every key of a profile, for CSV columns.
+PROFILE_FIELDS = (
+    "id",
+    "code",
+    *FIELDS,
+    "archived",
+    "created_at",
+    "created_by",
+    "updated_at",
+    "archived_at",
 )
 _COLUMNS = {"group": "residential_group", "household": "is_household"}
 
@@ -139,10 +150,12 @@ def add(
         if not force:
             _refuse_duplicate(conn, values, except_id=None)
         insert(conn, values, beneficiary_id=new_id, officer=officer, created_at=utc_now())
-        return get(conn, new_id)
+        profile = get(conn, new_id)
+        audit.append(conn, audit.BENEFICIARY_ADD, officer=officer, target=new_id, after=profile)
+        return profile
 
 
-def edit(ledger: Ledger, ref: str, *, force: bool = False, **fields: object) -> dict:
+def edit(ledger: Ledger, ref: str, *, officer: str, force: bool = False, **fields: object) -> dict:
     """Change the given fields of a beneficiary; returns the profile after the change."""
     if all(value is None for value in fields.values()):
         raise InputError("nothing to change; give at least one option, see --help")
@@ -162,15 +175,24 @@ def edit(ledger: Ledger, ref: str, *, force: bool = False, **fields: object) -> 
         )
         if "categories" in values:
             _write_categories(conn, beneficiary_id, values["categories"])
-        return get(conn, beneficiary_id)
+        after = get(conn, beneficiary_id)
+        audit.append(
+            conn,
+            audit.BENEFICIARY_EDIT,
+            officer=officer,
+            target=beneficiary_id,
+            before=current,
+            after=after,
+        )
+        return after
 
 
-def set_archived(ledger: Ledger, ref: str, archived: bool) -> dict:
+def set_archived(ledger: Ledger, ref: str, archived: bool, *, officer: str) -> dict:
     """Archive (hide from lists, refuse new handouts) or bring back a beneficiary."""
     with ledger.write() as conn:
         beneficiary_id = resolve(conn, ref)
-        is_archived = get(conn, beneficiary_id)["archived"]
-        if is_archived == archived:
+        before = get(conn, beneficiary_id)
+        if before["archived"] == archived:
             state = "already archived" if archived else "not archived"
             raise HeartlinkError(f"beneficiary {ids.short_code(beneficiary_id)} is {state}")
         now = utc_now()
@@ -178,7 +200,12 @@ def set_archived(ledger: Ledger, ref: str, archived: bool) -> dict:
             "UPDATE beneficiary SET archived_at = ?, updated_at = ? WHERE id = ?",
             (now if archived else None, now, beneficiary_id),
         )
-        return get(conn, beneficiary_id)
+        after = get(conn, beneficiary_id)
+        action = audit.BENEFICIARY_ARCHIVE if archived else audit.BENEFICIARY_UNARCHIVE
+        audit.append(
+            conn, action, officer=officer, target=beneficiary_id, before=before, after=after
+        )
+        return after
 
 
 def resolve(conn: sqlite3.Connection, ref: str) -> str:

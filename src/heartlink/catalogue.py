@@ -3,6 +3,7 @@
 import difflib
 import sqlite3
 
+from heartlink import audit
 from heartlink.db import Ledger, utc_now
 from heartlink.errors import InputError
 from heartlink.text import clean_name, fold, parse_money, parse_slug, require_text
@@ -95,6 +96,7 @@ def add_kind(
     unit_vi: str | None = None,
     unit_value: str | int | None = None,
     programme: str = "general",
+    officer: str,
 ) -> dict:
     """A new kind of item. The English name defaults to the slug, the Vietnamese unit to unit."""
     slug = parse_slug(slug, "kind")
@@ -114,6 +116,7 @@ def add_kind(
             f"INSERT INTO kind ({KIND_COLUMNS}, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (*row.values(), utc_now()),
         )
+        audit.append(conn, audit.KIND_ADD, officer=officer, target=slug, after=row)
     return row
 
 
@@ -127,6 +130,7 @@ def edit_kind(
     unit_vi: str | None = None,
     unit_value: str | int | None = None,
     programme: str | None = None,
+    officer: str,
 ) -> dict:
     """Change a kind's names, units, unit value or default programme.
 
@@ -146,15 +150,22 @@ def edit_kind(
     if not changes and programme is None:
         raise InputError("nothing to change; give at least one option, see --help")
     with ledger.write() as conn:
-        slug = get_kind(conn, given)["slug"]
+        before = get_kind(conn, given)
+        slug = before["slug"]
         if programme is not None:
             changes["programme"] = get_programme(conn, programme)["slug"]
         assignments = ", ".join(f"{column} = ?" for column in changes)
         conn.execute(f"UPDATE kind SET {assignments} WHERE slug = ?", (*changes.values(), slug))
-        return get_kind(conn, slug)
+        after = get_kind(conn, slug)
+        audit.append(
+            conn, audit.KIND_EDIT, officer=officer, target=slug, before=before, after=after
+        )
+        return after
 
 
-def add_programme(ledger: Ledger, slug: str, *, name_vi: str, name_en: str | None = None) -> dict:
+def add_programme(
+    ledger: Ledger, slug: str, *, name_vi: str, name_en: str | None = None, officer: str
+) -> dict:
     slug = parse_slug(slug, "programme")
     row = {
         "slug": slug,
@@ -167,4 +178,5 @@ def add_programme(ledger: Ledger, slug: str, *, name_vi: str, name_en: str | Non
             "INSERT INTO programme (slug, name_en, name_vi, created_at) VALUES (?, ?, ?, ?)",
             (*row.values(), utc_now()),
         )
+        audit.append(conn, audit.PROGRAMME_ADD, officer=officer, target=slug, after=row)
     return row

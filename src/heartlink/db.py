@@ -25,7 +25,7 @@ from heartlink.text import fold
 
 # The number of migrations in heartlink.migrations; a test holds the two together. Kept here so
 # that checking a current file needs no import of the migrations (and of sqlite-utils).
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 # PRAGMA application_id marks a file as heartlink's ("HLNK"), readable from the header alone.
 APPLICATION_ID = 0x484C4E4B
 BUSY_TIMEOUT_S = 30.0
@@ -102,7 +102,7 @@ def _connect(target: str, *, uri: bool = False) -> sqlite3.Connection:
     return conn
 
 
-def _schema_version(conn: sqlite3.Connection, path: Path | None) -> int:
+def schema_version(conn: sqlite3.Connection, path: Path | None) -> int:
     """The file's schema version; refuses files that are not heartlink's or are too new."""
     where = str(path) if path else "the database"
     try:
@@ -112,10 +112,12 @@ def _schema_version(conn: sqlite3.Connection, path: Path | None) -> int:
             "SELECT 1 FROM sqlite_master WHERE type = 'table' LIMIT 1"
         ).fetchone()
     except sqlite3.DatabaseError as exc:
-        if "not a database" in str(exc) or "malformed" in str(exc):
+        if "not a database" in str(exc):
             raise DatabaseError(
                 f"{where} is not a SQLite database; check --db or {DB_ENV}"
             ) from None
+        if "malformed" in str(exc):
+            raise DatabaseError(f"{where} is damaged (its disk image is malformed)") from None
         raise
     if app_id != APPLICATION_ID and (app_id != 0 or version != 0 or has_tables):
         raise DatabaseError(
@@ -145,7 +147,7 @@ def _set_wal(conn: sqlite3.Connection) -> None:
             time.sleep(0.02)
 
 
-def _migrate(conn: sqlite3.Connection, *, on_disk: bool) -> None:
+def migrate(conn: sqlite3.Connection, *, on_disk: bool) -> None:
     from heartlink import migrations
 
     if on_disk:
@@ -206,8 +208,10 @@ def open_for_write(path: Path) -> Ledger:
         )
     conn = _connect(str(path))
     try:
-        if _schema_version(conn, path) < SCHEMA_VERSION:
-            _migrate(conn, on_disk=True)
+        if schema_version(conn, path) < SCHEMA_VERSION:
+            migrate(conn, on_disk=True)
+        elif conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            _set_wal(conn)  # a restored or hand-copied file comes back to WAL
         conn.execute("PRAGMA synchronous = FULL")
     except BaseException:
         conn.close()
@@ -218,7 +222,7 @@ def open_for_write(path: Path) -> Ledger:
 def open_memory() -> Ledger:
     """A fresh, empty ledger in memory (for the sample data and for reading a missing file)."""
     conn = _connect(":memory:")
-    _migrate(conn, on_disk=False)
+    migrate(conn, on_disk=False)
     return Ledger(conn, None)
 
 
@@ -231,7 +235,15 @@ def open_for_read(path: Path) -> Ledger:
         return ledger
     conn = _connect(path.resolve().as_uri() + "?mode=ro", uri=True)
     try:
-        version = _schema_version(conn, path)
+        version = schema_version(conn, path)
+    except sqlite3.OperationalError:
+        conn.close()
+        if os.access(path.parent, os.W_OK):
+            raise
+        # On read-only media SQLite cannot create the WAL's shared-memory file; nobody can
+        # write there either, so reading the file as immutable is safe.
+        conn = _connect(path.resolve().as_uri() + "?mode=ro&immutable=1", uri=True)
+        version = schema_version(conn, path)
     except BaseException:
         conn.close()
         raise
@@ -241,7 +253,7 @@ def open_for_read(path: Path) -> Ledger:
     memory = _connect(":memory:")
     conn.backup(memory)
     conn.close()
-    _migrate(memory, on_disk=False)
+    migrate(memory, on_disk=False)
     return Ledger(memory, path)
 
 

@@ -1,23 +1,87 @@
-"""Files heartlink writes for people (exports): whole or not at all, never over another file
-unless asked, owner-only when they hold personal data."""
+"""Files that must not be lost or half-written: owner-only creation, fsync, atomic placing
+(backups, restores, exports)."""
 
+import contextlib
+import hashlib
 import os
 import secrets
+import sys
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from pathlib import Path
 
 from heartlink.errors import HeartlinkError
 
+PRIVATE_FILE = 0o600
+PRIVATE_FOLDER = 0o700
+
+
+def create_private(path: Path) -> None:
+    """Create an empty file readable only by its owner; FileExistsError if it exists."""
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE))
+
+
+def fsync_file(path: Path) -> None:
+    with open(path, "rb+") as f:
+        os.fsync(f.fileno())
+
+
+def fsync_folder(path: Path) -> None:
+    """Make a rename or a new file in `path` durable (POSIX; Windows has no such call)."""
+    if sys.platform == "win32":
+        return
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def place_new(source: Path, target: Path) -> None:
+    """Move `source` to `target` atomically, failing with FileExistsError if `target` exists:
+    never overwrites, even when two processes race for the same name."""
+    if sys.platform == "win32":
+        os.rename(source, target)  # refuses an existing target on Windows
+        return
+    try:
+        os.link(source, target)  # refuses an existing target, where rename would replace it
+    except FileExistsError:
+        raise
+    except OSError:
+        # No hard links here (a FAT-formatted USB drive): reserve the name, then replace it.
+        create_private(target)
+        os.replace(source, target)
+        return
+    os.unlink(source)
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def remove_quietly(path: Path) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        path.unlink()
+
+
+def remove_database(path: Path) -> None:
+    """A SQLite file that did not work out, with whatever journal SQLite left beside it."""
+    for suffix in ("", "-journal", "-wal", "-shm"):
+        remove_quietly(path.with_name(path.name + suffix))
+
 
 @contextmanager
 def new_file(path: Path, *, force: bool = False, private: bool = False) -> Iterator[Path]:
-    """A temporary file beside `path`, for the caller to write; renamed to `path` when the
-    block ends without an error, deleted when it fails, so no half-written file is left.
+    """A temporary file beside `path` for the caller to write (exports): placed at `path` when
+    the block ends without an error, removed when it fails, so no half-written file is left.
 
-    `path` is not replaced when it exists unless `force`. `private` files are created readable
-    and writable by their owner only (mode 600) where the OS has such permissions; others get
-    the usual permissions of new files (the umask).
+    `path` is not replaced when it exists unless `force`. `private` files (personal data) are
+    created readable and writable by their owner only; others get the usual permissions of new
+    files (the umask).
     """
     if path.is_dir():
         raise HeartlinkError(f"{path} is a folder; give a file name for the export")
@@ -29,36 +93,24 @@ def new_file(path: Path, *, force: bool = False, private: bool = False) -> Itera
     try:
         # Created with its final permissions, so personal data is never readable by others,
         # not even for the moment before a chmod.
-        os.close(
-            os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600 if private else 0o666)
-        )
+        mode = PRIVATE_FILE if private else 0o666
+        os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode))
     except OSError as exc:
         raise HeartlinkError(f"cannot create a file in {path.parent}: {exc.strerror}") from None
     try:
         yield temporary
-        _move_into_place(temporary, path, force=force)
+        fsync_file(temporary)
+        if force:
+            os.replace(temporary, path)
+        else:
+            try:
+                place_new(temporary, path)
+            except FileExistsError:
+                raise _exists(path) from None
+        fsync_folder(path.parent)
     except BaseException:
-        with suppress(OSError):
-            temporary.unlink()
+        remove_quietly(temporary)
         raise
-
-
-def _move_into_place(temporary: Path, path: Path, *, force: bool) -> None:
-    if force:
-        os.replace(temporary, path)
-        return
-    # A hard link fails if `path` appeared meanwhile: no check-then-write race.
-    try:
-        os.link(temporary, path)
-    except FileExistsError:
-        raise _exists(path) from None
-    except OSError:
-        # File systems without hard links (FAT, some network shares).
-        if path.exists():
-            raise _exists(path) from None
-        os.replace(temporary, path)
-        return
-    temporary.unlink()
 
 
 def _exists(path: Path) -> HeartlinkError:

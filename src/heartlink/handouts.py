@@ -7,7 +7,7 @@ import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from heartlink import beneficiaries, ids
+from heartlink import audit, beneficiaries, ids
 from heartlink.catalogue import get_kind, get_programme
 from heartlink.db import Ledger, utc_now
 from heartlink.errors import HeartlinkError
@@ -186,6 +186,7 @@ def record(
             raise problems[0][1]
         row.update(id=ids.new_id(), officer=officer, created_at=utc_now())
         insert(conn, [row])
+        audit.append(conn, audit.HANDOUT_RECORD, officer=officer, target=row["id"], after=row)
         return get(conn, row["id"])
 
 
@@ -194,14 +195,23 @@ def void(ledger: Ledger, ref: str, *, reason: str, officer: str) -> dict:
     reason = require_text(reason, "reason")
     with ledger.write() as conn:
         handout_id = ids.resolve(conn, "handout", ref, "handout", FIND_HINT)
-        voided = conn.execute("SELECT voided_at FROM handout WHERE id = ?", (handout_id,))
-        if voided.fetchone()["voided_at"]:
+        before = get(conn, handout_id)
+        if before["voided"]:
             raise HeartlinkError(f"handout {ids.short_code(handout_id)} is already voided")
         conn.execute(
             "UPDATE handout SET voided_at = ?, voided_by = ?, void_reason = ? WHERE id = ?",
             (utc_now(), officer, reason, handout_id),
         )
-        return get(conn, handout_id)
+        after = get(conn, handout_id)
+        audit.append(
+            conn,
+            audit.HANDOUT_VOID,
+            officer=officer,
+            target=handout_id,
+            before=before,
+            after=after,
+        )
+        return after
 
 
 _SELECT = """

@@ -29,7 +29,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from heartlink import beneficiaries, fields, handouts, ids
+from heartlink import audit, beneficiaries, fields, handouts, ids
 from heartlink.db import Ledger, utc_now
 from heartlink.errors import HeartlinkError, InputError
 from heartlink.text import clean_name
@@ -303,6 +303,7 @@ def import_handouts(
         path,
         HANDOUT_COLUMNS,
         lambda conn, run: _import_handouts(conn, run, officer, today),
+        officer=officer,
         dry_run=dry_run,
         progress=progress,
     )
@@ -314,19 +315,23 @@ def _importing(
     columns: tuple[fields.Field, ...],
     body: Callable[[sqlite3.Connection, _Run], dict],
     *,
+    officer: str,
     dry_run: bool,
     progress: Progress | None,
     **summary: object,
 ) -> dict:
-    """Open the file's sheet and run `body` over it: in one write transaction, or, for a dry
-    run, on the ledger as it is (a reader's connection, which cannot change it)."""
+    """Open the file's sheet and run `body` over it: in one write transaction, logged as one
+    audit entry with its summary, or, for a dry run, on the ledger as it is (a reader's
+    connection, which cannot change it)."""
     with open_sheet(Path(path), columns) as sheet:
         run = _Run(sheet, dry_run, progress)
         run.summary.update(summary)
         if dry_run:
             return body(ledger.conn, run)
         with ledger.write() as conn:
-            return body(conn, run)
+            done = body(conn, run)
+            audit.append(conn, audit.IMPORT, officer=officer, target=sheet.name, after=done)
+            return done
 
 
 def _import_handouts(
@@ -422,6 +427,7 @@ def import_beneficiaries(
         path,
         BENEFICIARY_COLUMNS,
         lambda conn, run: _import_beneficiaries(conn, run, officer),
+        officer=officer,
         dry_run=dry_run,
         progress=progress,
         matched=0,

@@ -192,6 +192,42 @@ def m0002_default_catalogue(db: Database) -> None:
     )
 
 
+def apply(conn: sqlite3.Connection) -> None:
+    """Apply every pending migration on conn, which must already be inside a transaction."""
+    migrations.apply(Database(conn, recursive_triggers=False, execute_plugins=False))
+
+
+@migrations(name="0003_audit")
+def m0003_audit(db: Database) -> None:
+    _run(
+        db,
+        """
+CREATE TABLE audit_log (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    officer TEXT NOT NULL,
+    action TEXT NOT NULL,
+    target TEXT,
+    before TEXT,
+    after TEXT
+);
+
+CREATE INDEX audit_log_by_time ON audit_log(at);
+
+-- History is appended to, never rewritten: a mistake is corrected by a new entry.
+CREATE TRIGGER audit_log_never_updated BEFORE UPDATE ON audit_log
+BEGIN
+    SELECT RAISE(ABORT, 'the audit log is never changed; append a new entry instead');
+END;
+
+CREATE TRIGGER audit_log_never_deleted BEFORE DELETE ON audit_log
+BEGIN
+    SELECT RAISE(ABORT, 'the audit log is never changed; append a new entry instead');
+END
+""",
+    )
+
+
 @migrations(name="0004_import_keys")
 def m0004_import_keys(db: Database) -> None:
     """What `heartlink import` needs to import a file twice without doubling anything."""
@@ -219,8 +255,3 @@ CREATE TABLE beneficiary_alias (
 ) WITHOUT ROWID
 """,
     )
-
-
-def apply(conn: sqlite3.Connection) -> None:
-    """Apply every pending migration on conn, which must already be inside a transaction."""
-    migrations.apply(Database(conn, recursive_triggers=False, execute_plugins=False))

@@ -10,7 +10,17 @@ from typer import _click  # Typer 0.28 vendors click; pinned <0.29 in pyproject.
 from typer.core import TyperGroup
 
 from heartlink import __version__
-from heartlink.cli import beneficiary, catalogue, database, export, handout, imports, report
+from heartlink.cli import (
+    backup,
+    beneficiary,
+    catalogue,
+    database,
+    export,
+    handout,
+    imports,
+    log,
+    report,
+)
 from heartlink.cli.common import settings
 
 DEBUG_ENV = "HEARTLINK_DEBUG"
@@ -128,12 +138,16 @@ def root(
 
 app.command("record", help=handout.RECORD_HELP, no_args_is_help=True)(handout.record)
 app.command("report")(report.report)
+app.command("log")(log.log)
+app.command("restore")(backup.restore)
+app.command("check")(backup.check)
 app.add_typer(beneficiary.app, name="beneficiary")
 app.add_typer(handout.app, name="handout")
 app.add_typer(catalogue.kind_app, name="kind")
 app.add_typer(catalogue.programme_app, name="programme")
 app.add_typer(catalogue.category_app, name="category")
 app.add_typer(database.app, name="db")
+app.add_typer(backup.app, name="backup")
 app.add_typer(export.app, name="export")
 app.add_typer(imports.app, name="import")
 

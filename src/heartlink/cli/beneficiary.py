@@ -56,25 +56,6 @@ ForceOption = Annotated[
     ),
 ]
 
-PROFILE_FIELDS = [
-    "id",
-    "code",
-    "name",
-    "household",
-    "categories",
-    "born",
-    "group",
-    "address",
-    "phone",
-    "school",
-    "note",
-    "consent",
-    "archived",
-    "created_at",
-    "created_by",
-    "updated_at",
-    "archived_at",
-]
 SHOW_HANDOUT_FIELDS = [
     "id",
     "date",
@@ -169,7 +150,9 @@ def list_beneficiaries(
         rows = beneficiaries.search(
             ledger.conn, text=search, category=category, with_archived=with_archived
         )
-        output_rows(rows, fmt, columns, fields=PROFILE_FIELDS, empty="No beneficiaries match.")
+        output_rows(
+            rows, fmt, columns, fields=beneficiaries.PROFILE_FIELDS, empty="No beneficiaries match."
+        )
 
 
 @app.command("show")
@@ -249,11 +232,15 @@ def _edit_command(archive: bool):
     """archive and unarchive are the same command with one flag turned."""
     verb = "archive" if archive else "unarchive"
 
-    def command(beneficiary_id: IdArgument, fmt: FormatOption = Format.table) -> None:
+    def command(
+        beneficiary_id: IdArgument, by: OfficerOption = None, fmt: FormatOption = Format.table
+    ) -> None:
         from heartlink import beneficiaries
 
         with open_ledger(write=True) as ledger:
-            profile = beneficiaries.set_archived(ledger, beneficiary_id, archive)
+            profile = beneficiaries.set_archived(
+                ledger, beneficiary_id, archive, officer=officer(by)
+            )
         output_saved(profile, fmt, f"Beneficiary {profile['code']} {verb}d.")
 
     command.__doc__ = (
@@ -284,6 +271,7 @@ def edit(
     consent: ConsentOption = None,
     household: HouseholdOption = None,
     force: ForceOption = False,
+    by: OfficerOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:
     """Change a beneficiary's details. Only the options given change; --category replaces the
@@ -297,6 +285,7 @@ def edit(
         profile = beneficiaries.edit(
             ledger,
             beneficiary_id,
+            officer=officer(by),
             force=force,
             name=name,
             categories=category,

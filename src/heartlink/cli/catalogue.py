@@ -4,7 +4,7 @@ from typing import Annotated
 
 import typer
 
-from heartlink.cli.common import FormatOption, open_ledger, output_saved
+from heartlink.cli.common import FormatOption, OfficerOption, officer, open_ledger, output_saved
 from heartlink.cli.render import Column, Format
 
 kind_app = typer.Typer(
@@ -114,6 +114,7 @@ def add_kind(
     programme: Annotated[
         str, typer.Option("--programme", "-p", help="Default programme for this kind.")
     ] = "general",
+    by: OfficerOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:
     """Add a kind of item.
@@ -132,6 +133,7 @@ def add_kind(
             name_en=name_en,
             unit_value=unit_value,
             programme=programme,
+            officer=officer(by),
         )
     output_saved({"id": kind["slug"], **kind}, fmt, f"Added kind {kind['slug']}.")
 
@@ -151,6 +153,7 @@ def edit_kind(
     programme: Annotated[
         str | None, typer.Option("--programme", "-p", help="Default programme.", show_default=False)
     ] = None,
+    by: OfficerOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:
     """Change a kind's names, units, unit value or default programme. Handouts already
@@ -170,6 +173,7 @@ def edit_kind(
             unit_vi=unit_vi,
             unit_value=unit_value,
             programme=programme,
+            officer=officer(by),
         )
     output_saved({"id": changed["slug"], **changed}, fmt, f"Updated kind {changed['slug']}.")
 
@@ -179,6 +183,7 @@ def add_programme(
     slug: Annotated[str, typer.Argument(help="Short name: lower-case words joined by '-'.")],
     name_vi: NameViOption,
     name_en: NameEnOption = None,
+    by: OfficerOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:
     """Add a programme.
@@ -188,7 +193,9 @@ def add_programme(
     from heartlink import catalogue
 
     with open_ledger(write=True) as ledger:
-        programme = catalogue.add_programme(ledger, slug, name_vi=name_vi, name_en=name_en)
+        programme = catalogue.add_programme(
+            ledger, slug, name_vi=name_vi, name_en=name_en, officer=officer(by)
+        )
     output_saved(
         {"id": programme["slug"], **programme}, fmt, f"Added programme {programme['slug']}."
     )

@@ -1,0 +1,396 @@
+"""Verified backups, their rotation, restore, and the integrity check.
+
+A backup is taken with SQLite's online backup API in one step (`pages=-1`) from a read
+transaction on the live file, so it is the database exactly as it stood at one moment, even while
+other processes record; the step-wise API would restart after every commit of another process.
+The copy is written to a temporary file in the backup folder, switched to a self-contained
+rollback journal, flushed to disk, and verified (integrity, foreign keys, and the totals
+fingerprint equal to the source's in the same snapshot) before it gets its final name. Nothing
+here ever writes to the live database or to an existing backup.
+"""
+
+import datetime as dt
+import os
+import re
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from heartlink import db, files
+from heartlink.errors import DatabaseError, HeartlinkError
+
+BACKUP_FOLDER = "backups"
+NAME = re.compile(r"^heartlink-(\d{8})-(\d{6})(?:-(\d+))?\.db$")
+CHECKSUM_SUFFIX = ".sha256"
+
+
+def default_folder(db_path: Path) -> Path:
+    """Backups live beside the database unless told otherwise."""
+    return db_path.parent / BACKUP_FOLDER
+
+
+def fingerprint(conn: sqlite3.Connection) -> dict:
+    """What a backup must reproduce: row counts, and per year and kind the count, number of
+    handouts and value of the handouts not voided."""
+    rows = {
+        table: conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+        for table in ("beneficiary", "handout", "kind", "programme")
+    }
+    rows["voided"] = conn.execute(
+        "SELECT COUNT(*) FROM handout WHERE voided_at IS NOT NULL"
+    ).fetchone()[0]
+    years: dict[str, dict[str, list[int]]] = {}
+    for year, kind, count, handouts, value in conn.execute(
+        "SELECT year, kind, SUM(count), COUNT(*), COALESCE(SUM(value_vnd), 0)"
+        " FROM handout INDEXED BY handout_year_totals WHERE voided_at IS NULL"
+        " GROUP BY year, kind"
+    ):
+        years.setdefault(str(year), {})[kind] = [count, handouts, value]
+    return {"rows": rows, "totals": years}
+
+
+def _check_sound(conn: sqlite3.Connection, what: str) -> None:
+    """integrity_check and foreign_key_check, or a DatabaseError naming `what`."""
+    try:
+        problems = [row[0] for row in conn.execute("PRAGMA integrity_check")]
+        if problems != ["ok"]:
+            raise DatabaseError(
+                f"{what} is damaged (integrity check: {problems[0]}"
+                f"{f' and {len(problems) - 1} more' if len(problems) > 1 else ''})"
+            )
+        orphans = conn.execute("PRAGMA foreign_key_check").fetchall()
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseError(f"{what} is damaged or not a SQLite database ({exc})") from None
+    if orphans:
+        raise DatabaseError(
+            f"{what} has {len(orphans)} record(s) pointing at missing records (foreign key check)"
+        )
+
+
+def _open_snapshot_source(path: Path) -> sqlite3.Connection:
+    if not path.exists():
+        raise DatabaseError(f"there is no database at {path}; nothing to back up")
+    conn = sqlite3.connect(
+        path.resolve().as_uri() + "?mode=ro",
+        uri=True,
+        isolation_level=None,
+        timeout=db.BUSY_TIMEOUT_S,
+    )
+    try:
+        version = db.schema_version(conn, path)
+    except BaseException:
+        conn.close()
+        raise
+    if version < db.SCHEMA_VERSION:
+        conn.close()
+        raise DatabaseError(
+            f"{path} has an older schema (version {version}); run any heartlink command that "
+            "writes, such as `heartlink record`, to upgrade it, then back up"
+        )
+    return conn
+
+
+def _backup_name(folder: Path, now: dt.datetime, sequence: int) -> Path:
+    suffix = f"-{sequence}" if sequence > 1 else ""
+    return folder / f"heartlink-{now:%Y%m%d-%H%M%S}{suffix}.db"
+
+
+@dataclass
+class Backup:
+    path: Path
+    size: int
+    sha256: str
+    fingerprint: dict
+
+    def as_dict(self) -> dict:
+        return {
+            "path": str(self.path),
+            "size": self.size,
+            "sha256": self.sha256,
+            "totals": self.fingerprint["totals"],
+            "rows": self.fingerprint["rows"],
+        }
+
+
+def create(db_path: Path, folder: Path | None = None, *, now: dt.datetime | None = None) -> Backup:
+    """Write a verified backup of the database at `db_path` into `folder`.
+
+    The default folder (beside the database) is created if missing; a folder that was named
+    explicitly must exist, so that a script pointed at an unplugged drive fails loudly.
+    """
+    if folder is None:
+        folder = default_folder(db_path)
+        if not folder.exists():
+            folder.mkdir(mode=files.PRIVATE_FOLDER, parents=True, exist_ok=True)
+    if not folder.is_dir():
+        raise HeartlinkError(f"backup folder {folder} does not exist; create it or name another")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise HeartlinkError(f"backup folder {folder} is not writable for this user")
+    now = now or dt.datetime.now()
+    temporary = folder / f".heartlink-{now:%Y%m%d-%H%M%S}-{os.getpid()}.partial"
+    source = _open_snapshot_source(db_path)
+    try:
+        files.create_private(temporary)
+        source.execute("BEGIN")
+        expected = fingerprint(source)  # the first read fixes the snapshot the backup copies
+        copy = sqlite3.connect(temporary, isolation_level=None)
+        try:
+            source.backup(copy, pages=-1)
+            source.execute("COMMIT")
+            copy.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
+            _check_sound(copy, "the backup copy")
+            copied = fingerprint(copy)
+        finally:
+            copy.close()
+        if copied != expected:
+            raise DatabaseError("the backup copy's totals differ from the database's; not kept")
+        files.fsync_file(temporary)
+        checksum = files.sha256(temporary)
+        path = _place(temporary, folder, now, checksum)
+    except sqlite3.DatabaseError as exc:
+        files.remove_database(temporary)
+        if "full" in str(exc):
+            raise HeartlinkError(f"not enough space in {folder}; no backup was written") from None
+        raise DatabaseError(
+            f"the database could not be copied ({exc}); it may be damaged: run `heartlink check`"
+        ) from None
+    except OSError as exc:
+        files.remove_database(temporary)
+        if exc.errno == 28:  # ENOSPC
+            raise HeartlinkError(f"not enough space in {folder}; no backup was written") from None
+        raise HeartlinkError(f"cannot write the backup in {folder}: {exc.strerror}") from None
+    except BaseException:
+        files.remove_database(temporary)
+        raise
+    finally:
+        source.close()
+    return Backup(path, path.stat().st_size, checksum, expected)
+
+
+def _place(temporary: Path, folder: Path, now: dt.datetime, checksum: str) -> Path:
+    """Give the verified copy its final name, next free sequence number for this second, with
+    its checksum file beside it (written first, so a named backup always has one)."""
+    sequence = 1
+    while True:
+        path = _backup_name(folder, now, sequence)
+        sidecar = _sidecar(path)
+        try:
+            files.create_private(sidecar)
+        except FileExistsError:
+            sequence += 1
+            continue
+        sidecar.write_text(f"{checksum}  {path.name}\n", encoding="ascii")
+        files.fsync_file(sidecar)
+        try:
+            files.place_new(temporary, path)
+        except FileExistsError:
+            files.remove_quietly(sidecar)
+            sequence += 1
+            continue
+        files.fsync_folder(folder)
+        return path
+
+
+def _sidecar(path: Path) -> Path:
+    return path.with_name(path.name + CHECKSUM_SUFFIX)
+
+
+def _sort_key(path: Path) -> tuple[str, str, int]:
+    day, clock, sequence = NAME.match(path.name).groups()  # type: ignore[union-attr]
+    return day, clock, int(sequence or 1)
+
+
+def backups_in(folder: Path) -> list[Path]:
+    """heartlink backups in `folder`, oldest first."""
+    if not folder.is_dir():
+        return []
+    found = [p for p in folder.iterdir() if NAME.match(p.name) and p.is_file()]
+    return sorted(found, key=_sort_key)
+
+
+def checksum_status(path: Path) -> str:
+    """'ok', 'mismatch' or 'missing checksum file' for one backup; reads, never writes."""
+    sidecar = _sidecar(path)
+    if not sidecar.exists():
+        return "missing checksum file"
+    try:
+        recorded = sidecar.read_text(encoding="ascii").split()[0]
+    except (OSError, UnicodeDecodeError, IndexError):
+        return "unreadable checksum file"
+    return "ok" if recorded == files.sha256(path) else "mismatch"
+
+
+def listing(folder: Path) -> list[dict]:
+    rows = []
+    for path in backups_in(folder):
+        day, clock, _ = _sort_key(path)
+        taken = dt.datetime.strptime(day + clock, "%Y%m%d%H%M%S")
+        status = checksum_status(path)
+        rows.append(
+            {
+                "name": path.name,
+                "path": str(path),
+                "taken": taken.isoformat(sep=" "),
+                "size": path.stat().st_size,
+                "checksum": status,
+                "verifies": status == "ok",
+            }
+        )
+    return rows
+
+
+def rotate(folder: Path, keep: int) -> list[Path]:
+    """Delete the oldest backups beyond the newest `keep`; returns what was deleted."""
+    doomed = backups_in(folder)[:-keep] if keep > 0 else []
+    for path in doomed:
+        path.unlink()
+        files.remove_quietly(_sidecar(path))
+    return doomed
+
+
+def open_backup(path: Path) -> sqlite3.Connection:
+    """A backup opened so that reading cannot change it: read-only and immutable."""
+    if not path.is_file():
+        raise HeartlinkError(f"there is no backup file at {path}")
+    return sqlite3.connect(path.resolve().as_uri() + "?mode=ro&immutable=1", uri=True)
+
+
+def verify(path: Path) -> dict:
+    """Everything restore needs to trust a file: its checksum (when its .sha256 is there), a
+    heartlink database of a schema this version reads, integrity and foreign keys."""
+    status = checksum_status(path)
+    if status not in ("ok", "missing checksum file"):
+        raise DatabaseError(f"{path.name}: checksum {status}; the file changed after the backup")
+    conn = open_backup(path)
+    try:
+        version = db.schema_version(conn, path)
+        _check_sound(conn, path.name)
+        if version < db.SCHEMA_VERSION:
+            conn = _upgraded_copy(conn)
+        return {
+            "path": str(path),
+            "checksum": status,
+            "schema": version,
+            "fingerprint": fingerprint(conn),
+        }
+    finally:
+        conn.close()
+
+
+def _upgraded_copy(conn: sqlite3.Connection) -> sqlite3.Connection:
+    """An older backup brought to this schema in memory, so its totals can be computed."""
+    memory = sqlite3.connect(":memory:", isolation_level=None)
+    conn.backup(memory)
+    conn.close()
+    db.migrate(memory, on_disk=False)
+    return memory
+
+
+def restore(db_path: Path, backup_path: Path, *, officer: str, verified: dict) -> dict:
+    """Put a verified backup in place of the database, keeping the current one as a safety copy.
+
+    Refuses while another program has the database open (it must be swapped whole). The safety
+    copy goes beside the database, outside the backup folder, so rotation never deletes it.
+    """
+    from heartlink import audit
+
+    folder = db_path.parent
+    folder.mkdir(mode=files.PRIVATE_FOLDER, parents=True, exist_ok=True)
+    stamp = dt.datetime.now()
+    incoming = folder / f".heartlink-restore-{stamp:%Y%m%d-%H%M%S}-{os.getpid()}.partial"
+    safety = None
+    try:
+        files.create_private(incoming)
+        with open_backup(backup_path) as source, sqlite3.connect(incoming) as target:
+            source.backup(target)
+        target.close()
+        with db.open_for_write(incoming) as ledger, ledger.write() as conn:
+            audit.append(
+                conn,
+                audit.RESTORE,
+                officer=officer,
+                target=backup_path.name,
+                after={"from": backup_path.name, "checksum": verified["checksum"]},
+            )
+        files.fsync_file(incoming)
+        if db_path.exists():
+            safety = _set_aside(db_path, stamp)
+        os.replace(incoming, db_path)
+        files.fsync_folder(folder)
+    except BaseException:
+        files.remove_database(incoming)
+        raise
+    return {
+        "restored_from": str(backup_path),
+        "database": str(db_path),
+        "safety_copy": str(safety) if safety else None,
+        "totals": verified["fingerprint"]["totals"],
+        "rows": verified["fingerprint"]["rows"],
+    }
+
+
+def _set_aside(db_path: Path, stamp: dt.datetime) -> Path:
+    """Copy the current database to a safety file, after making sure no one else has it open."""
+    safety = db_path.with_name(f"{db_path.stem}-before-restore-{stamp:%Y%m%d-%H%M%S}.db")
+    conn = sqlite3.connect(db_path, isolation_level=None, timeout=1)
+    try:
+        try:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            # Leaving WAL mode needs the only connection: the proof that nobody is recording.
+            mode = conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0]
+        except sqlite3.OperationalError:
+            mode = None
+        if mode != "delete":
+            raise HeartlinkError(
+                "the database is in use by another program; close it (and any running "
+                "heartlink) and restore again. Nothing was changed"
+            )
+        files.create_private(safety)
+        with sqlite3.connect(safety) as copy:
+            conn.backup(copy)
+        copy.close()
+        files.fsync_file(safety)
+    finally:
+        conn.close()
+    return safety
+
+
+def check(db_path: Path) -> list[dict]:
+    """Integrity, foreign keys and schema of the database, and the checksum of every backup in
+    its default backup folder. Each check: {"check", "ok", "detail"}. Reads only."""
+    results: list[dict] = []
+
+    def note(name: str, ok: bool, detail: str) -> None:
+        results.append({"check": name, "ok": ok, "detail": detail})
+
+    if not db_path.is_file():
+        note("database", False, f"no database at {db_path}")
+        return results
+    conn = sqlite3.connect(db_path.resolve().as_uri() + "?mode=ro", uri=True)
+    try:
+        try:
+            version = db.schema_version(conn, db_path)
+        except DatabaseError as exc:
+            note("schema", False, str(exc))
+            return results
+        note(
+            "schema",
+            True,
+            f"version {version}"
+            + ("" if version == db.SCHEMA_VERSION else ", upgraded on the next write"),
+        )
+        try:
+            _check_sound(conn, "the database")
+            note("integrity", True, "integrity and foreign keys ok")
+        except DatabaseError as exc:
+            note("integrity", False, str(exc))
+    finally:
+        conn.close()
+    folder = default_folder(db_path)
+    found = backups_in(folder)
+    if not found:
+        note("backups", True, f"no backups in {folder}")
+    for path in found:
+        status = checksum_status(path)
+        note(f"backup {path.name}", status == "ok", f"checksum {status}")
+    return results

@@ -1,0 +1,184 @@
+"""`heartlink backup`, `heartlink restore`, `heartlink check`: keeping the data safe."""
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from heartlink.cli.common import FormatOption, OfficerOption, db_path, officer, say
+from heartlink.cli.render import Column, Format
+
+
+class DefaultToCreate(TyperGroup):
+    """`heartlink backup [DIR]` is `heartlink backup create [DIR]`; `backup list` lists."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        if not args or (args[0] not in self.commands and args[0] not in ctx.help_option_names):
+            args = ["create", *args]
+        return super().parse_args(ctx, args)
+
+
+app = typer.Typer(
+    cls=DefaultToCreate,
+    help="Write a verified backup (`heartlink backup [DIR]`) or list backups.\n\n"
+    "Example: heartlink backup --keep 30 --quiet",
+)
+
+
+def _refuse_sample() -> None:
+    from heartlink.cli.common import settings
+    from heartlink.errors import InputError
+
+    if settings.sample:
+        raise InputError("--sample data lives in memory; there is nothing to back up or restore")
+
+
+@app.command("create")
+def create(
+    folder: Annotated[
+        Path | None,
+        typer.Argument(
+            metavar="[DIR]",
+            help="Folder for the backup. Default: `backups` beside the database (created if "
+            "missing). A folder named here must exist.",
+            show_default=False,
+        ),
+    ] = None,
+    keep: Annotated[
+        int | None,
+        typer.Option(
+            help="Then delete the oldest backups beyond the newest N.", min=1, show_default=False
+        ),
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing on success.")] = False,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """Write a consistent, verified copy of the database, even while others are recording.
+
+    Example: heartlink backup D:\\Backups --keep 30 --quiet
+
+    The copy is checked (integrity, foreign keys, totals equal to the database's) before it
+    gets its name, heartlink-YYYYmmdd-HHMMSS.db, with a .sha256 file beside it. Exit 0 only
+    when the verified backup exists.
+    """
+    from heartlink import backup
+
+    _refuse_sample()
+    made = backup.create(db_path(), folder)
+    removed = backup.rotate(made.path.parent, keep) if keep else []
+    if fmt is Format.json:
+        from heartlink.cli.render import write_json
+
+        write_json({**made.as_dict(), "deleted": [str(p) for p in removed]})
+    elif not quiet:
+        print(made.path)
+        handouts = made.fingerprint["rows"]["handout"]
+        say(f"Backup verified: {made.size:,} bytes, {handouts:,} handouts, sha256 {made.sha256}.")
+        for path in removed:
+            say(f"Deleted old backup {path.name}.")
+
+
+LIST_COLUMNS = [
+    Column("name", "Backup"),
+    Column("taken", "Taken"),
+    Column("size", "Bytes", "number"),
+    Column("checksum", "Checksum"),
+]
+
+
+@app.command("list")
+def list_backups(
+    folder: Annotated[
+        Path | None,
+        typer.Argument(
+            metavar="[DIR]", help="Default: `backups` beside the database.", show_default=False
+        ),
+    ] = None,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """List backups, oldest first, with whether each still matches its checksum.
+
+    Example: heartlink backup list --format json
+    """
+    from heartlink import backup
+    from heartlink.cli.render import output_rows
+
+    rows = backup.listing(folder or backup.default_folder(db_path()))
+    output_rows(
+        rows,
+        fmt,
+        LIST_COLUMNS,
+        fields=["name", "taken", "size", "checksum", "path"],
+        empty="No backups yet.",
+    )
+
+
+def restore(
+    backup_file: Annotated[Path, typer.Argument(metavar="BACKUP", help="The backup file.")],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+    by: OfficerOption = None,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """Replace the database with a verified backup, keeping the current one as a safety copy.
+
+    Example: heartlink restore backups/heartlink-20231231-230000.db --yes
+
+    The backup is checked first (checksum, integrity, a heartlink database this version can
+    read); nothing changes if it fails. Close every other heartlink first.
+    """
+    from heartlink import backup
+    from heartlink.errors import HeartlinkError
+
+    _refuse_sample()
+    verified = backup.verify(backup_file)
+    target = db_path()
+    if not yes:
+        if not _interactive():
+            raise HeartlinkError("restore replaces the database; add --yes to confirm")
+        rows = verified["fingerprint"]["rows"]
+        question = (
+            f"Replace {target} with {backup_file.name} ({rows['handout']:,} handouts, "
+            f"{rows['beneficiary']:,} beneficiaries)?"
+        )
+        if not typer.confirm(question, default=False, err=True):
+            raise typer.Abort()
+    result = backup.restore(target, backup_file, officer=officer(by), verified=verified)
+    if fmt is Format.json:
+        from heartlink.cli.render import write_json
+
+        write_json(result)
+    else:
+        print(result["database"])
+        kept = f"; the previous database is kept as {result['safety_copy']}"
+        say(f"Restored from {backup_file.name}{kept if result['safety_copy'] else ''}.")
+
+
+def _interactive() -> bool:
+    """Whether someone is at a terminal to answer a question."""
+    import sys
+
+    return sys.stdin.isatty()
+
+
+def check(fmt: FormatOption = Format.table) -> None:
+    """Check the database (integrity, foreign keys, schema) and every backup's checksum.
+
+    Example: heartlink check
+
+    Exit 0 only if everything is sound.
+    """
+    from heartlink import backup
+    from heartlink.cli.render import output_rows
+
+    _refuse_sample()
+    results = backup.check(db_path())
+    shown = [{**r, "status": "ok" if r["ok"] else "FAILED"} for r in results]
+    output_rows(
+        shown,
+        fmt,
+        [Column("check", "Check"), Column("status", "Status"), Column("detail", "Detail")],
+        fields=["check", "ok", "detail"],
+    )
+    if not all(r["ok"] for r in results):
+        raise typer.Exit(1)

@@ -1,0 +1,53 @@
+"""`heartlink log`: the audit trail of every change."""
+
+from typing import Annotated
+
+import typer
+
+from heartlink.cli.common import FormatOption, open_ledger
+from heartlink.cli.render import Column, Format
+
+COLUMNS = [
+    Column("at", "When (UTC)"),
+    Column("officer", "Officer"),
+    Column("action", "Action"),
+    Column("target_code", "Record"),
+    Column("changed", "Changed", "list"),
+]
+FIELDS = ["id", "at", "officer", "action", "target", "before", "after"]
+
+
+def log(
+    since: Annotated[
+        str | None,
+        typer.Option(help="From this date on (2023-03-06 or 06/03/2023).", show_default=False),
+    ] = None,
+    by: Annotated[str | None, typer.Option(help="Only this officer.", show_default=False)] = None,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """Show the audit trail: who changed what, when, with the fields before and after.
+
+    Example: heartlink log --since 01/03/2023 --by "Trung úy Lan"
+
+    The table names the fields changed; `--format json` carries their values (personal data:
+    keep such output to yourself). The log cannot be edited, through heartlink or otherwise.
+    """
+    from heartlink import audit
+    from heartlink.cli.render import output_rows
+
+    with open_ledger(write=False) as ledger:
+        rows = (_for_table(entry) for entry in audit.entries(ledger.conn, since=since, officer=by))
+        output_rows(rows, fmt, COLUMNS, fields=FIELDS, empty="No changes logged.")
+
+
+def _for_table(entry: dict) -> dict:
+    from heartlink.ids import looks_like_reference, short_code
+
+    target = entry["target"] or ""
+    # A new record is all new: naming its every field says nothing. An edit names its fields.
+    changed = sorted(entry["after"] or {}) if entry["before"] else ["(new)"]
+    return {
+        **entry,
+        "target_code": short_code(target) if looks_like_reference(target) else target,
+        "changed": changed,
+    }

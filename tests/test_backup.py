@@ -1,0 +1,419 @@
+"""`heartlink backup`, `backup list`, `restore`, `check`: backups a script can trust."""
+
+import datetime as dt
+import json
+import os
+import re
+import sqlite3
+import stat
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from heartlink import backup, db
+
+from conftest import file_state, heartlink_process
+
+NAME = re.compile(r"^heartlink-\d{8}-\d{6}(-\d+)?\.db$")
+
+
+@pytest.fixture
+def station(ok, db_path):
+    """A database with a little of everything."""
+    b = ok("beneficiary", "add", "Trương Thị Bích Ngọc", "-c", "orphan", "--format", "json")
+    ok("record", "cash", "-n", "6.000.000", "--to", b.json()["code"], "-d", "2023-09-05")
+    for day in range(1, 29):
+        ok("record", "meal", "-n", str(50 + day), "-d", f"2023-02-{day:02d}")
+    return db_path
+
+
+def fill(path: Path, handouts: int) -> None:
+    """Many handouts straight through the core, quickly."""
+    from heartlink import handouts as core
+
+    with db.open_for_write(path) as ledger:
+        for i in range(handouts):
+            core.record(ledger, "meal", count=i + 1, date="2023-03-06", officer="t", note="x" * 200)
+
+
+def test_backup_writes_a_verified_owner_only_copy(ok, station, tmp_path):
+    result = ok("backup", "--format", "json")
+    made = result.json()
+    path = Path(made["path"])
+    assert path.parent == station.parent / "backups"
+    assert NAME.match(path.name)
+    assert made["size"] == path.stat().st_size and made["totals"]["2023"]["meal"][1] == 28
+    sidecar = Path(str(path) + ".sha256")
+    assert sidecar.read_text() == f"{made['sha256']}  {path.name}\n"  # `sha256sum -c` reads it
+    if sys.platform != "win32":
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+        assert stat.S_IMODE(sidecar.stat().st_mode) == 0o600
+        assert (
+            subprocess.run(
+                ["sha256sum", "-c", sidecar.name], cwd=path.parent, capture_output=True
+            ).returncode
+            == 0
+        )
+    copy = sqlite3.connect(path)
+    assert copy.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    assert copy.execute("SELECT COUNT(*) FROM handout").fetchone()[0] == 29
+    copy.close()
+    assert [p.name for p in path.parent.iterdir() if p.name.startswith(".")] == []
+
+
+def test_table_output_prints_the_path_and_quiet_prints_nothing(ok, station):
+    shown = ok("backup")
+    assert Path(shown.stdout.strip()).is_file()
+    assert "Backup verified" in shown.stderr
+    quiet = ok("backup", "--quiet")
+    assert quiet.stdout == "" and quiet.stderr == ""
+    assert len(backup.backups_in(station.parent / "backups")) == 2
+
+
+def test_backups_in_the_same_second_get_distinct_names(station, tmp_path):
+    moment = dt.datetime(2023, 12, 31, 23, 0, 0)
+    first = backup.create(station, tmp_path, now=moment)
+    second = backup.create(station, tmp_path, now=moment)
+    assert first.path != second.path
+    assert [p.name for p in backup.backups_in(tmp_path)] == [
+        "heartlink-20231231-230000.db",
+        "heartlink-20231231-230000-2.db",
+    ]
+
+
+def test_two_backup_processes_at_once_both_succeed(station, tmp_path):
+    procs = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "heartlink",
+                "--db",
+                str(station),
+                "backup",
+                str(tmp_path),
+                "--format",
+                "json",
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(3)
+    ]
+    outputs = [p.communicate(timeout=60) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0, 0], outputs
+    paths = {json.loads(out)["path"] for out, _ in outputs}
+    assert len(paths) == 3
+    assert all(backup.checksum_status(Path(p)) == "ok" for p in paths)
+
+
+def test_keep_deletes_the_oldest_only_after_a_verified_backup(ok, station, tmp_path):
+    folder = tmp_path / "kept"
+    folder.mkdir()
+    for hour in range(4):
+        backup.create(station, folder, now=dt.datetime(2023, 1, 1, hour))
+    (folder / "notes.txt").write_text("not a backup")
+    result = ok("backup", str(folder), "--keep", "2", "--format", "json").json()
+    assert len(result["deleted"]) == 3
+    remaining = sorted(p.name for p in folder.iterdir())
+    assert remaining == sorted(
+        [
+            "heartlink-20230101-030000.db",
+            "heartlink-20230101-030000.db.sha256",
+            Path(result["path"]).name,
+            Path(result["path"]).name + ".sha256",
+            "notes.txt",
+        ]
+    )
+
+
+def test_keep_deletes_nothing_when_the_backup_fails(run, station, tmp_path):
+    folder = tmp_path / "kept"
+    folder.mkdir()
+    for hour in range(3):
+        backup.create(station, folder, now=dt.datetime(2023, 1, 1, hour))
+    corrupt(station)
+    result = run("backup", str(folder), "--keep", "1")
+    assert result.exit_code == 1
+    assert len(backup.backups_in(folder)) == 3
+
+
+def test_backup_while_another_process_records(station, tmp_path):
+    """The copy is consistent and complete up to its moment, with a writer committing
+    continuously; restoring it gives back every row committed before the backup began."""
+    fill(station, 300)
+    writer = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(
+                """
+            import sys, time
+            from pathlib import Path
+            from heartlink import db, handouts
+            path, stop = Path(sys.argv[1]), Path(sys.argv[2])
+            while not stop.exists():
+                with db.open_for_write(path) as ledger:
+                    handouts.record(ledger, "gift", count=1, officer="writer")
+                time.sleep(0.005)
+            """
+            ),
+            str(station),
+            str(tmp_path / "stop"),
+        ],
+    )
+    folder = tmp_path / "b"
+    folder.mkdir()
+    made = []
+    try:
+        time.sleep(0.5)
+        for _ in range(3):
+            with db.open_for_read(station) as ledger:
+                before = ledger.conn.execute("SELECT COUNT(*) FROM handout").fetchone()[0]
+            made.append((before, backup.create(station, folder)))
+    finally:
+        (tmp_path / "stop").touch()
+        writer.wait(timeout=30)
+    assert writer.returncode == 0
+    for before, copy in made:
+        assert copy.fingerprint["rows"]["handout"] >= before
+        assert backup.checksum_status(copy.path) == "ok"
+    # Restore the last one: the database holds exactly the backup's rows.
+    _, last = made[-1]
+    info = backup.verify(last.path)
+    backup.restore(station, last.path, officer="t", verified=info)
+    with db.open_for_read(station) as ledger:
+        assert backup.fingerprint(ledger.conn) == last.fingerprint
+
+
+def corrupt(path: Path) -> None:
+    """Damage table pages in the middle of the file, leaving the header intact."""
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    with open(path, "r+b") as f:
+        size = f.seek(0, 2)
+        f.seek(size // 2)
+        f.write(os.urandom(8192))
+
+
+def test_a_damaged_database_is_not_backed_up(run, station, tmp_path):
+    fill(station, 300)
+    corrupt(station)
+    result = run("backup", str(tmp_path))
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1
+    assert "damaged" in result.stderr
+    assert list(tmp_path.glob("heartlink-*")) == [] and list(tmp_path.glob(".heartlink*")) == []
+
+
+@pytest.mark.parametrize(
+    ("setup", "says"),
+    [
+        (lambda tmp: tmp / "missing", "does not exist"),
+        (lambda tmp: (tmp / "file").write_text("x") and tmp / "file", "does not exist"),
+    ],
+)
+def test_backup_folder_problems(run, station, tmp_path, setup, says):
+    result = run("backup", str(setup(tmp_path)), "--quiet")
+    assert result.exit_code == 1 and says in result.stderr
+    assert result.stderr.count("\n") == 1
+
+
+def test_backup_of_no_database_fails(run, tmp_path):
+    result = run("backup", str(tmp_path))
+    assert result.exit_code == 1 and "no database" in result.stderr
+
+
+def test_backup_refuses_the_sample(run):
+    assert run("--sample", "backup", db=None).exit_code == 2
+
+
+def test_full_disk_gives_a_clear_error_and_leaves_nothing(run, station, small_disk):
+    fill(station, 2000)  # about 1 MB: more than the disk holds
+    result = run("backup", str(small_disk.path))
+    assert result.exit_code == 1, result
+    assert result.stderr.startswith("Error: not enough space")
+    assert list(small_disk.path.iterdir()) == []
+
+
+def test_backup_list_and_check_verify_without_changing_anything(ok, run, station):
+    ok("backup", "--quiet")
+    ok("backup", "--quiet")
+    folder = station.parent / "backups"
+    states = {p: file_state(p) for p in folder.iterdir()}
+    listed = ok("backup", "list", "--format", "json").json()
+    assert [row["verifies"] for row in listed] == [True, True]
+    assert ok("check").exit_code == 0
+    assert {p: file_state(p) for p in folder.iterdir()} == states
+    # Tamper with one backup: list shows it, check fails.
+    victim = Path(listed[0]["path"])
+    data = bytearray(victim.read_bytes())
+    data[-10] ^= 0xFF
+    victim.write_bytes(bytes(data))
+    listed = ok("backup", "list", "--format", "json").json()
+    assert [row["checksum"] for row in listed] == ["mismatch", "ok"]
+    result = run("check")
+    assert result.exit_code == 1 and "FAILED" in result.stdout
+
+
+def test_check_finds_a_damaged_database(run, station):
+    fill(station, 300)
+    assert run("check").exit_code == 0
+    corrupt(station)
+    result = run("check", "--format", "json")
+    assert result.exit_code == 1
+    assert any(not c["ok"] and c["check"] == "integrity" for c in result.json())
+
+
+def test_check_without_a_database_fails(run):
+    assert run("check").exit_code == 1
+
+
+def test_restore_swaps_in_the_backup_and_keeps_a_safety_copy(ok, station):
+    path = ok("backup").stdout.strip()
+    ok("record", "meal", "-n", "999", "-d", "2023-02-28")  # after the backup
+    state_of_backup = file_state(Path(path))
+    result = ok("restore", path, "--yes", "--format", "json").json()
+    safety = Path(result["safety_copy"])
+    assert safety.parent == station.parent and safety.is_file()
+    assert "backups" not in safety.parts
+    assert file_state(Path(path)) == state_of_backup, "restore read the backup only"
+    report = ok("report", "2023", "--format", "json").json()
+    meal = next(t for t in report["totals"] if t["kind"] == "meal")
+    assert meal["handouts"] == 28  # the 999 recorded after the backup is gone …
+    kept = sqlite3.connect(safety)
+    assert kept.execute("SELECT COUNT(*) FROM handout WHERE count = 999").fetchone()[0] == 1
+    kept.close()  # … but kept in the safety copy
+    ok("record", "meal", "-n", "1")  # the restored database works as before
+    with db.open_for_write(station) as ledger:
+        assert ledger.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    ok("backup", "--keep", "1", "--quiet")
+    assert safety.is_file(), "rotation never deletes the safety copy"
+
+
+def make_newer(path: Path) -> None:
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version = {db.SCHEMA_VERSION + 1}")
+    conn.commit()
+    conn.close()
+
+
+def make_foreign(path: Path) -> None:
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE photos (name TEXT)")
+    conn.commit()
+    conn.close()
+
+
+def truncate(path: Path) -> None:
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+
+
+def tamper(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    data[200] ^= 0x01
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize(
+    ("spoil", "says"),
+    [
+        (corrupt, "damaged"),
+        (truncate, "damaged"),
+        (make_newer, "newer heartlink"),
+        (tamper, "checksum mismatch"),
+    ],
+    ids=["corrupt", "truncated", "newer-schema", "tampered"],
+)
+def test_restore_refuses_a_bad_backup_and_changes_nothing(ok, run, station, spoil, says):
+    fill(station, 300)
+    path = Path(ok("backup").stdout.strip())
+    if spoil is not tamper:
+        Path(str(path) + ".sha256").unlink()  # or the checksum would catch it first
+    spoil(path)
+    before = file_state(station)
+    result = run("restore", str(path), "--yes")
+    assert result.exit_code == 1, result
+    assert result.stderr.startswith("Error: ") and says in result.stderr, result.stderr
+    assert result.stderr.count("\n") == 1
+    assert file_state(station) == before
+    left = {p.name for p in station.parent.iterdir()} - {
+        f"{station.name}-wal",
+        f"{station.name}-shm",
+    }
+    assert left == {"backups", station.name}, "no safety copy, no partial file"
+
+
+@pytest.mark.parametrize(
+    ("make", "says"),
+    [
+        (make_foreign, "not a heartlink one"),
+        (lambda p: p.write_bytes(b"minutes of the meeting\n" * 500), "not a SQLite database"),
+    ],
+    ids=["foreign-sqlite", "not-sqlite"],
+)
+def test_restore_refuses_files_that_are_not_heartlink_backups(run, station, tmp_path, make, says):
+    candidate = tmp_path / "candidate.db"
+    make(candidate)
+    before = file_state(station)
+    result = run("restore", str(candidate), "--yes")
+    assert result.exit_code == 1 and says in result.stderr, result
+    assert file_state(station) == before
+
+
+def test_restore_asks_first(ok, run, station, monkeypatch):
+    path = ok("backup").stdout.strip()
+    before = file_state(station)
+    refused = run("restore", path)  # no terminal to ask on
+    assert refused.exit_code == 1 and "--yes" in refused.stderr
+    monkeypatch.setattr("heartlink.cli.backup._interactive", lambda: True)
+    from typer.testing import CliRunner
+
+    from heartlink.cli.app import app
+
+    answered_no = CliRunner().invoke(app, ["--db", str(station), "restore", path], input="n\n")
+    assert answered_no.exit_code == 1 and "aborted" in answered_no.stderr
+    assert file_state(station) == before
+    answered_yes = CliRunner().invoke(app, ["--db", str(station), "restore", path], input="y\n")
+    assert answered_yes.exit_code == 0, answered_yes.stderr
+
+
+def test_restore_refuses_while_the_database_is_in_use(ok, run, station):
+    path = ok("backup").stdout.strip()
+    other = sqlite3.connect(station)
+    other.execute("SELECT COUNT(*) FROM handout").fetchone()
+    try:
+        before = file_state(station)
+        result = run("restore", path, "--yes")
+    finally:
+        other.close()
+    assert result.exit_code == 1 and "in use" in result.stderr
+    assert file_state(station)[0] == before[0]
+
+
+def test_restore_into_an_empty_place(ok, station, tmp_path):
+    path = ok("backup").stdout.strip()
+    fresh = tmp_path / "new-pc" / "heartlink.db"
+    result = ok("--db", str(fresh), "restore", path, "--yes", "--format", "json", db=None)
+    assert result.json()["safety_copy"] is None
+    report = ok("--db", str(fresh), "report", "2023", "--format", "json", db=None).json()
+    assert {t["kind"] for t in report["totals"]} == {"meal", "cash"}
+
+
+def test_nightly_backup_as_a_real_process(station, tmp_path):
+    folder = tmp_path / "nightly"
+    folder.mkdir()
+    done = heartlink_process("--db", str(station), "backup", str(folder), "--quiet", "--keep", "7")
+    assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
+    failed = heartlink_process(
+        "--db", str(station), "backup", str(tmp_path / "unplugged"), "--quiet"
+    )
+    assert failed.returncode == 1
+    assert failed.stderr.startswith("Error: backup folder") and failed.stderr.count("\n") == 1
