@@ -10,7 +10,7 @@ from sqlite_utils import Database
 
 from heartlink import db, migrations
 
-from conftest import file_state
+from conftest import SAMPLE_BENEFICIARIES, file_state
 
 EXPECTED_TABLES = {
     "_sqlite_migrations",
@@ -235,6 +235,11 @@ def test_readers_never_change_the_file(db_path, ok):
         ["beneficiary", "list", "--search", "tam"],
         ["handout", "list"],
         ["db", "path"],
+        ["report", "2023", "--by", "month"],
+        ["report", "2023", "--compare", "2022", "--as-of", "2024-01-31"],
+        ["export", "handouts", "--format", "json"],
+        ["export", "beneficiaries"],
+        ["import", "beneficiaries", str(SAMPLE_BENEFICIARIES), "--dry-run"],
     ]
     for args in reads:
         ok(*args)

@@ -309,3 +309,22 @@ def test_record_and_import_share_their_checks(run, ok, tmp_path):
     imported = run("import", "handouts", sheet)
     message = typed.stderr.removeprefix("Error: ").strip()
     assert f"row 2, column kind: {message}" in imported.stderr
+
+
+def test_an_import_is_one_audit_entry(ok, tmp_path):
+    sheet = write(tmp_path / "h.csv", HEADER + "2023-01-02,meal,56,,,,,\n2023-01-09,meal,60,,,,,\n")
+    ok("import", "handouts", sheet, "--dry-run")
+    ok("import", "handouts", sheet, "--by", "Trung úy Lan")
+    entries = ok("log", "--format", "json").json()
+    assert [(e["action"], e["officer"], e["target"]) for e in entries] == [
+        ("import", "Trung úy Lan", "h.csv")
+    ]
+    assert (entries[0]["after"]["rows"], entries[0]["after"]["imported"]) == (2, 2)
+
+
+def test_an_export_imports_again_after_someone_is_archived(ok, sample_2023, tmp_path):
+    exported = tmp_path / "handouts.csv"
+    ok("export", "handouts", "-o", str(exported))
+    ok("beneficiary", "archive", "S8R04262")
+    again = ok("import", "handouts", str(exported), "--format", "json").json()
+    assert (again["imported"], again["already_present"]) == (0, 107)

@@ -342,9 +342,14 @@ def _import_handouts(
     occurrences: Counter[bytes] = Counter()
     batch: list[dict] = []
     for number, given, missing in run.records(_REQUIRED_HANDOUT):
+        id_ok, row_id = run.file_id(number, given)
+        if row_id and _present(conn, "id", [row_id]):
+            # Already in the ledger: history, skipped unchecked (its beneficiary may have been
+            # archived since, which would refuse a new handout).
+            run.summary["already_present"] += 1
+            continue
         row, found = rules.check(given)
         run.row_problems(number, found, missing)
-        id_ok, row_id = run.file_id(number, given)
         by = clean_name(given.get("officer", "")) or officer
         if row is None or not id_ok or missing:
             continue
@@ -381,12 +386,12 @@ def row_key(row: dict, given: dict[str, str], occurrences: Counter[bytes]) -> st
 
 
 def _add_handouts(conn: sqlite3.Connection, batch: list[dict], run: _Run) -> None:
-    """Insert the rows of the batch not already here (by id or key), unless only checking."""
+    """Insert the rows of the batch whose key is not already here, unless only checking (rows
+    with an id already here were skipped as they were read)."""
     if not batch:
         return
-    present = _present(conn, "id", [row["id"] for row in batch])
-    present |= _present(conn, "import_key", [row["import_key"] for row in batch])
-    new = [row for row in batch if row["id"] not in present and row["import_key"] not in present]
+    present = _present(conn, "import_key", [row["import_key"] for row in batch])
+    new = [row for row in batch if row["import_key"] not in present]
     run.summary["already_present"] += len(batch) - len(new)
     run.summary["imported"] += len(new)
     if not run.dry_run and not run.problem_count:
