@@ -178,10 +178,17 @@ def open_sheet(path: Path, wanted: tuple[fields.Field, ...]) -> Iterator[Sheet]:
             for number, cells in enumerate(rows, start=1):
                 if number > HEADER_SEARCH_ROWS:
                     break
-                columns, ignored = _header(cells, spellings, number)
-                if all(f in columns for f in required):
-                    yield Sheet(name, columns, ignored, number, enumerate(rows, number + 1), size)
-                    return
+                columns, ignored, repeated = _header(cells, spellings)
+                if not all(f in columns for f in required):
+                    continue
+                if repeated:
+                    field_name, first, second = repeated[0]
+                    raise HeartlinkError(
+                        f"row {number}: two columns are read as {field_name} (columns {first} "
+                        f"and {second}); rename or remove one"
+                    )
+                yield Sheet(name, columns, ignored, number, enumerate(rows, number + 1), size)
+                return
         raise HeartlinkError(
             f"{path.name} has no header row naming the columns {', '.join(required)} (English "
             "or Vietnamese headings; see README, Import)"
@@ -190,9 +197,12 @@ def open_sheet(path: Path, wanted: tuple[fields.Field, ...]) -> Iterator[Sheet]:
         tables.close()
 
 
-def _header(cells: list, spellings: dict[str, str], number: int) -> tuple[dict, list]:
+def _header(cells: list, spellings: dict[str, str]) -> tuple[dict, list, list]:
+    """The fields a row's cells name, by position; the headings not recognised; and fields
+    named twice, as (field, first column, second column), columns counted from 1."""
     columns: dict[str, int] = {}
     ignored: list[str] = []
+    repeated: list[tuple[str, int, int]] = []
     for index, cell in enumerate(cells):
         heading = _text(cell).strip()
         name = spellings.get(fields.header_key(heading))
@@ -200,13 +210,10 @@ def _header(cells: list, spellings: dict[str, str], number: int) -> tuple[dict, 
             if heading:
                 ignored.append(heading)
         elif name in columns:
-            raise HeartlinkError(
-                f"row {number}: two columns are read as {name} (columns {columns[name] + 1} and "
-                f"{index + 1}); rename or remove one"
-            )
+            repeated.append((name, columns[name] + 1, index + 1))
         else:
             columns[name] = index
-    return columns, ignored
+    return columns, ignored, repeated
 
 
 @dataclass

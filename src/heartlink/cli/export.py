@@ -294,7 +294,8 @@ def _write(out: Any, fmt: ExportFormat, sheets: list, document: Any, formatter: 
     sheet = sheets[0]
     if (getattr(out, "encoding", None) or "").lower().replace("-", "") != "utf8sig":
         out.write("\ufeff")  # Excel on Windows reads UTF-8 only after a byte order mark
-    dates = [c.key for c in sheet.columns if c.style == "date"]
+    # Dates are stored as 2023-03-06, the English form: only Vietnamese rewrites them.
+    dates = [c.key for c in sheet.columns if c.style == "date" and formatter.lang == Lang.vi]
 
     def localized(rows: Any) -> Any:
         for row in rows:
