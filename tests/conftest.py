@@ -114,3 +114,16 @@ def small_disk(tmp_path):
 
     yield Disk
     subprocess.run(["umount", str(mount_point)], check=True)
+
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+SAMPLE_BENEFICIARIES = DATA / "sample-2023-beneficiaries.csv"
+SAMPLE_HANDOUTS = DATA / "sample-2023-handouts.csv"
+
+
+@pytest.fixture
+def sample_2023(ok):
+    """The bundled 2023 sample, imported into the test's database as `heartlink import` takes
+    the files in data/."""
+    ok("import", "beneficiaries", str(SAMPLE_BENEFICIARIES))
+    ok("import", "handouts", str(SAMPLE_HANDOUTS))

@@ -57,6 +57,11 @@ def test_the_command_tree_is_what_the_readme_documents():
             "backup list",
             "restore",
             "check",
+            "export totals",
+            "export handouts",
+            "export beneficiaries",
+            "import beneficiaries",
+            "import handouts",
         ]
     )
 
@@ -73,7 +78,8 @@ def test_every_command_has_help_with_an_example(run, command):
 
 
 @pytest.mark.parametrize(
-    "group", ["beneficiary", "handout", "kind", "programme", "category", "db", "backup"]
+    "group",
+    ["beneficiary", "handout", "kind", "programme", "category", "db", "backup", "export", "import"],
 )
 def test_groups_have_help_with_an_example(run, group):
     result = run(group, "--help", db=None)
@@ -172,7 +178,7 @@ def test_unexpected_errors_hide_their_text_and_traceback(run, ok, db_path, monke
     ok("record", "meal", "-n", "1")
     from heartlink import reports
 
-    def broken(conn, year):
+    def broken(*args):
         raise KeyError("Phạm Thanh Sơn")
 
     monkeypatch.setattr(reports, "yearly", broken)

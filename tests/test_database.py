@@ -10,7 +10,7 @@ from sqlite_utils import Database
 
 from heartlink import db, migrations
 
-from conftest import file_state
+from conftest import SAMPLE_BENEFICIARIES, file_state
 
 EXPECTED_TABLES = {
     "_sqlite_migrations",
@@ -21,6 +21,7 @@ EXPECTED_TABLES = {
     "beneficiary_category",
     "handout",
     "audit_log",
+    "beneficiary_alias",
 }
 
 
@@ -39,7 +40,12 @@ def test_migrating_a_blank_database_gives_the_schema(db_path):
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
         applied = [r["name"] for r in conn.execute("SELECT name FROM _sqlite_migrations")]
-        assert applied == ["0001_ledger", "0002_default_catalogue", "0003_audit"]
+        assert applied == [
+            "0001_ledger",
+            "0002_default_catalogue",
+            "0003_audit",
+            "0004_import_keys",
+        ]
         columns = {r["name"] for r in conn.execute("SELECT * FROM pragma_table_xinfo('handout')")}
         assert {
             "id",
@@ -52,6 +58,7 @@ def test_migrating_a_blank_database_gives_the_schema(db_path):
             "value_vnd",
             "voided_at",
             "void_reason",
+            "import_key",
         } <= columns
         indexes = {r["name"] for r in conn.execute("PRAGMA index_list('handout')")}
         assert "handout_year_totals" in indexes
@@ -228,6 +235,11 @@ def test_readers_never_change_the_file(db_path, ok):
         ["beneficiary", "list", "--search", "tam"],
         ["handout", "list"],
         ["db", "path"],
+        ["report", "2023", "--by", "month"],
+        ["report", "2023", "--compare", "2022", "--as-of", "2024-01-31"],
+        ["export", "handouts", "--format", "json"],
+        ["export", "beneficiaries"],
+        ["import", "beneficiaries", str(SAMPLE_BENEFICIARIES), "--dry-run"],
     ]
     for args in reads:
         ok(*args)

@@ -6,13 +6,14 @@ from collections.abc import Iterator
 from heartlink import audit, ids
 from heartlink.catalogue import check_categories
 from heartlink.db import Ledger, utc_now
-from heartlink.errors import HeartlinkError, InputError
+from heartlink.errors import HeartlinkError, InputError, NotFoundError
 from heartlink.text import (
     clean,
     clean_group,
     clean_phone,
     fold,
     parse_born,
+    parse_flag,
     require_text,
 )
 
@@ -45,52 +46,71 @@ PROFILE_FIELDS = (
 _COLUMNS = {"group": "residential_group", "household": "is_household"}
 
 
-def _clean_fields(given: dict) -> dict:
-    """Validated column values for the fields present in `given` (None means not given), all
-    but the categories, which need the database (see _with_categories).
+def check_fields(
+    conn: sqlite3.Connection | None, given: dict
+) -> tuple[dict, list[tuple[str, Exception]]]:
+    """Validated column values for the fields present in `given` (None means not given), and
+    the problems found, per field. An empty string clears an optional field. Without a
+    connection the categories are passed through unchecked (so that input can be checked
+    before the database is opened).
 
-    An empty string clears an optional field.
+    The one set of checks for `beneficiary add`, `beneficiary edit` and `import beneficiaries`.
     """
     cleaners = {
         "name": lambda v: require_text(v, "name"),
-        "household": bool,
-        "categories": list,
+        "household": lambda v: parse_flag(v, "household"),
+        "categories": (lambda v: check_categories(conn, list(v))) if conn else list,
         "born": lambda v: parse_born(v) if str(v).strip() else None,
         "group": lambda v: clean_group(v) or None,
         "phone": lambda v: clean_phone(v) if v.strip() else None,
-        "consent": bool,
+        "consent": lambda v: parse_flag(v, "consent"),
     }
-    values = {}
+    values, problems = {}, []
     for field, value in given.items():
         if value is None:
             continue
-        clean_value = cleaners.get(field, lambda v: clean(v) or None)(value)
-        values[field] = clean_value
+        try:
+            values[field] = cleaners.get(field, lambda v: clean(v) or None)(value)
+        except HeartlinkError as exc:
+            problems.append((field, exc))
+    return values, problems
+
+
+def _clean_fields(conn: sqlite3.Connection | None, given: dict) -> dict:
+    values, problems = check_fields(conn, given)
+    if problems:
+        raise problems[0][1]
     return values
 
 
-def _with_categories(conn: sqlite3.Connection, values: dict) -> dict:
-    if "categories" in values:
-        values["categories"] = check_categories(conn, values["categories"])
-    return values
+def likeness(values: dict) -> tuple:
+    """What makes two records likely the same person or household: the name ignoring accents
+    and case, the birth year and the residential group."""
+    return (fold(values["name"]), values.get("born"), fold(values.get("group")))
+
+
+def find_same(
+    conn: sqlite3.Connection, values: dict, except_id: str | None = None
+) -> list[sqlite3.Row]:
+    """Records alike (see likeness) to `values`, apart from `except_id`."""
+    name, born, group = likeness(values)
+    rows = conn.execute(
+        "SELECT id, residential_group, archived_at FROM beneficiary"
+        " WHERE heartlink_fold(name) = ? AND born IS ? AND id IS NOT ? ORDER BY id",
+        (name, born, except_id),
+    )
+    return [row for row in rows if fold(row["residential_group"]) == group]
 
 
 def _refuse_duplicate(conn: sqlite3.Connection, values: dict, except_id: str | None) -> None:
     """Refuse a second record for the same folded name, birth year and residential group."""
-    rows = conn.execute(
-        "SELECT id, residential_group, archived_at FROM beneficiary"
-        " WHERE heartlink_fold(name) = ? AND born IS ? AND id IS NOT ?",
-        (fold(values["name"]), values.get("born"), except_id),
-    )
-    group = fold(values.get("group"))
-    for row in rows:
-        if fold(row["residential_group"]) == group:
-            archived = " (archived)" if row["archived_at"] else ""
-            raise HeartlinkError(
-                "a beneficiary with the same name, birth year and residential group already "
-                f"exists{archived}: code {ids.short_code(row['id'])}. Use that record, or add "
-                "--force if this is a different person"
-            )
+    for row in find_same(conn, values, except_id)[:1]:
+        archived = " (archived)" if row["archived_at"] else ""
+        raise HeartlinkError(
+            "a beneficiary with the same name, birth year and residential group already "
+            f"exists{archived}: code {ids.short_code(row['id'])}. Use that record, or add "
+            "--force if this is a different person"
+        )
 
 
 def _write_categories(conn: sqlite3.Connection, beneficiary_id: str, slugs: list[str]) -> None:
@@ -99,6 +119,19 @@ def _write_categories(conn: sqlite3.Connection, beneficiary_id: str, slugs: list
         "INSERT INTO beneficiary_category (beneficiary_id, category) VALUES (?, ?)",
         [(beneficiary_id, slug) for slug in slugs],
     )
+
+
+def insert(
+    conn: sqlite3.Connection, values: dict, *, beneficiary_id: str, officer: str, created_at: str
+) -> None:
+    """Insert a checked beneficiary (see check_fields) and their categories."""
+    columns = {_COLUMNS.get(f, f): v for f, v in values.items() if f != "categories"}
+    columns.update(id=beneficiary_id, created_at=created_at, created_by=officer)
+    marks = ", ".join("?" for _ in columns)
+    conn.execute(
+        f"INSERT INTO beneficiary ({', '.join(columns)}) VALUES ({marks})", tuple(columns.values())
+    )
+    _write_categories(conn, beneficiary_id, values.get("categories", []))
 
 
 def add(
@@ -116,19 +149,12 @@ def add(
     if fields.get("name") is None:
         raise InputError("name is empty; give a name")
     new_id = ids.check_id(beneficiary_id) if beneficiary_id else ids.new_id()
-    values = _clean_fields(fields)
+    _clean_fields(None, fields)  # refuse bad input before the database is opened, or created
     with ledger.write() as conn:
-        values = _with_categories(conn, values)
+        values = _clean_fields(conn, fields)
         if not force:
             _refuse_duplicate(conn, values, except_id=None)
-        columns = {_COLUMNS.get(f, f): v for f, v in values.items() if f != "categories"}
-        columns.update(id=new_id, created_at=utc_now(), created_by=officer)
-        conn.execute(
-            f"INSERT INTO beneficiary ({', '.join(columns)})"
-            f" VALUES ({', '.join('?' for _ in columns)})",
-            tuple(columns.values()),
-        )
-        _write_categories(conn, new_id, values.get("categories", []))
+        insert(conn, values, beneficiary_id=new_id, officer=officer, created_at=utc_now())
         profile = get(conn, new_id)
         audit.append(conn, audit.BENEFICIARY_ADD, officer=officer, target=new_id, after=profile)
         return profile
@@ -138,10 +164,10 @@ def edit(ledger: Ledger, ref: str, *, officer: str, force: bool = False, **field
     """Change the given fields of a beneficiary; returns the profile after the change."""
     if all(value is None for value in fields.values()):
         raise InputError("nothing to change; give at least one option, see --help")
-    values = _clean_fields(fields)
+    _clean_fields(None, fields)
     with ledger.write() as conn:
         beneficiary_id = resolve(conn, ref)
-        values = _with_categories(conn, values)
+        values = _clean_fields(conn, fields)
         current = get(conn, beneficiary_id)
         if not force and {"name", "born", "group"} & values.keys():
             merged = {key: values.get(key, current[key]) for key in ("name", "born", "group")}
@@ -189,8 +215,18 @@ def set_archived(ledger: Ledger, ref: str, archived: bool, *, officer: str) -> d
 
 
 def resolve(conn: sqlite3.Connection, ref: str) -> str:
-    """The full id for an id or short code."""
-    return ids.resolve(conn, "beneficiary", ref, NOUN, FIND_HINT)
+    """The full id for an id or short code, or for an id another file gave someone who was
+    then matched to a record here (see heartlink.importer)."""
+    try:
+        return ids.resolve(conn, "beneficiary", ref, NOUN, FIND_HINT)
+    except NotFoundError:
+        alias = ids.normalize_reference(ref)
+        row = conn.execute(
+            "SELECT beneficiary_id FROM beneficiary_alias WHERE alias_id = ?", (alias,)
+        ).fetchone()
+        if row is None:
+            raise
+        return row[0]
 
 
 def resolve_active(conn: sqlite3.Connection, ref: str) -> str:
@@ -244,6 +280,8 @@ def search(
     text: str | None = None,
     category: str | None = None,
     with_archived: bool = False,
+    received_in: int | None = None,
+    by_name: bool = True,
 ) -> Iterator[dict]:
     """Beneficiaries whose name, group, address or school hold every word of `text`, ignoring
     case and accents ("pham thanh son" finds "Phạm Thanh Sơn"), or whose code is `text`."""
@@ -256,6 +294,12 @@ def search(
             " WHERE c.beneficiary_id = b.id AND c.category = ?)"
         )
         params.append(check_categories(conn, [category])[0])
+    if received_in is not None:
+        where.append(
+            "EXISTS (SELECT 1 FROM handout h WHERE h.beneficiary_id = b.id AND h.year = ?"
+            " AND h.voided_at IS NULL)"
+        )
+        params.append(received_in)
     if text and text.strip():
         haystack = (
             "heartlink_fold(b.name || ' ' || coalesce(b.residential_group, '') || ' ' ||"
@@ -270,13 +314,15 @@ def search(
             where.append(f"({by_words})")
             params.extend(words)
     sql = _SELECT + (" WHERE " + " AND ".join(where) if where else "")
-    sql += " ORDER BY heartlink_fold(b.name), b.id"
+    # by_name=False for lists without names, whose order must not hint at them.
+    sql += " ORDER BY heartlink_fold(b.name), b.id" if by_name else " ORDER BY b.id"
     for row in conn.execute(sql, params):
         yield _profile(row)
 
 
 def show(conn: sqlite3.Connection, ref: str) -> dict:
-    """A profile with every handout received (voided ones left out), oldest first."""
+    """A profile with every handout received (voided ones left out), oldest first, and what
+    was received each year, per kind."""
     profile = get(conn, resolve(conn, ref))
     rows = conn.execute(
         "SELECT h.id, h.date, h.kind, h.count, k.unit_en AS unit, h.programme, h.value_vnd,"
@@ -285,4 +331,12 @@ def show(conn: sqlite3.Connection, ref: str) -> dict:
         (profile["id"],),
     )
     profile["handouts"] = [dict(row) for row in rows]
+    by_year = conn.execute(
+        "SELECT h.year, h.kind, k.unit_en AS unit, SUM(h.count) AS count, COUNT(*) AS handouts,"
+        " SUM(h.value_vnd) AS value_vnd FROM handout h JOIN kind k ON k.slug = h.kind"
+        " WHERE h.beneficiary_id = ? AND h.voided_at IS NULL"
+        " GROUP BY h.year, h.kind ORDER BY h.year, k.rowid",
+        (profile["id"],),
+    )
+    profile["received_by_year"] = [dict(row) for row in by_year]
     return profile

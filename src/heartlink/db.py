@@ -26,7 +26,7 @@ from heartlink.text import fold
 
 # The number of migrations in heartlink.migrations; a test holds the two together. Kept here so
 # that checking a current file needs no import of the migrations (and of sqlite-utils).
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 # PRAGMA application_id marks a file as heartlink's ("HLNK"), readable from the header alone.
 APPLICATION_ID = 0x484C4E4B
 BUSY_TIMEOUT_S = 30.0
@@ -110,6 +110,16 @@ class Ledger:
             if self.conn.in_transaction:
                 self.conn.rollback()
             raise
+
+    @contextmanager
+    def snapshot(self) -> Iterator[sqlite3.Connection]:
+        """One read transaction: every read inside sees the ledger as it was at the first one,
+        whatever other processes write meanwhile (an export reads its rows more than once)."""
+        self.conn.execute("BEGIN DEFERRED")
+        try:
+            yield self.conn
+        finally:
+            self.conn.execute("ROLLBACK")
 
     def close(self) -> None:
         if self._conn is not None:

@@ -1,10 +1,16 @@
-"""Files that must not be lost or half-written: owner-only creation, fsync, atomic placing."""
+"""Files that must not be lost or half-written: owner-only creation, fsync, atomic placing
+(backups, restores, exports)."""
 
 import contextlib
 import hashlib
 import os
+import secrets
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+from heartlink.errors import HeartlinkError
 
 PRIVATE_FILE = 0o600
 PRIVATE_FOLDER = 0o700
@@ -71,3 +77,46 @@ def remove_database(path: Path) -> None:
     """A SQLite file that did not work out, with whatever journal SQLite left beside it."""
     for suffix in ("", "-journal", "-wal", "-shm"):
         remove_quietly(path.with_name(path.name + suffix))
+
+
+@contextmanager
+def new_file(path: Path, *, force: bool = False, private: bool = False) -> Iterator[Path]:
+    """A temporary file beside `path` for the caller to write (exports): placed at `path` when
+    the block ends without an error, removed when it fails, so no half-written file is left.
+
+    `path` is not replaced when it exists unless `force`. `private` files (personal data) are
+    created readable and writable by their owner only; others get the usual permissions of new
+    files (the umask).
+    """
+    if path.is_dir():
+        raise HeartlinkError(f"{path} is a folder; give a file name for the export")
+    if not force and path.exists():
+        raise _exists(path)
+    if not path.parent.is_dir():
+        raise HeartlinkError(f"folder {path.parent} does not exist; create it first")
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
+    try:
+        # Created with its final permissions, so personal data is never readable by others,
+        # not even for the moment before a chmod.
+        mode = PRIVATE_FILE if private else 0o666
+        os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode))
+    except OSError as exc:
+        raise HeartlinkError(f"cannot create a file in {path.parent}: {exc.strerror}") from None
+    try:
+        yield temporary
+        fsync_file(temporary)
+        if force:
+            os.replace(temporary, path)
+        else:
+            try:
+                place_new(temporary, path)
+            except FileExistsError:
+                raise _exists(path) from None
+        fsync_folder(path.parent)
+    except BaseException:
+        remove_quietly(temporary)
+        raise
+
+
+def _exists(path: Path) -> HeartlinkError:
+    return HeartlinkError(f"{path} already exists; choose another name or add --force")

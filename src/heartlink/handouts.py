@@ -4,7 +4,8 @@ import datetime as dt
 import getpass
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 from heartlink import audit, beneficiaries, ids
 from heartlink.catalogue import get_kind, get_programme
@@ -35,6 +36,156 @@ def officer_name(given: str | None = None) -> str:
     return require_text(name, "officer name")
 
 
+class HandoutRules:
+    """The checks every new handout passes, whether typed with `heartlink record` or read from
+    a file by `heartlink import`: one set of rules for both.
+
+    Catalogue and beneficiary look-ups are remembered (failures too), so that checking 100,000
+    imported rows costs one look-up per distinct kind, programme and beneficiary.
+    """
+
+    def __init__(self, conn: sqlite3.Connection, today: dt.date | None = None):
+        self.conn = conn
+        self.today = today or dt.date.today()
+        self._known: dict[tuple[str, str], object] = {}
+
+    def _remembered(self, what: str, given: str, look_up: Callable[[], object]) -> object:
+        key = (what, given)
+        if key not in self._known:
+            try:
+                self._known[key] = look_up()
+            except HeartlinkError as exc:
+                self._known[key] = exc
+        found = self._known[key]
+        if isinstance(found, HeartlinkError):
+            raise found
+        return found
+
+    def check(self, given: dict) -> tuple[dict | None, list[tuple[str, HeartlinkError]]]:
+        """The handout's column values for `given` (date, kind, count, beneficiary, programme,
+        place, value_vnd, note; None or "" when not given), or every problem found, per field.
+
+        The date defaults to today, the programme to the kind's own, the value to count × the
+        kind's unit value when it has one.
+        """
+        values, problems = self.check_values(given, self.today)
+        on, count, value_vnd = values["date"], values["count"], values["value_vnd"]
+
+        kind = _checked(
+            problems,
+            "kind",
+            lambda v: self._remembered("kind", v, lambda: get_kind(self.conn, v)),
+            given.get("kind") or "",
+        )
+        programme = _given(given, "programme")
+        if programme is not None:
+            programme = _checked(
+                problems,
+                "programme",
+                lambda v: self._remembered(
+                    "programme", v, lambda: get_programme(self.conn, v)["slug"]
+                ),
+                programme,
+            )
+        elif kind:
+            programme = kind["programme"]
+        to = _given(given, "beneficiary")
+        beneficiary_id = None
+        if to is not None:
+            beneficiary_id = _checked(
+                problems,
+                "beneficiary",
+                lambda v: self._remembered(
+                    "beneficiary", v, lambda: beneficiaries.resolve_active(self.conn, v)
+                ),
+                str(to),
+            )
+        if problems:
+            return None, problems
+        if value_vnd is None and kind["unit_value_vnd"] is not None:
+            value_vnd = count * kind["unit_value_vnd"]
+            try:
+                check_money(value_vnd, "value (count × the kind's unit value)")
+            except HeartlinkError as exc:
+                return None, [("count", exc)]
+        row = {
+            "date": on.isoformat(),
+            "year": on.year,
+            "kind": kind["slug"],
+            "programme": programme,
+            "beneficiary_id": beneficiary_id,
+            "count": count,
+            "value_vnd": value_vnd,
+            "place": clean(given.get("place") or "") or None,
+            "note": clean(given.get("note") or "") or None,
+        }
+        return row, []
+
+    @staticmethod
+    def check_values(given: dict, today: dt.date) -> tuple[dict, list[tuple[str, HeartlinkError]]]:
+        """The checks that need no database: date, count and value (None where refused)."""
+        problems: list[tuple[str, HeartlinkError]] = []
+
+        date_text = _given(given, "date")
+        on = (
+            today
+            if date_text is None
+            else _checked(problems, "date", lambda v: parse_date(v, today), date_text)
+        )
+        count_text = _given(given, "count")
+        count = _checked(problems, "count", parse_count, "" if count_text is None else count_text)
+        value = _given(given, "value_vnd")
+        value_vnd = None if value is None else _checked(problems, "value_vnd", parse_money, value)
+        return {"date": on, "count": count, "value_vnd": value_vnd}, problems
+
+
+def _checked(
+    problems: list[tuple[str, HeartlinkError]],
+    field: str,
+    parse: Callable[[Any], Any],
+    value: Any,
+) -> Any:
+    """parse(value), or None with the problem noted against its field."""
+    try:
+        return parse(value)
+    except HeartlinkError as exc:
+        problems.append((field, exc))
+        return None
+
+
+def _given(given: dict, field: str) -> Any:
+    """A field's value, None when missing or blank (an empty cell in an imported file)."""
+    value = given.get(field)
+    return None if value is None or (isinstance(value, str) and not value.strip()) else value
+
+
+# Every column a new handout is inserted with, by hand or by import.
+INSERT_COLUMNS = (
+    "id",
+    "date",
+    "year",
+    "kind",
+    "programme",
+    "beneficiary_id",
+    "count",
+    "value_vnd",
+    "place",
+    "note",
+    "officer",
+    "created_at",
+    "import_key",
+)
+_INSERT = (
+    f"INSERT INTO handout ({', '.join(INSERT_COLUMNS)})"
+    f" VALUES ({', '.join('?' for _ in INSERT_COLUMNS)})"
+)
+
+
+def insert(conn: sqlite3.Connection, rows: Iterable[dict]) -> None:
+    """Insert checked handouts (see HandoutRules) with id, officer and created_at set."""
+    conn.executemany(_INSERT, (tuple(row.get(c) for c in INSERT_COLUMNS) for row in rows))
+
+
 def record(
     ledger: Ledger,
     kind: str,
@@ -50,34 +201,27 @@ def record(
     today: dt.date | None = None,
 ) -> dict:
     """Record one handout. The value defaults to count × the kind's unit value, when it has one."""
+    given = {
+        "date": date,
+        "kind": kind,
+        "count": count,
+        "beneficiary": to,
+        "programme": programme,
+        "place": place,
+        "value_vnd": value,
+        "note": note,
+    }
     if to is not None and not to.strip():
         raise InputError("the beneficiary (--to) is empty; give an id or code, or leave it out")
-    on = parse_date(date, today) if date else (today or dt.date.today())
-    row = {
-        "date": on.isoformat(),
-        "year": on.year,
-        "count": parse_count(count),
-        "value_vnd": None if value is None else parse_money(value),
-        "place": clean(place or "") or None,
-        "note": clean(note or "") or None,
-        "officer": officer,
-    }
+    _, problems = HandoutRules.check_values(given, today or dt.date.today())
+    if problems:  # refused before the database is opened, or created
+        raise problems[0][1]
     with ledger.write() as conn:
-        found = get_kind(conn, kind)
-        row["kind"] = found["slug"]
-        row["programme"] = (
-            get_programme(conn, programme)["slug"] if programme else found["programme"]
-        )
-        row["beneficiary_id"] = beneficiaries.resolve_active(conn, to) if to else None
-        if row["value_vnd"] is None and found["unit_value_vnd"] is not None:
-            row["value_vnd"] = row["count"] * found["unit_value_vnd"]
-            check_money(row["value_vnd"], "value (count × the kind's unit value)")
-        row["id"] = ids.new_id()
-        row["created_at"] = utc_now()
-        conn.execute(
-            f"INSERT INTO handout ({', '.join(row)}) VALUES ({', '.join('?' for _ in row)})",
-            tuple(row.values()),
-        )
+        row, problems = HandoutRules(conn, today).check(given)
+        if problems:
+            raise problems[0][1]
+        row.update(id=ids.new_id(), officer=officer, created_at=utc_now())
+        insert(conn, [row])
         audit.append(conn, audit.HANDOUT_RECORD, officer=officer, target=row["id"], after=row)
         return get(conn, row["id"])
 

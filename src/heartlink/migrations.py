@@ -226,3 +226,32 @@ BEGIN
 END
 """,
     )
+
+
+@migrations(name="0004_import_keys")
+def m0004_import_keys(db: Database) -> None:
+    """What `heartlink import` needs to import a file twice without doubling anything."""
+    _run(
+        db,
+        """
+-- The stable key of an imported row (see heartlink.importer.row_key); NULL for handouts
+-- recorded by hand or imported with their own id.
+ALTER TABLE handout ADD COLUMN import_key TEXT;
+
+CREATE UNIQUE INDEX handout_by_import_key ON handout(import_key) WHERE import_key IS NOT NULL;
+
+-- handout_only_voided names the columns of 0001; the key, added later, is held fixed here.
+CREATE TRIGGER handout_import_key_fixed BEFORE UPDATE OF import_key ON handout
+WHEN NEW.import_key IS NOT OLD.import_key
+BEGIN
+    SELECT RAISE(ABORT, 'handouts are never edited; a handout can only be voided, once');
+END;
+
+-- An imported beneficiary row that carried an id of its own but matched someone already here
+-- (same folded name, birth year and group): handouts naming that id reach the person here.
+CREATE TABLE beneficiary_alias (
+    alias_id TEXT PRIMARY KEY,
+    beneficiary_id TEXT NOT NULL REFERENCES beneficiary(id)
+) WITHOUT ROWID
+""",
+    )

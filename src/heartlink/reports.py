@@ -1,61 +1,123 @@
-"""Yearly totals. Returns data; the command line decides how to show it."""
+"""Yearly totals and their views. Returns data; the command line decides how to show it.
 
-import sqlite3
+Every figure leaves voided handouts out. `count` is in the kind's unit; `handouts` counts
+handouts, of which `anonymous_handouts` named nobody (meals at a hospital); `beneficiaries`
+counts distinct named people and households, so anonymous handouts add to counts and handouts
+but never to beneficiaries; `value_vnd` is the sum of the values known, None when none was.
 
-from heartlink.text import parse_year
-
-# Reads only the covering index handout_year_totals for the year asked.
-_TOTALS = """
-SELECT {dimension} AS key, SUM(count) AS count, COUNT(*) AS handouts,
-       COUNT(DISTINCT beneficiary_id) AS beneficiaries, SUM(value_vnd) AS value_vnd
-FROM handout INDEXED BY handout_year_totals
-WHERE year = ? AND voided_at IS NULL
-GROUP BY {dimension}
+With `as_of` (a date), figures are those the ledger held at the end of that day: handouts
+recorded later are left out, and handouts voided later still count.
 """
 
+import datetime as dt
+import re
+import sqlite3
+from collections.abc import Iterable
 
-def yearly(conn: sqlite3.Connection, year: int | str) -> dict:
-    """Totals of one year's handouts (voided ones left out), per kind and per programme.
+from heartlink.errors import InputError
+from heartlink.text import parse_year
 
-    `count` is in the kind's unit; `beneficiaries` counts distinct named people and households
-    (anonymous handouts, such as meals at a hospital, add to counts but not to beneficiaries);
-    `value_vnd` is the sum of the values known, None when no handout had one.
-    """
+VIEWS = ("kind", "programme", "month", "category", "group")
+# In the category and group views: a named beneficiary with no category or no group. Anonymous
+# handouts have None there. Parentheses keep it apart from any slug or group name.
+NOT_SET = "(none)"
+
+# SQL for each view's dimension over `handout h` (and `beneficiary b` for the group).
+_DIMENSIONS = {
+    "kind": "NULL",
+    "programme": "h.programme",
+    "month": "CAST(substr(h.date, 6, 2) AS INTEGER)",
+    # Someone in several categories counts under the first in catalogue order, so that the
+    # rows of a year add up to its totals.
+    "category": f"""CASE WHEN h.beneficiary_id IS NULL THEN NULL ELSE coalesce(
+        (SELECT c.category FROM beneficiary_category c JOIN category k ON k.slug = c.category
+         WHERE c.beneficiary_id = h.beneficiary_id ORDER BY k.rowid LIMIT 1), '{NOT_SET}') END""",
+    "group": f"""CASE WHEN h.beneficiary_id IS NULL THEN NULL
+        ELSE coalesce(b.residential_group, '{NOT_SET}') END""",
+}
+
+_FIGURES = """SUM(h.count) AS count, COUNT(*) AS handouts,
+       SUM(h.beneficiary_id IS NULL) AS anonymous_handouts,
+       COUNT(DISTINCT h.beneficiary_id) AS beneficiaries, SUM(h.value_vnd) AS value_vnd"""
+
+FIGURES = ("count", "handouts", "anonymous_handouts", "beneficiaries", "value_vnd")
+
+
+def as_of_cutoff(day: dt.date) -> str:
+    """The first instant after `day` (local time, where the station is), as the UTC timestamp
+    text created_at and voided_at are compared with."""
+    next_midnight = dt.datetime.combine(day + dt.timedelta(days=1), dt.time()).astimezone()
+    moment = next_midnight.astimezone(dt.UTC)
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _where(year: int, as_of: dt.date | None) -> tuple[str, list]:
+    if as_of is None:
+        return "h.year = ? AND h.voided_at IS NULL", [year]
+    cutoff = as_of_cutoff(as_of)
+    return (
+        "h.year = ? AND h.created_at < ? AND (h.voided_at IS NULL OR h.voided_at >= ?)",
+        [year, cutoff, cutoff],
+    )
+
+
+def _source(as_of: dt.date | None, *, covered: bool) -> str:
+    # Without --as-of, totals by kind or programme read only the covering index
+    # handout_year_totals, so a report's cost follows the size of the year asked.
+    if covered and as_of is None:
+        return "handout h INDEXED BY handout_year_totals"
+    return "handout h"
+
+
+def _catalogue_order(conn: sqlite3.Connection, table: str) -> dict[str, int]:
+    rows = conn.execute(f"SELECT slug FROM {table} ORDER BY rowid")
+    return {row[0]: position for position, row in enumerate(rows)}
+
+
+def _units(conn: sqlite3.Connection) -> dict[str, str]:
+    return dict(conn.execute("SELECT slug, unit_en FROM kind").fetchall())
+
+
+def yearly(conn: sqlite3.Connection, year: int | str, as_of: dt.date | None = None) -> dict:
+    """Totals of one year per kind and per programme, and overall (the `report` object)."""
     year = parse_year(year)
-    # Rows come in catalogue order (the order of `heartlink kind list`), not alphabetical.
+    where, params = _where(year, as_of)
     kinds = {row["slug"]: row for row in conn.execute("SELECT * FROM kind ORDER BY rowid")}
     programmes = {
         row["slug"]: row for row in conn.execute("SELECT * FROM programme ORDER BY rowid")
     }
-    totals = []
-    for row in conn.execute(_TOTALS.format(dimension="kind"), (year,)):
-        kind = kinds[row["key"]]
-        totals.append(
-            {
-                "kind": kind["slug"],
-                "name": kind["name_en"],
-                "name_vi": kind["name_vi"],
-                "unit": kind["unit_en"],
-                "unit_vi": kind["unit_vi"],
-                **_figures(row),
-            }
+
+    def grouped(dimension: str) -> list[sqlite3.Row]:
+        sql = (
+            f"SELECT h.{dimension} AS key, {_FIGURES} FROM {_source(as_of, covered=True)}"
+            f" WHERE {where} GROUP BY h.{dimension}"
         )
-    by_programme = []
-    for row in conn.execute(_TOTALS.format(dimension="programme"), (year,)):
-        programme = programmes[row["key"]]
-        by_programme.append(
-            {
-                "programme": programme["slug"],
-                "name": programme["name_en"],
-                "name_vi": programme["name_vi"],
-                **_figures(row),
-            }
-        )
+        return conn.execute(sql, params).fetchall()
+
+    totals = [
+        {
+            "kind": row["key"],
+            "name": kinds[row["key"]]["name_en"],
+            "name_vi": kinds[row["key"]]["name_vi"],
+            "unit": kinds[row["key"]]["unit_en"],
+            "unit_vi": kinds[row["key"]]["unit_vi"],
+            **_legacy_figures(row),
+        }
+        for row in grouped("kind")
+    ]
+    by_programme = [
+        {
+            "programme": row["key"],
+            "name": programmes[row["key"]]["name_en"],
+            "name_vi": programmes[row["key"]]["name_vi"],
+            **_legacy_figures(row),
+        }
+        for row in grouped("programme")
+    ]
     overall = conn.execute(
-        "SELECT COUNT(*) AS handouts, COUNT(DISTINCT beneficiary_id) AS beneficiaries,"
-        " SUM(value_vnd) AS value_vnd FROM handout INDEXED BY handout_year_totals"
-        " WHERE year = ? AND voided_at IS NULL",
-        (year,),
+        "SELECT COUNT(*) AS handouts, COUNT(DISTINCT h.beneficiary_id) AS beneficiaries,"
+        f" SUM(h.value_vnd) AS value_vnd FROM {_source(as_of, covered=True)} WHERE {where}",
+        params,
     ).fetchone()
     kind_order, programme_order = list(kinds), list(programmes)
     return {
@@ -66,10 +128,127 @@ def yearly(conn: sqlite3.Connection, year: int | str) -> dict:
     }
 
 
-def _figures(row: sqlite3.Row) -> dict:
-    return {
-        "count": row["count"],
-        "handouts": row["handouts"],
-        "beneficiaries": row["beneficiaries"],
-        "value_vnd": row["value_vnd"],
-    }
+def _legacy_figures(row: sqlite3.Row) -> dict:
+    # The `report --format json` object predates anonymous_handouts; its shape is kept.
+    return {key: row[key] for key in ("count", "handouts", "beneficiaries", "value_vnd")}
+
+
+def check_view(by: str) -> str:
+    if by not in VIEWS:
+        raise InputError(f"unknown view {by!r}; use one of {', '.join(VIEWS)}")
+    return by
+
+
+def view(
+    conn: sqlite3.Connection, year: int | str, by: str = "kind", as_of: dt.date | None = None
+) -> list[dict]:
+    """One year's totals as rows keyed by the view's dimension (none for `kind`) and the kind:
+    {"year", <by>, "kind", "unit", "count", "handouts", "anonymous_handouts", "beneficiaries",
+    "value_vnd"}. Counts, handouts and values of a year's rows add up to its totals.
+    """
+    year, by = parse_year(year), check_view(by)
+    where, params = _where(year, as_of)
+    join = " LEFT JOIN beneficiary b ON b.id = h.beneficiary_id" if by == "group" else ""
+    sql = (
+        f"SELECT {_DIMENSIONS[by]} AS key, h.kind AS kind, {_FIGURES}"
+        f" FROM {_source(as_of, covered=by in ('kind', 'programme'))}{join}"
+        f" WHERE {where} GROUP BY 1, 2"
+    )
+    units = _units(conn)
+    rows = []
+    for row in conn.execute(sql, params):
+        keyed = {"year": year} | ({} if by == "kind" else {by: row["key"]})
+        rows.append(
+            keyed
+            | {"kind": row["kind"], "unit": units[row["kind"]]}
+            | {figure: row[figure] for figure in FIGURES}
+        )
+    return sorted(rows, key=_ordering(conn, by))
+
+
+def _ordering(conn: sqlite3.Connection, by: str):
+    """Rows in the order people read them: catalogue order for kinds, programmes and
+    categories, months in order, groups by number ("tổ 4" before "tổ 12"); rows of named people
+    without a category or group, then anonymous handouts, last."""
+    kinds = _catalogue_order(conn, "kind")
+    dimension_order = {
+        "programme": _catalogue_order(conn, "programme"),
+        "category": _catalogue_order(conn, "category"),
+    }.get(by)
+
+    def dimension_key(value: object) -> tuple:
+        if value is None:
+            return (3,)
+        if value == NOT_SET:
+            return (2,)
+        if dimension_order is not None:
+            return (0, dimension_order.get(value, len(dimension_order)), str(value))
+        if isinstance(value, int):
+            return (0, value)
+        return (1, *_natural(str(value)))
+
+    def row_key(row: dict) -> tuple:
+        dimension = () if by == "kind" else dimension_key(row[by])
+        return (dimension, kinds.get(row["kind"], len(kinds)))
+
+    return row_key
+
+
+def _natural(text: str) -> tuple:
+    return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text))
+
+
+COMPARED = ("count", "handouts", "value_vnd")
+
+
+def view_fields(by: str, *, compare: bool = False) -> list[str]:
+    """The keys of the rows of view() (or compare()), in order: for CSV headers."""
+    dimension = [] if by == "kind" else [by]
+    if not compare:
+        return ["year", *dimension, "kind", "unit", *FIGURES]
+    figures = [
+        f"{prefix}{figure}{suffix}"
+        for figure in COMPARED
+        for prefix, suffix in (("", ""), ("compare_", ""), ("", "_change"))
+    ]
+    return ["year", "compare_year", *dimension, "kind", "unit", *figures, "change_pct"]
+
+
+def compare(
+    conn: sqlite3.Connection,
+    year: int | str,
+    other_year: int | str,
+    by: str = "kind",
+    as_of: dt.date | None = None,
+) -> list[dict]:
+    """`year` beside `other_year`, row by row of the view: for each of count, handouts and
+    value_vnd, the figure, `compare_<figure>` (the other year's) and `<figure>_change`; and
+    `change_pct`, the change of the count in percent of the other year's (None when the other
+    year had none)."""
+    year, other_year, by = parse_year(year), parse_year(other_year), check_view(by)
+    if year == other_year:
+        raise InputError(f"--compare {other_year} is the year of the report; give another year")
+    dimension = () if by == "kind" else (by,)
+
+    def keyed(rows: Iterable[dict]) -> dict[tuple, dict]:
+        return {(*(row[d] for d in dimension), row["kind"]): row for row in rows}
+
+    this, other = keyed(view(conn, year, by, as_of)), keyed(view(conn, other_year, by, as_of))
+    units = _units(conn)
+    rows = []
+    for key in this.keys() | other.keys():
+        mine, theirs = this.get(key, {}), other.get(key, {})
+        row: dict = {"year": year, "compare_year": other_year}
+        row |= dict(zip((*dimension, "kind"), key, strict=True))
+        row["unit"] = units[row["kind"]]
+        for figure in COMPARED:
+            now, then = mine.get(figure), theirs.get(figure)
+            if figure != "value_vnd":  # a value stays None where none was known
+                now, then = now or 0, then or 0
+            row[figure], row[f"compare_{figure}"] = now, then
+            unknown = now is None and then is None
+            row[f"{figure}_change"] = None if unknown else (now or 0) - (then or 0)
+        then_count = row["compare_count"]
+        row["change_pct"] = round(row["count_change"] * 100 / then_count, 1) if then_count else None
+        rows.append(row)
+    return sorted(rows, key=_ordering(conn, by))

@@ -1,14 +1,12 @@
 """The bundled sample: the station's 2023 activity (fictional people, real totals).
 
 Travels inside the wheel as heartlink/sample_data; in a source checkout it is the repository's
-data/ folder.
+data/ folder. It is loaded by the importer, exactly as `heartlink import` would take the files.
 """
 
-import csv
-from collections.abc import Iterator
 from pathlib import Path
 
-from heartlink import beneficiaries, handouts
+from heartlink import importer
 from heartlink.db import Ledger
 
 BENEFICIARIES = "sample-2023-beneficiaries.csv"
@@ -23,38 +21,8 @@ def data_dir() -> Path:
     return Path(__file__).resolve().parents[2] / "data"
 
 
-def _rows(name: str) -> Iterator[dict]:
-    with open(data_dir() / name, encoding="utf-8-sig", newline="") as f:
-        yield from csv.DictReader(f)
-
-
 def load(ledger: Ledger) -> Ledger:
     """Fill an (empty) ledger with the sample and return it."""
-    for row in _rows(BENEFICIARIES):
-        beneficiaries.add(
-            ledger,
-            officer=OFFICER,
-            force=True,
-            beneficiary_id=row["id"],
-            name=row["name"],
-            categories=[c for c in row["categories"].split(";") if c],
-            born=row["born"] or None,
-            group=row["group"] or None,
-            school=row["school"] or None,
-            consent=row["consent"] == "1",
-            household=row["household"] == "1",
-        )
-    for row in _rows(HANDOUTS):
-        handouts.record(
-            ledger,
-            row["kind"],
-            count=row["count"],
-            date=row["date"],
-            to=row["beneficiary"] or None,
-            programme=row["programme"] or None,
-            place=row["place"] or None,
-            value=row["value_vnd"] or None,
-            note=row["note"] or None,
-            officer=OFFICER,
-        )
+    importer.import_beneficiaries(ledger, data_dir() / BENEFICIARIES, officer=OFFICER)
+    importer.import_handouts(ledger, data_dir() / HANDOUTS, officer=OFFICER)
     return ledger

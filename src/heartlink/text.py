@@ -99,11 +99,12 @@ _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _DAY_FIRST = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$")
 
 
-def parse_date(text: str, today: dt.date | None = None) -> dt.date:
+def parse_date(text: str, today: dt.date | None = None, *, allow_future: bool = False) -> dt.date:
     """A date as 2023-03-06, 06/03/2023 (day first), 'today' or 'yesterday'.
 
-    Refuses impossible dates (2023-02-30), dates before MIN_YEAR and dates more than a day
-    ahead (a handout cannot be recorded before it happens; one day allows for time zones).
+    Refuses impossible dates (2023-02-30), dates before MIN_YEAR and, unless `allow_future`,
+    dates more than a day ahead (a handout cannot be recorded before it happens; one day allows
+    for time zones).
     """
     today = today or dt.date.today()
     raw = text.strip().lower()
@@ -127,7 +128,7 @@ def parse_date(text: str, today: dt.date | None = None) -> dt.date:
         ) from None
     if value.year < MIN_YEAR:
         raise InputError(f"date {text!r} is before {MIN_YEAR}; check the year")
-    if value > today + dt.timedelta(days=1):
+    if not allow_future and value > today + dt.timedelta(days=1):
         raise InputError(
             f"date {text!r} is in the future; record a handout on the day it happens or after"
         )
@@ -160,6 +161,22 @@ def parse_born(value: int | str, today: dt.date | None = None) -> int:
             f"birth year {year} is out of range; give a year from 1900 to {today.year}"
         )
     return year
+
+
+_YES = {"1", "yes", "y", "true", "x", "co", "dong y"}
+_NO = {"", "0", "no", "n", "false", "khong"}
+
+
+def parse_flag(text: str | bool | None, what: str) -> bool:
+    """A yes/no cell of a spreadsheet: 1/0, yes/no, x, có/không (accents and case ignored)."""
+    if isinstance(text, bool):
+        return text
+    folded = fold(text)
+    if folded in _YES:
+        return True
+    if folded in _NO:
+        return False
+    raise InputError(f"{what} {text!r} is not yes or no; write 1 or 0 (có or không)")
 
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")

@@ -31,6 +31,8 @@ NOUNS = {
     "category": ("heartlink.cli.catalogue", "category_app"),
     "db": ("heartlink.cli.database", "app"),
     "backup": ("heartlink.cli.backup", "app"),
+    "export": ("heartlink.cli.export", "app"),
+    "import": ("heartlink.cli.imports", "app"),
 }
 
 

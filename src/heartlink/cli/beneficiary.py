@@ -157,7 +157,7 @@ def list_beneficiaries(
 
 @app.command("show")
 def show(beneficiary_id: IdArgument, fmt: FormatOption = Format.table) -> None:
-    """Show a beneficiary's profile and every handout they received.
+    """Show a beneficiary's profile, what they received each year, and every handout.
 
     Example: heartlink beneficiary show 7KQ2MX4B --format json
     """
@@ -200,6 +200,18 @@ def _print_profile(profile: dict) -> None:
     for key, label in labels.items():
         style = {"household": "flag", "consent": "flag", "categories": "list"}.get(key, "text")
         card.add_row(label, Column(key, label, style).show(profile[key]))
+    by_year = render.make_table(
+        [
+            Column("year", "Year"),
+            Column("kind", "Kind"),
+            Column("count", "Count", "number"),
+            Column("unit", "Unit"),
+            Column("handouts", "Handouts", "number"),
+            Column("value_vnd", "Value", "money"),
+        ],
+        profile["received_by_year"],
+        title="Received by year",
+    )
     handouts = render.make_table(
         [
             Column("date", "Date"),
@@ -213,7 +225,7 @@ def _print_profile(profile: dict) -> None:
         profile["handouts"],
         title=f"Handouts received: {len(profile['handouts'])}",
     )
-    render.print_tables(card, handouts)
+    render.print_tables(card, by_year, handouts)
 
 
 def _edit_command(archive: bool):

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from heartlink.cli.render import Format
+from heartlink.i18n import LANG_ENV, Lang
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -28,6 +29,30 @@ OfficerOption = Annotated[
         help="Officer recording this. Default: $HEARTLINK_OFFICER, then your login name.",
         show_default=False,
     ),
+]
+
+LangOption = Annotated[
+    Lang,
+    typer.Option(
+        "--lang",
+        envvar=LANG_ENV,
+        help="Language of headings, names, numbers (1.234.567) and dates (06/03/2023): en or vi. "
+        f"Default: ${LANG_ENV}, then en.",
+        case_sensitive=False,
+    ),
+]
+AsOfOption = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        metavar="DATE",
+        help="Totals as they stood at the end of DATE (2024-01-31 or 31/01/2024): handouts "
+        "recorded later are left out, handouts voided later still count.",
+        show_default=False,
+    ),
+]
+OverwriteOption = Annotated[
+    bool, typer.Option("--force", help="Replace the output file if it exists.")
 ]
 
 

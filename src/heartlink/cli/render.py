@@ -7,7 +7,10 @@ import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import IO, TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from heartlink.i18n import Formatter
 
 
 class Format(StrEnum):
@@ -16,26 +19,62 @@ class Format(StrEnum):
     csv = "csv"
 
 
+class ExportFormat(StrEnum):
+    csv = "csv"
+    json = "json"
+    xlsx = "xlsx"
+
+
+_english: "Formatter | None" = None
+
+
+def english() -> "Formatter":
+    """The default formatter (English)."""
+    global _english
+    if _english is None:
+        from heartlink.i18n import Formatter
+
+        _english = Formatter()
+    return _english
+
+
 @dataclass(frozen=True)
 class Column:
     """One column of a table: the row key, its heading, and how to show the value."""
 
     key: str
     heading: str
-    style: str = "text"  # text | number | money | list | flag
+    style: str = "text"  # text | number | money | signed | percent | date | list | flag
 
-    def show(self, value: Any) -> str:
+    def show(self, value: Any, formatter: "Formatter | None" = None) -> str:
+        """The value as text for people, in the formatter's language (English by default)."""
         if value is None or value == []:
             return "—"
-        if self.style == "number":
-            return f"{value:,}"
-        if self.style == "money":
-            return f"{value:,} ₫"
-        if self.style == "list":
-            return ", ".join(value)
-        if self.style == "flag":
-            return "yes" if value else "no"
-        return str(value)
+        fmt = formatter or english()
+        shown: dict[str, Callable[[Any], str]] = {
+            "number": fmt.number,
+            "money": fmt.money,
+            "signed": fmt.signed,
+            "percent": fmt.percent,
+            "date": fmt.date,
+            "list": ", ".join,
+            "flag": lambda v: fmt.word("yes" if v else "no"),
+        }
+        return shown.get(self.style, str)(value)
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """A table written to a file: one sheet of a workbook, or the whole of a CSV or JSON file.
+
+    `rows` gives a fresh iterable each time it is called: the workbook writer reads the rows
+    twice (once to fit the column widths, once to write them) rather than holding them.
+    """
+
+    name: str
+    title: str
+    columns: Sequence[Column]
+    rows: Callable[[], Iterable[dict]]
 
 
 def _json_default(value: Any) -> Any:
@@ -48,13 +87,13 @@ def _dumps(value: Any, indent: int | None = 2) -> str:
     return json.dumps(value, ensure_ascii=False, indent=indent, default=_json_default)
 
 
-def write_json(value: Any) -> None:
-    sys.stdout.write(_dumps(value) + "\n")
+def write_json(value: Any, out: IO[str] | None = None) -> None:
+    (out or sys.stdout).write(_dumps(value) + "\n")
 
 
-def write_json_rows(rows: Iterable[dict]) -> None:
+def write_json_rows(rows: Iterable[dict], out: IO[str] | None = None) -> None:
     """A JSON array written one row at a time, so a long list is never held in memory."""
-    out = sys.stdout
+    out = out or sys.stdout
     out.write("[")
     separator = "\n  "
     for row in rows:
@@ -71,24 +110,35 @@ def _csv_cell(value: Any) -> Any:
     return "" if value is None else value
 
 
-def write_csv_rows(rows: Iterable[dict], fields: Sequence[str]) -> None:
-    writer = csv.writer(sys.stdout, lineterminator="\n")
-    writer.writerow(fields)
+def write_csv_rows(
+    rows: Iterable[dict],
+    fields: Sequence[str],
+    out: IO[str] | None = None,
+    headings: Sequence[str] | None = None,
+) -> None:
+    """One header row (`headings`, else the field names), then a line per row, streamed."""
+    writer = csv.writer(out or sys.stdout, lineterminator="\n")
+    writer.writerow(headings or fields)
     for row in rows:
         writer.writerow([_csv_cell(row.get(field)) for field in fields])
 
 
-def make_table(columns: Sequence[Column], rows: Iterable[dict], title: str | None = None) -> Any:
+def make_table(
+    columns: Sequence[Column],
+    rows: Iterable[dict],
+    title: str | None = None,
+    formatter: "Formatter | None" = None,
+) -> Any:
     from rich.table import Table
 
     table = Table(title=title, title_justify="left", header_style="bold")
     for column in columns:
-        right = column.style in ("number", "money")
+        right = column.style in ("number", "money", "signed", "percent")
         # Codes, dates and numbers never break across lines; names and places may.
         no_wrap = right or column.key in ("code", "date", "id")
         table.add_column(column.heading, justify="right" if right else "left", no_wrap=no_wrap)
     for row in rows:
-        table.add_row(*(column.show(row.get(column.key)) for column in columns))
+        table.add_row(*(column.show(row.get(column.key), formatter) for column in columns))
     return table
 
 
@@ -136,3 +186,12 @@ def output_rows(
         Format.csv: lambda rs: write_csv_rows(rs, fields),
     }
     renderers[fmt](rows)
+
+
+def write_workbook(
+    path: Any, *, title: str, sheets: Sequence[Sheet], formatter: "Formatter"
+) -> None:
+    """An Excel workbook (.xlsx) of `sheets`: see heartlink.cli.workbook."""
+    from heartlink.cli import workbook
+
+    workbook.write(path, title=title, sheets=sheets, formatter=formatter)

@@ -1,0 +1,140 @@
+"""`heartlink import …`: beneficiaries and handouts from CSV or Excel sheets, all or nothing.
+
+(The module is not called `import`: that is a Python keyword.)
+"""
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from heartlink.cli.common import FormatOption, OfficerOption, open_ledger
+from heartlink.cli.render import Format
+
+app = typer.Typer(
+    help="Read beneficiaries or handouts from a CSV or Excel (.xlsx) sheet: every row is "
+    "checked, and with any problem nothing is imported.\n\n"
+    "Example: heartlink import handouts old-2022.xlsx --dry-run",
+    no_args_is_help=True,
+)
+
+FileArgument = Annotated[
+    Path, typer.Argument(metavar="FILE", help="A .csv (UTF-8, comma or semicolon) or .xlsx file.")
+]
+DryRunOption = Annotated[
+    bool,
+    typer.Option(
+        "--dry-run", help="Check the file and say what would be imported; change nothing."
+    ),
+]
+# A bar is drawn on a terminal for files longer than this.
+PROGRESS_ROWS = 2000
+
+
+def _import_command(what: str, doc: str):
+    """`import handouts` and `import beneficiaries` are one command over different sheets."""
+
+    def command(
+        file: FileArgument,
+        dry_run: DryRunOption = False,
+        by: OfficerOption = None,
+        fmt: FormatOption = Format.table,
+    ) -> None:
+        _import(what, file, dry_run=dry_run, by=by, fmt=fmt)
+
+    command.__doc__ = doc
+    return command
+
+
+app.command("handouts")(
+    _import_command(
+        "handouts",
+        """Import handouts. Headings (English or Vietnamese): date, kind, count, then optional
+    beneficiary (id or code), programme, place, value_vnd, note, id, officer.
+
+    Example: heartlink import handouts handouts-2022.csv --dry-run
+
+    A row whose id, or whose content (with its occurrence number in the file), was imported
+    before is skipped, so importing a file twice doubles nothing.
+    """,
+    )
+)
+app.command("beneficiaries")(
+    _import_command(
+        "beneficiaries",
+        """Import beneficiaries. Headings (English or Vietnamese): name, then optional
+    categories (separated by ;), born, group, address, phone, school, note, consent, id,
+    household.
+
+    Example: heartlink import beneficiaries ho-ngheo.xlsx
+
+    Someone already here (same name ignoring accents, birth year and group) is linked, not
+    added twice; someone matching several records is reported.
+    """,
+    )
+)
+
+
+def _import(what: str, file: Path, *, dry_run: bool, by: str | None, fmt: Format) -> None:
+    from heartlink import importer
+    from heartlink.cli import render
+    from heartlink.cli.common import officer, say
+
+    run = importer.import_handouts if what == "handouts" else importer.import_beneficiaries
+    with open_ledger(write=not dry_run) as ledger, _ProgressBar() as progress:
+        try:
+            summary = run(ledger, file, officer=officer(by), dry_run=dry_run, progress=progress)
+        except importer.ImportProblems as exc:
+            for problem in exc.problems:
+                say(f"  {problem}")
+            if exc.total > len(exc.problems):
+                say(f"  … and {exc.total - len(exc.problems)} more")
+            raise
+    if fmt is Format.json:
+        render.write_json(summary)
+    elif fmt is Format.csv:
+        render.write_csv_rows([summary], list(summary))
+    say(_sentence(what, summary))
+
+
+def _sentence(what: str, summary: dict) -> str:
+    verb = "Would import" if summary["dry_run"] else "Imported"
+    text = (
+        f"{verb} {summary['imported']:,} {what} of {summary['rows']:,} rows from {summary['file']}"
+    )
+    if summary.get("matched"):
+        text += f"; {summary['matched']:,} already here by name, birth year and group, linked"
+    if summary["already_present"]:
+        text += f"; {summary['already_present']:,} already imported, skipped"
+    if summary["ignored_columns"]:
+        text += f". Columns not read: {', '.join(summary['ignored_columns'])}"
+    return text + (". Nothing was changed (dry run)." if summary["dry_run"] else ".")
+
+
+class _ProgressBar:
+    """A progress bar on standard error, drawn only on a terminal and only for long files;
+    used as `with _ProgressBar() as progress:`, where progress(done, total) moves it."""
+
+    def __enter__(self) -> Any:
+        import sys
+
+        if not sys.stderr.isatty():
+            return None
+        self.bar: Any = None
+        return self.update
+
+    def update(self, done: int, total: int | None) -> None:
+        if self.bar is None:
+            if (total or done) < PROGRESS_ROWS:
+                return
+            from rich.console import Console
+            from rich.progress import Progress
+
+            self.bar = Progress(console=Console(stderr=True), transient=True)
+            self.bar.start()
+            self.task = self.bar.add_task("Reading rows", total=total)
+        self.bar.update(self.task, completed=done, total=max(total or 0, done))
+
+    def __exit__(self, *exc: object) -> None:
+        if getattr(self, "bar", None) is not None:
+            self.bar.stop()

@@ -1,0 +1,145 @@
+"""The report's views for people, in English or Vietnamese: names for the rows of
+heartlink.reports, their columns, and the month chart. Shared by `report` (terminal tables) and
+`export totals` (workbook sheets)."""
+
+import sqlite3
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from heartlink.cli.render import Column
+from heartlink.i18n import Formatter, Lang
+
+DIMENSION_HEADINGS = {
+    "programme": "Programme",
+    "month": "Month",
+    "category": "Category",
+    "group": "Group",
+}
+BAR_WIDTH = 24
+_EIGHTHS = " ▏▎▍▌▋▊▉"
+
+
+class Labels:
+    """Names of kinds, units, programmes, categories, months and groups in one language."""
+
+    def __init__(self, conn: sqlite3.Connection, formatter: Formatter):
+        from heartlink import catalogue
+
+        self.fmt = formatter
+        vi = formatter.lang == Lang.vi
+        self.kinds = {
+            k["slug"]: (k["name_vi"], k["unit_vi"]) if vi else (k["name_en"], k["unit_en"])
+            for k in catalogue.list_kinds(conn)
+        }
+        name = "name_vi" if vi else "name_en"
+        self.programmes = {p["slug"]: p[name] for p in catalogue.list_programmes(conn)}
+        self.categories = {c["slug"]: c[name] for c in catalogue.list_categories(conn)}
+
+    def kind(self, slug: str) -> str:
+        return self.kinds.get(slug, (slug, ""))[0]
+
+    def unit(self, slug: str) -> str:
+        return self.kinds.get(slug, (slug, ""))[1]
+
+    def dimension(self, by: str, value: Any) -> str:
+        from heartlink.reports import NOT_SET
+
+        if value is None:
+            return self.fmt.word("Anonymous handouts")
+        if value == NOT_SET:
+            return self.fmt.word("No category" if by == "category" else "No group")
+        if by == "programme":
+            return self.programmes.get(value, value)
+        if by == "category":
+            return self.categories.get(value, value)
+        if by == "month":
+            return self.fmt.month(value)
+        return str(value)
+
+    def named(self, rows: Iterable[dict], by: str) -> Iterator[dict]:
+        """Rows with `dimension_name`, `kind_name` and `unit_name` added."""
+        for row in rows:
+            extra = {"kind_name": self.kind(row["kind"]), "unit_name": self.unit(row["kind"])}
+            if by != "kind":
+                extra["dimension_name"] = self.dimension(by, row[by])
+            yield row | extra
+
+
+def title(fmt: Formatter, by: str, year: int, as_of: Any = None) -> str:
+    text = fmt.word(f"Totals {{year}} by {by}", year=year)
+    return text + (f" ({fmt.word('as of {date}', date=fmt.date(as_of))})" if as_of else "")
+
+
+def compare_title(fmt: Formatter, by: str, year: int, other: int, as_of: Any = None) -> str:
+    text = fmt.word("{year} compared with {other}", year=year, other=other)
+    if by != "kind":
+        text += f", {fmt.word(f'By {by}').lower()}"
+    return text + (f" ({fmt.word('as of {date}', date=fmt.date(as_of))})" if as_of else "")
+
+
+def columns(fmt: Formatter, by: str, compare_with: tuple[int, int] | None = None) -> list[Column]:
+    """The columns of a view's table (or sheet): its dimension, the kind, then the figures."""
+    word = fmt.word
+    shown = [] if by == "kind" else [Column("dimension_name", word(DIMENSION_HEADINGS[by]))]
+    shown += [Column("kind_name", word("Kind")), Column("unit_name", word("Unit"))]
+    if compare_with:
+        year, other = compare_with
+        return [
+            *shown,
+            Column("count", f"{word('Count')} {year}", "number"),
+            Column("compare_count", f"{word('Count')} {other}", "number"),
+            Column("count_change", word("Change"), "signed"),
+            Column("change_pct", word("Change %"), "percent"),
+            Column("value_vnd", f"{word('Value')} {year}", "money"),
+            Column("compare_value_vnd", f"{word('Value')} {other}", "money"),
+        ]
+    return [
+        *shown,
+        Column("count", word("Count"), "number"),
+        Column("handouts", word("Handouts"), "number"),
+        Column("anonymous_handouts", word("Anonymous"), "number"),
+        Column("beneficiaries", word("Named"), "number"),
+        Column("value_vnd", word("Value"), "money"),
+    ]
+
+
+def month_chart(rows: list[dict], labels: Labels) -> Any:
+    """Per kind, a bar per month, scaled to that kind's busiest month (kinds are counted in
+    different units, so each has its own scale): a rich renderable."""
+    from rich.columns import Columns
+    from rich.table import Table
+    from rich.text import Text
+
+    per_kind: dict[str, dict[int, int]] = {}
+    for row in rows:
+        per_kind.setdefault(row["kind"], {})[row["month"]] = row["count"]
+    charts = []
+    order = list(labels.kinds)
+    for kind, counts in sorted(per_kind.items(), key=lambda item: order.index(item[0])):
+        peak = max(counts.values())
+        chart = Table(
+            title=f"{labels.kind(kind)} ({labels.unit(kind)})",
+            title_justify="left",
+            box=None,
+            show_header=False,
+            padding=(0, 1),
+        )
+        chart.add_column(no_wrap=True)
+        chart.add_column(width=BAR_WIDTH, no_wrap=True)
+        chart.add_column(justify="right", no_wrap=True)
+        for month in range(1, 13):
+            count = counts.get(month, 0)
+            chart.add_row(
+                labels.fmt.month(month),
+                Text(bar(count, peak), style="cyan"),
+                labels.fmt.number(count),
+            )
+        charts.append(chart)
+    return Columns(charts, padding=(1, 4))
+
+
+def bar(value: int, peak: int, width: int = BAR_WIDTH) -> str:
+    """A horizontal bar of `value` out of `peak` in `width` cells, to an eighth of a cell."""
+    eighths = round(value * width * 8 / peak) if peak else 0
+    full, rest = divmod(eighths, 8)
+    return "█" * full + (_EIGHTHS[rest] if rest else "")

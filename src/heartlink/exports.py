@@ -1,0 +1,73 @@
+"""The rows `heartlink export handouts` and `heartlink export beneficiaries` write, streamed.
+
+Columns come in the import's order (heartlink.fields): the canonical ones first, then `id` and
+the others, so that an export imports back. Personal data stays out unless asked for: a
+beneficiary's name is replaced by their code, and their address, phone and note (free text,
+which often holds health or family details) are left empty; handouts carry the beneficiary's
+id, never their name, and not the officer's name either.
+"""
+
+import sqlite3
+from collections.abc import Iterator
+
+from heartlink import beneficiaries, fields, handouts
+from heartlink.fields import Field
+
+
+def handout_fields(personal: bool = False) -> tuple[Field, ...]:
+    extra = fields.HANDOUT_PERSONAL if personal else ()
+    return (*fields.HANDOUT, fields.ID, *fields.HANDOUT_EXTRA, *extra)
+
+
+def handout_rows(
+    conn: sqlite3.Connection, *, year: int | None = None, personal: bool = False
+) -> Iterator[dict]:
+    """Handouts that count (voided ones left out, as in every total), oldest first."""
+    names = dict(conn.execute("SELECT id, name FROM beneficiary").fetchall()) if personal else {}
+    for handout in handouts.search(conn, year=year):
+        row = {
+            "date": handout["date"],
+            "kind": handout["kind"],
+            "count": handout["count"],
+            "beneficiary": handout["beneficiary_id"],
+            "programme": handout["programme"],
+            "place": handout["place"],
+            "value_vnd": handout["value_vnd"],
+            "note": handout["note"],
+            "id": handout["id"],
+            "unit": handout["unit"],
+            "created_at": handout["created_at"],
+        }
+        if personal:
+            row["beneficiary_name"] = names.get(handout["beneficiary_id"])
+            row["officer"] = handout["officer"]
+        yield row
+
+
+def beneficiary_fields(personal: bool = False) -> tuple[Field, ...]:
+    """The same columns with or without personal data: without, some are empty."""
+    return (*fields.BENEFICIARY, fields.ID, *fields.BENEFICIARY_EXTRA)
+
+
+def beneficiary_rows(
+    conn: sqlite3.Connection, *, year: int | None = None, personal: bool = False
+) -> Iterator[dict]:
+    """Every beneficiary, archived ones too (or those who received something in `year`)."""
+    everyone = beneficiaries.search(conn, with_archived=True, received_in=year, by_name=personal)
+    for profile in everyone:
+        yield {
+            "name": profile["name"] if personal else profile["code"],
+            "categories": profile["categories"],
+            "born": profile["born"],
+            "group": profile["group"],
+            "address": profile["address"] if personal else None,
+            "phone": profile["phone"] if personal else None,
+            "school": profile["school"],
+            "note": profile["note"] if personal else None,
+            "consent": profile["consent"],
+            "id": profile["id"],
+            "code": profile["code"],
+            "household": profile["household"],
+            "archived": profile["archived"],
+            "created_at": profile["created_at"],
+        }

@@ -1,0 +1,136 @@
+"""English and Vietnamese: the words of reports and exports, and how each language writes
+numbers (1,234,567 / 1.234.567), money (6,000,000 ₫ / 6.000.000 ₫) and dates
+(2023-03-06 / 06/03/2023).
+
+The formats come from Babel (the CLDR locale data), imported on first use, so that only the
+commands that format figures for people load it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import ClassVar
+
+from heartlink.errors import InputError
+
+LANG_ENV = "HEARTLINK_LANG"
+
+
+class Lang(StrEnum):
+    en = "en"
+    vi = "vi"
+
+
+# English words as written in the code, and their Vietnamese. A word missing here stays English.
+VIETNAMESE = {
+    # figures
+    "Count": "Số lượng",
+    "Unit": "Đơn vị",
+    "Handouts": "Lượt trao",
+    "Anonymous": "Không ghi tên",
+    "Named": "Người nhận có tên",
+    "Value": "Giá trị",
+    "Change": "Thay đổi",
+    "Change %": "Thay đổi %",
+    # dimensions
+    "Kind": "Loại",
+    "Programme": "Chương trình",
+    "Month": "Tháng",
+    "Category": "Nhóm đối tượng",
+    "Group": "Tổ dân phố",
+    "Year": "Năm",
+    "Date": "Ngày",
+    "Place": "Địa điểm",
+    "Code": "Mã",
+    "Anonymous handouts": "Lượt trao không ghi tên",
+    "No category": "Chưa phân loại",
+    "No group": "Chưa rõ tổ",
+    "yes": "có",
+    "no": "không",
+    # titles
+    "Totals {year} by kind": "Tổng kết năm {year} theo loại",
+    "Totals {year} by programme": "Tổng kết năm {year} theo chương trình",
+    "Totals {year} by month": "Tổng kết năm {year} theo tháng",
+    "Totals {year} by category": "Tổng kết năm {year} theo nhóm đối tượng",
+    "Totals {year} by group": "Tổng kết năm {year} theo tổ dân phố",
+    "By programme": "Theo chương trình",
+    "By kind": "Theo loại",
+    "By month": "Theo tháng",
+    "By category": "Theo nhóm đối tượng",
+    "By group": "Theo tổ dân phố",
+    "{year} compared with {other}": "Năm {year} so với năm {other}",
+    "as of {date}": "tính đến ngày {date}",
+    "No handouts recorded in {year}.": "Không có lượt trao nào trong năm {year}.",
+    "Per month, in each kind's unit": "Theo tháng, tính theo đơn vị của từng loại",
+    "{handouts} handouts ({anonymous} anonymous), {people} named beneficiaries (people and "
+    "households), value {value} where known. Anonymous handouts count in Count and Handouts, "
+    "not in Named.": "{handouts} lượt trao ({anonymous} không ghi tên), {people} người nhận có "
+    "tên (người và hộ gia đình), giá trị {value} (phần đã biết). Lượt trao không ghi tên được "
+    "tính vào Số lượng và Lượt trao, không tính vào Người nhận có tên.",
+    "Received by year": "Đã nhận theo năm",
+    "Handouts received: {count}": "Các lượt đã nhận: {count}",
+}
+
+
+def word(text: str, lang: Lang | str) -> str:
+    """`text` in the language asked (English is the text itself)."""
+    return VIETNAMESE.get(text, text) if lang == Lang.vi else text
+
+
+def parse_lang(value: str | None) -> Lang:
+    """`--lang` or HEARTLINK_LANG: en (the default) or vi."""
+    if not value:
+        return Lang.en
+    try:
+        return Lang(value.strip().lower()[:2])
+    except ValueError:
+        raise InputError(f"language {value!r} is not known; use en or vi") from None
+
+
+class Formatter:
+    """Numbers, money, dates and months written as people of one language read them."""
+
+    DATE_PATTERNS: ClassVar = {Lang.en: "yyyy-MM-dd", Lang.vi: "dd/MM/yyyy"}
+    # Spreadsheet number formats for the same, used by the .xlsx writer.
+    XLSX_DATE: ClassVar = {Lang.en: "yyyy-mm-dd", Lang.vi: "dd/mm/yyyy"}
+
+    def __init__(self, lang: Lang | str = Lang.en):
+        self.lang = Lang(lang)
+
+    def word(self, text: str, **values: object) -> str:
+        return word(text, self.lang).format(**values)
+
+    def number(self, value: int | float) -> str:
+        from babel.numbers import format_decimal
+
+        return format_decimal(value, locale=self.lang.value)
+
+    def signed(self, value: int) -> str:
+        return ("+" if value > 0 else "") + self.number(value)
+
+    def money(self, value: int) -> str:
+        from babel.numbers import format_currency
+
+        # The dong has no minor unit; the symbol follows the number in both languages.
+        return format_currency(
+            value, "VND", format="#,##0 ¤", locale=self.lang.value, currency_digits=True
+        )
+
+    def percent(self, value: float) -> str:
+        """`value` in percent (12.5 is 12.5 %), with a sign."""
+        from babel.numbers import format_percent
+
+        text = format_percent(value / 100, format="#,##0.0%", locale=self.lang.value)
+        return ("+" if value > 0 else "") + text
+
+    def date(self, value: str | dt.date) -> str:
+        from babel.dates import format_date
+
+        day = dt.date.fromisoformat(value) if isinstance(value, str) else value
+        return format_date(day, self.DATE_PATTERNS[self.lang], locale=self.lang.value)
+
+    def month(self, number: int) -> str:
+        from babel.dates import get_month_names
+
+        return get_month_names("abbreviated", locale=self.lang.value)[number]

@@ -1,0 +1,515 @@
+"""`heartlink import`: beneficiaries and handouts from CSV or .xlsx sheets, all or nothing.
+
+A file is read row by row and every row is checked with the rules of `heartlink record` and
+`heartlink beneficiary add` (heartlink.handouts.HandoutRules, heartlink.beneficiaries
+.check_fields). Every problem is collected, with its row and column; if there is any, nothing
+is imported. The import is one transaction, so a failure halfway leaves nothing behind.
+
+Importing a file twice imports nothing the second time:
+- a row with an `id` (an export of heartlink) is skipped when that id is already here;
+- a handout row without one gets a key (`handout.import_key`) from its content (date, kind,
+  count, beneficiary, programme, place, value and note, after checking, so "06/03/2023" and
+  "2023-03-06" are the same date) and its occurrence number: the first of two identical rows
+  in a file is occurrence 0, the second 1, so two Mondays with the same count stay two
+  handouts, and a row whose key is already here is skipped;
+- a beneficiary row without an id that matches someone already here (same name ignoring
+  accents and case, birth year and residential group) is linked to them, not added again.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import json
+import sqlite3
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from heartlink import audit, beneficiaries, fields, handouts, ids
+from heartlink.db import Ledger, utc_now
+from heartlink.errors import HeartlinkError, InputError
+from heartlink.text import clean_name
+
+# Rows checked against the ledger (ids and keys already present) and inserted at a time.
+BATCH = 1000
+# Problems listed in full; beyond that only their number is given.
+MAX_LISTED = 200
+# How far down a sheet the header row is looked for (exports put a title above it).
+HEADER_SEARCH_ROWS = 10
+SUFFIXES = (".csv", ".xlsx")
+
+Progress = Callable[[int, int | None], None]
+
+
+@dataclass(frozen=True)
+class Problem:
+    row: int
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"row {self.row}" + (f", column {self.column}" if self.column else "")
+        return f"{where}: {self.message}"
+
+
+class ImportProblems(HeartlinkError):
+    """A file with problems in its rows. Nothing was imported; `problems` lists them."""
+
+    def __init__(self, name: str, problems: list[Problem], total: int):
+        self.problems = problems
+        self.total = total
+        many = "s" if total != 1 else ""
+        super().__init__(
+            f"{total} problem{many} in {name}; nothing was imported. Fix the file and import "
+            "it again (`--dry-run` checks it without importing)"
+        )
+
+
+@dataclass
+class Sheet:
+    """The rows of one table in a file, under a recognised header row."""
+
+    name: str
+    columns: dict[str, int]  # field name -> position in the row
+    ignored: list[str]  # headers of columns that are not read
+    header_row: int
+    rows: Iterator[tuple[int, list]]  # (row number, cells) after the header
+    size: int | None  # number of rows in the file, when known without reading it
+
+    def records(self) -> Iterator[tuple[int, dict[str, str]]]:
+        """(row number as a spreadsheet shows it, {field: text}); empty rows left out."""
+        for number, cells in self.rows:
+            texts = [_text(cell) for cell in cells]
+            if not any(text.strip() for text in texts):
+                continue
+            yield (
+                number,
+                {
+                    name: texts[index] if index < len(texts) else ""
+                    for name, index in self.columns.items()
+                },
+            )
+
+
+def _text(cell: object) -> str:
+    """A cell as the text a person would have typed: 120.0 is "120", a date "2023-03-06"."""
+    if isinstance(cell, str):
+        return cell
+    if cell is None:
+        return ""
+    if isinstance(cell, bool):
+        return "1" if cell else "0"
+    if isinstance(cell, float):
+        return str(int(cell)) if cell.is_integer() else repr(cell)
+    if isinstance(cell, dt.datetime):
+        return cell.date().isoformat() if cell.time() == dt.time() else cell.isoformat()
+    if isinstance(cell, dt.date):
+        return cell.isoformat()
+    return str(cell)
+
+
+def _csv_tables(path: Path) -> Iterator[tuple[str, int | None, Iterator[list]]]:
+    with open(path, "rb") as binary:
+        lines = sum(chunk.count(b"\n") for chunk in iter(lambda: binary.read(1 << 20), b""))
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        try:
+            first = f.readline()
+        except UnicodeDecodeError:
+            raise _not_utf8(path) from None
+        f.seek(0)
+        # Excel in locales that write decimals with a comma (Vietnamese among them) saves CSV
+        # with semicolons; the header line tells which one a file uses.
+        delimiter = max(",;\t", key=first.count)
+
+        def rows() -> Iterator[list]:
+            try:
+                yield from csv.reader(f, delimiter=delimiter)
+            except UnicodeDecodeError:
+                raise _not_utf8(path) from None
+
+        yield path.name, lines, rows()
+
+
+def _not_utf8(path: Path) -> HeartlinkError:
+    return HeartlinkError(
+        f"{path.name} is not UTF-8 text; in Excel save it as 'CSV UTF-8 (Comma delimited)' "
+        "or as an .xlsx workbook"
+    )
+
+
+def _xlsx_tables(path: Path) -> Iterator[tuple[str, int | None, Iterator[list]]]:
+    from zipfile import BadZipFile
+
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        # read_only streams the sheet instead of loading it whole.
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except (BadZipFile, InvalidFileException, KeyError, OSError):
+        raise HeartlinkError(f"{path.name} is not an .xlsx workbook that can be read") from None
+    try:
+        for sheet in workbook.worksheets:
+            rows = (list(row) for row in sheet.iter_rows(values_only=True))
+            yield f"{path.name} (sheet {sheet.title})", sheet.max_row, rows
+    finally:
+        workbook.close()
+
+
+@contextmanager
+def open_sheet(path: Path, wanted: tuple[fields.Field, ...]) -> Iterator[Sheet]:
+    """The first table in the file (a CSV file, or a workbook's sheets in order) whose header
+    row, within its first rows, names every required field of `wanted`."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise InputError(f"cannot import {path.name}: give a .csv or .xlsx file")
+    if not path.is_file():
+        raise HeartlinkError(f"no file {path}; check the name and folder")
+    spellings = fields.lookup(wanted)
+    required = [f.name for f in wanted if f.required]
+    tables = _csv_tables(path) if suffix == ".csv" else _xlsx_tables(path)
+    try:
+        for name, size, rows in tables:
+            for number, cells in enumerate(rows, start=1):
+                if number > HEADER_SEARCH_ROWS:
+                    break
+                columns, ignored, repeated = _header(cells, spellings)
+                if not all(f in columns for f in required):
+                    continue
+                if repeated:
+                    field_name, first, second = repeated[0]
+                    raise HeartlinkError(
+                        f"row {number}: two columns are read as {field_name} (columns {first} "
+                        f"and {second}); rename or remove one"
+                    )
+                yield Sheet(name, columns, ignored, number, enumerate(rows, number + 1), size)
+                return
+        raise HeartlinkError(
+            f"{path.name} has no header row naming the columns {', '.join(required)} (English "
+            "or Vietnamese headings; see README, Import)"
+        )
+    finally:
+        tables.close()
+
+
+def _header(cells: list, spellings: dict[str, str]) -> tuple[dict, list, list]:
+    """The fields a row's cells name, by position; the headings not recognised; and fields
+    named twice, as (field, first column, second column), columns counted from 1."""
+    columns: dict[str, int] = {}
+    ignored: list[str] = []
+    repeated: list[tuple[str, int, int]] = []
+    for index, cell in enumerate(cells):
+        heading = _text(cell).strip()
+        name = spellings.get(fields.header_key(heading))
+        if name is None:
+            if heading:
+                ignored.append(heading)
+        elif name in columns:
+            repeated.append((name, columns[name] + 1, index + 1))
+        else:
+            columns[name] = index
+    return columns, ignored, repeated
+
+
+@dataclass
+class _Run:
+    """What one import found: counts for the summary, and the problems."""
+
+    sheet: Sheet
+    dry_run: bool
+    progress: Progress | None
+    summary: dict = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    problem_count: int = 0
+    ids_in_file: dict[str, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.summary = {
+            "file": self.sheet.name,
+            "dry_run": self.dry_run,
+            "rows": 0,
+            "imported": 0,
+            "already_present": 0,
+            "ignored_columns": self.sheet.ignored,
+        }
+
+    def problem(self, row: int, column: str | None, message: str) -> None:
+        self.problem_count += 1
+        if len(self.problems) < MAX_LISTED:
+            self.problems.append(Problem(row, column, message))
+
+    def records(self, required: list[str]) -> Iterator[tuple[int, dict[str, str], set[str]]]:
+        """(row number, {field: text}, the required fields it lacks), counted as they go; the
+        missing fields are reported here."""
+        for number, given in self.sheet.records():
+            self.summary["rows"] += 1
+            if self.progress and self.summary["rows"] % 500 == 0:
+                self.progress(self.summary["rows"], self.sheet.size)
+            missing = {name for name in required if not given[name].strip()}
+            for name in sorted(missing, key=self.sheet.columns.__getitem__):
+                self.problem(number, name, f"{name} is empty; every row needs one")
+            yield number, given, missing
+
+    def row_problems(self, number: int, found: list[tuple[str, Exception]], skip: set[str]):
+        """Problems of one row, in the order of the file's columns; those of `skip` (missing
+        fields, already reported) left out."""
+        position = self.sheet.columns.get
+        for column, exc in sorted(found, key=lambda item: position(item[0], 0)):
+            if column not in skip:
+                self.problem(number, column, str(exc))
+
+    def file_id(self, number: int, given: dict[str, str]) -> tuple[bool, str | None]:
+        """The row's own id, if it has one: (valid, id)."""
+        text = given.get("id", "").strip()
+        if not text:
+            return True, None
+        try:
+            row_id = ids.check_id(text)
+        except InputError as exc:
+            self.problem(number, "id", str(exc))
+            return False, None
+        if row_id in self.ids_in_file:
+            self.problem(number, "id", f"the same id as row {self.ids_in_file[row_id]}")
+            return False, None
+        self.ids_in_file[row_id] = number
+        return True, row_id
+
+    def finish(self) -> dict:
+        if self.progress:
+            self.progress(self.summary["rows"], self.summary["rows"])
+        if self.problem_count:
+            raise ImportProblems(self.sheet.name, self.problems, self.problem_count)
+        return self.summary
+
+
+HANDOUT_COLUMNS = (*fields.HANDOUT, fields.ID, fields.HANDOUT_OFFICER)
+_REQUIRED_HANDOUT = [f.name for f in fields.HANDOUT if f.required]
+
+
+def import_handouts(
+    ledger: Ledger,
+    path: Path | str,
+    *,
+    officer: str,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+    today: dt.date | None = None,
+) -> dict:
+    """Import a sheet of handouts; returns a summary: rows, imported, already_present.
+
+    All or nothing: with any problem, ImportProblems lists them and nothing is imported.
+    `dry_run` checks everything against the ledger and changes nothing.
+    """
+    return _importing(
+        ledger,
+        path,
+        HANDOUT_COLUMNS,
+        lambda conn, run: _import_handouts(conn, run, officer, today),
+        officer=officer,
+        dry_run=dry_run,
+        progress=progress,
+    )
+
+
+def _importing(
+    ledger: Ledger,
+    path: Path | str,
+    columns: tuple[fields.Field, ...],
+    body: Callable[[sqlite3.Connection, _Run], dict],
+    *,
+    officer: str,
+    dry_run: bool,
+    progress: Progress | None,
+    **summary: object,
+) -> dict:
+    """Open the file's sheet and run `body` over it: in one write transaction, logged as one
+    audit entry with its summary, or, for a dry run, on the ledger as it is (a reader's
+    connection, which cannot change it)."""
+    with open_sheet(Path(path), columns) as sheet:
+        run = _Run(sheet, dry_run, progress)
+        run.summary.update(summary)
+        if dry_run:
+            return body(ledger.conn, run)
+        with ledger.write() as conn:
+            done = body(conn, run)
+            audit.append(conn, audit.IMPORT, officer=officer, target=sheet.name, after=done)
+            return done
+
+
+def _import_handouts(
+    conn: sqlite3.Connection, run: _Run, officer: str, today: dt.date | None
+) -> dict:
+    rules = handouts.HandoutRules(conn, today)
+    created_at = utc_now()
+    occurrences: Counter[bytes] = Counter()
+    batch: list[dict] = []
+    for number, given, missing in run.records(_REQUIRED_HANDOUT):
+        id_ok, row_id = run.file_id(number, given)
+        if row_id and _present(conn, "id", [row_id]):
+            # Already in the ledger: history, skipped unchecked (its beneficiary may have been
+            # archived since, which would refuse a new handout).
+            run.summary["already_present"] += 1
+            continue
+        row, found = rules.check(given)
+        run.row_problems(number, found, missing)
+        by = clean_name(given.get("officer", "")) or officer
+        if row is None or not id_ok or missing:
+            continue
+        if row_id is None:
+            row["id"], row["import_key"] = ids.new_id(), row_key(row, given, occurrences)
+        else:
+            row["id"], row["import_key"] = row_id, None
+        row.update(officer=by, created_at=created_at)
+        batch.append(row)
+        if len(batch) >= BATCH:
+            _add_handouts(conn, batch, run)
+    _add_handouts(conn, batch, run)
+    return run.finish()
+
+
+def row_key(row: dict, given: dict[str, str], occurrences: Counter[bytes]) -> str:
+    """The stable key of an imported handout row: its checked content with the number of
+    identical rows before it in the file. Programme and value enter as given (not as defaulted
+    from the catalogue), so a later change to a kind's programme or unit value keeps keys."""
+    content = [
+        row["date"],
+        row["kind"],
+        row["count"],
+        row["beneficiary_id"],
+        row["programme"] if given.get("programme", "").strip() else None,
+        row["value_vnd"] if given.get("value_vnd", "").strip() else None,
+        row["place"],
+        row["note"],
+    ]
+    digest = hashlib.sha256(json.dumps(content, ensure_ascii=False).encode()).digest()
+    occurrence = occurrences[digest]
+    occurrences[digest] += 1
+    return hashlib.sha256(digest + occurrence.to_bytes(8, "big")).hexdigest()[:32]
+
+
+def _add_handouts(conn: sqlite3.Connection, batch: list[dict], run: _Run) -> None:
+    """Insert the rows of the batch whose key is not already here, unless only checking (rows
+    with an id already here were skipped as they were read)."""
+    if not batch:
+        return
+    present = _present(conn, "import_key", [row["import_key"] for row in batch])
+    new = [row for row in batch if row["import_key"] not in present]
+    run.summary["already_present"] += len(batch) - len(new)
+    run.summary["imported"] += len(new)
+    if not run.dry_run and not run.problem_count:
+        handouts.insert(conn, new)
+    batch.clear()
+
+
+def _present(conn: sqlite3.Connection, column: str, values: list) -> set:
+    values = [value for value in values if value is not None]
+    if not values:
+        return set()
+    marks = ", ".join("?" for _ in values)
+    rows = conn.execute(f"SELECT {column} FROM handout WHERE {column} IN ({marks})", values)
+    return {row[0] for row in rows}
+
+
+BENEFICIARY_COLUMNS = (*fields.BENEFICIARY, fields.ID, fields.BENEFICIARY_HOUSEHOLD)
+_REQUIRED_BENEFICIARY = [f.name for f in fields.BENEFICIARY if f.required]
+_BENEFICIARY_FIELDS = [f.name for f in (*fields.BENEFICIARY, fields.BENEFICIARY_HOUSEHOLD)]
+
+
+def import_beneficiaries(
+    ledger: Ledger,
+    path: Path | str,
+    *,
+    officer: str,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> dict:
+    """Import a sheet of beneficiaries; returns a summary: rows, imported, already_present
+    (their id is here), matched (the same person was already here: linked, not added).
+
+    Someone matching two or more records here is reported, not guessed. All or nothing, as
+    import_handouts.
+    """
+    return _importing(
+        ledger,
+        path,
+        BENEFICIARY_COLUMNS,
+        lambda conn, run: _import_beneficiaries(conn, run, officer),
+        officer=officer,
+        dry_run=dry_run,
+        progress=progress,
+        matched=0,
+    )
+
+
+def _import_beneficiaries(conn: sqlite3.Connection, run: _Run, officer: str) -> dict:
+    created_at = utc_now()
+    people_in_file: dict[tuple, int] = {}
+    for number, given, missing in run.records(_REQUIRED_BENEFICIARY):
+        raw: dict[str, object] = {
+            name: given[name] if given.get(name, "").strip() else None
+            for name in _BENEFICIARY_FIELDS
+            if name in given
+        }
+        if raw.get("categories"):
+            raw["categories"] = [c for c in str(raw["categories"]).replace(",", ";").split(";")]
+            raw["categories"] = [c for c in raw["categories"] if c.strip()]
+        values, found = beneficiaries.check_fields(conn, raw)
+        run.row_problems(number, found, missing)
+        id_ok, row_id = run.file_id(number, given)
+        if found or not id_ok or missing:
+            continue
+        if row_id and _beneficiary_here(conn, row_id):
+            run.summary["already_present"] += 1
+            continue
+        person = beneficiaries.likeness(values)
+        if person in people_in_file:
+            run.problem(
+                number,
+                "name",
+                f"the same name, birth year and group as row {people_in_file[person]}; "
+                "remove one of the two rows, or tell them apart by birth year or group",
+            )
+            continue
+        people_in_file[person] = number
+        same = beneficiaries.find_same(conn, values)
+        if len(same) > 1:
+            codes = ", ".join(ids.short_code(row["id"]) for row in same)
+            run.problem(
+                number,
+                "name",
+                f"matches {len(same)} beneficiaries already here (codes {codes}) by name, birth "
+                "year and group; put the right one's code in an id column",
+            )
+        elif same:
+            run.summary["matched"] += 1
+            if row_id and not run.dry_run:
+                conn.execute(
+                    "INSERT INTO beneficiary_alias (alias_id, beneficiary_id) VALUES (?, ?)",
+                    (row_id, same[0]["id"]),
+                )
+        else:
+            run.summary["imported"] += 1
+            if not run.dry_run:
+                beneficiaries.insert(
+                    conn,
+                    values,
+                    beneficiary_id=row_id or ids.new_id(),
+                    officer=officer,
+                    created_at=created_at,
+                )
+    return run.finish()
+
+
+def _beneficiary_here(conn: sqlite3.Connection, beneficiary_id: str) -> bool:
+    return bool(
+        conn.execute(
+            "SELECT 1 FROM beneficiary WHERE id = ?1"
+            " UNION ALL SELECT 1 FROM beneficiary_alias WHERE alias_id = ?1",
+            (beneficiary_id,),
+        ).fetchone()
+    )

@@ -1,0 +1,330 @@
+"""`heartlink import`: the sample as it is, round trips, all or nothing, dry runs, idempotence,
+Vietnamese sheets, matching beneficiaries, and problems reported with row and column."""
+
+import sqlite3
+
+import pytest
+from openpyxl import Workbook
+
+from heartlink import db, importer
+
+from conftest import SAMPLE_BENEFICIARIES, SAMPLE_HANDOUTS, file_state
+
+HEADER = "date,kind,count,beneficiary,programme,place,value_vnd,note\n"
+
+
+def write(path, text, encoding="utf-8"):
+    path.write_text(text, encoding=encoding)
+    return str(path)
+
+
+def report(ok, db_path=None, year="2023"):
+    kwargs = {"db": db_path} if db_path else {}
+    result = ok("report", year, "--format", "json", **kwargs).json()
+    return {key: result[key] for key in ("totals", "programmes", "overall")}
+
+
+def handout_count(db_path):
+    conn = sqlite3.connect(db_path)
+    try:
+        return conn.execute("SELECT COUNT(*) FROM handout").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def test_the_sample_in_data_imports_as_it_is(ok, sample_2023):
+    totals = {row["kind"]: row for row in report(ok)["totals"]}
+    assert totals["meal"]["count"] == 2950 and totals["meal"]["handouts"] == 52
+    assert totals["cash"]["count"] == 6_000_000 and totals["cash"]["beneficiaries"] == 1
+    assert report(ok) == {
+        key: value
+        for key, value in ok("--sample", "report", "2023", "-f", "json", db=None).json().items()
+        if key != "year"
+    }
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_round_trip_into_a_fresh_database(ok, sample_2023, tmp_path, fmt):
+    people, given = tmp_path / f"people.{fmt}", tmp_path / f"handouts.{fmt}"
+    ok("export", "beneficiaries", "--include-personal-data", "-o", str(people))
+    ok("export", "handouts", "-o", str(given))
+    fresh = tmp_path / "fresh.db"
+    ok("import", "beneficiaries", str(people), db=fresh)
+    imported = ok("import", "handouts", str(given), "--format", "json", db=fresh).json()
+    assert (imported["rows"], imported["imported"]) == (107, 107)
+    assert report(ok, fresh) == report(ok)
+    # Handouts naming a beneficiary by id still reach them.
+    orphan = ok("beneficiary", "show", "S8R04262", "--format", "json", db=fresh).json()
+    assert [h["kind"] for h in orphan["handouts"]] == ["cash"]
+    # And again: every row is already there.
+    again = ok("import", "handouts", str(given), "--format", "json", db=fresh).json()
+    assert (again["imported"], again["already_present"]) == (0, 107)
+    assert report(ok, fresh) == report(ok)
+
+
+def test_vietnamese_export_imports_back(ok, sample_2023, tmp_path):
+    people, given = tmp_path / "nguoi-nhan.xlsx", tmp_path / "luot-trao.csv"
+    ok("export", "beneficiaries", "--lang", "vi", "--include-personal-data", "-o", str(people))
+    ok("export", "handouts", "--lang", "vi", "-o", str(given))
+    fresh = tmp_path / "fresh.db"
+    ok("import", "beneficiaries", str(people), db=fresh)
+    ok("import", "handouts", str(given), db=fresh)
+    assert report(ok, fresh) == report(ok)
+
+
+def test_dry_run_changes_nothing(ok, run, db_path, tmp_path):
+    ok("record", "meal", "-n", "5", "--date", "2023-01-02")
+    before = file_state(db_path)
+    people = ok("import", "beneficiaries", str(SAMPLE_BENEFICIARIES), "--dry-run", "-f", "json")
+    assert people.json()["dry_run"] and people.json()["imported"] == 24
+    assert (
+        "Would import 24 beneficiaries" in people.stderr and "Nothing was changed" in people.stderr
+    )
+    sheet = write(tmp_path / "h.csv", HEADER + "2023-01-09,meal,60,,,,,\n")
+    assert ok("import", "handouts", sheet, "--dry-run", "-f", "json").json()["imported"] == 1
+    assert file_state(db_path) == before
+    missing = tmp_path / "nothing-here.db"
+    ok("import", "beneficiaries", str(SAMPLE_BENEFICIARIES), "--dry-run", db=missing)
+    assert not missing.exists()
+
+
+def test_dry_run_reports_what_would_fail(run, db_path, ok):
+    ok("record", "meal", "-n", "5")
+    before = file_state(db_path)
+    result = run("import", "handouts", str(SAMPLE_HANDOUTS), "--dry-run")
+    assert result.exit_code == 1
+    assert "row 8, column beneficiary: no beneficiary with id or code" in result.stderr
+    assert file_state(db_path) == before
+
+
+def test_one_bad_row_imports_nothing_and_every_problem_is_listed(ok, run, db_path, tmp_path):
+    ok("record", "meal", "-n", "5")
+    before = file_state(db_path)
+    sheet = write(
+        tmp_path / "old.csv",
+        HEADER
+        + "2023-01-02,meal,56,,,,,\n"
+        + "31/02/2023,meel,abc,,,,12.5,\n"
+        + "2023-01-09,,66,,nowhere,,,\n"
+        + "2023-01-16,meal,58,,,,,\n",
+    )
+    result = run("import", "handouts", sheet)
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert lines[:6] == [
+        "  row 3, column date: date '31/02/2023' does not exist (day 31 of month 2); check "
+        "the day and month",
+        "  row 3, column kind: unknown kind 'meel'; did you mean 'meal'? see `heartlink kind list`",
+        "  row 3, column count: count must be a whole number such as 120 or 6.000.000, got 'abc'",
+        "  row 3, column value_vnd: value must be a whole number, got '12.5'",
+        "  row 4, column kind: kind is empty; every row needs one",
+        "  row 4, column programme: unknown programme 'nowhere'; see `heartlink programme list`",
+    ]
+    assert [line for line in lines if line.startswith("Error: ")] == [lines[-1]]
+    assert lines[-1].startswith("Error: 6 problems in old.csv; nothing was imported")
+    assert file_state(db_path) == before
+
+
+def test_importing_twice_doubles_nothing_and_identical_rows_are_two(ok, db_path, tmp_path):
+    sheet = write(
+        tmp_path / "mondays.csv",
+        HEADER + "2023-01-02,meal,56,,,,,\n2023-01-02,meal,56,,,,,\n2023-01-09,meal,60,,,,,\n",
+    )
+    first = ok("import", "handouts", sheet, "--format", "json").json()
+    assert first["imported"] == 3
+    second = ok("import", "handouts", sheet, "--format", "json").json()
+    assert (second["imported"], second["already_present"]) == (0, 3)
+    # The same rows typed differently (dates day first, counts grouped) are the same rows; a
+    # third identical Monday is new.
+    retyped = write(
+        tmp_path / "retyped.csv",
+        HEADER + "02/01/2023,Suất cơm,56,,,,,\n" * 3 + "9.1.2023,meal,60,,,,,\n",
+    )
+    third = ok("import", "handouts", retyped, "--format", "json").json()
+    assert (third["imported"], third["already_present"]) == (1, 3)
+    assert handout_count(db_path) == 4
+
+
+def test_vietnamese_headers_semicolons_and_grouped_numbers(ok, tmp_path):
+    sheet = write(
+        tmp_path / "so-cu.csv",
+        "Ngày;Loại;Số lượng;Người nhận;Chương trình;Địa điểm;Giá trị (đồng);Ghi chú;Cột khác\n"
+        "06/03/2023;banh tet;1.234;;;Công an phường;1.234.567;ghi chú;x\n",
+        encoding="utf-8-sig",
+    )
+    result = ok("import", "handouts", sheet)
+    assert "Columns not read: Cột khác" in result.stderr
+    row = ok("handout", "list", "--format", "json").json()[0]
+    assert (row["date"], row["kind"], row["count"], row["value_vnd"]) == (
+        "2023-03-06",
+        "cake",
+        1234,
+        1_234_567,
+    )
+
+
+def test_workbook_with_a_title_row_and_two_sheets(ok, tmp_path):
+    path = tmp_path / "2023.xlsx"
+    workbook = Workbook()
+    people = workbook.active
+    people.title = "Người nhận"
+    people.append(["Danh sách người nhận 2023"])
+    people.append(["Họ tên", "Nhóm đối tượng", "Năm sinh", "Tổ dân phố", "Hộ gia đình"])
+    people.append(["Hộ Nguyễn Thị Lan", "Hộ nghèo", 1961, 12, "có"])
+    handouts = workbook.create_sheet("Lượt trao")
+    handouts.append(["Ngày", "Loại", "Số lượng"])
+    import datetime as dt
+
+    handouts.append([dt.datetime(2023, 1, 2), "meal", 56.0])
+    workbook.save(path)
+    ok("import", "beneficiaries", str(path))
+    ok("import", "handouts", str(path))
+    person = ok("beneficiary", "list", "--format", "json").json()[0]
+    assert (person["categories"], person["group"], person["household"]) == (
+        ["poor-household"],
+        "tổ 12",
+        True,
+    )
+    assert ok("handout", "list", "--format", "json").json()[0]["count"] == 56
+
+
+def test_beneficiaries_already_here_are_linked_not_duplicated(ok, tmp_path, db_path):
+    here = ok(
+        "beneficiary", "add", "Phạm Thị Hoa", "--born", "2012", "--group", "39", "-f", "json"
+    ).json()
+    new_id = "01GNNA1J00EMXDYMM08QW1VEYT"
+    sheet = write(
+        tmp_path / "people.csv",
+        "name,born,group,categories,id\n"
+        f"pham thi hoa,2012,tổ 39,orphan,{new_id}\n"
+        "Lê Văn Tám,1990,,after-rehab,\n",
+    )
+    summary = ok("import", "beneficiaries", sheet, "--format", "json").json()
+    assert (summary["imported"], summary["matched"]) == (1, 1)
+    assert len(ok("beneficiary", "list", "--format", "json").json()) == 2
+    # The file's id for her reaches the record that was already here.
+    handouts = write(tmp_path / "h.csv", HEADER + f"2023-06-01,gift,1,{new_id},,,,\n")
+    ok("import", "handouts", handouts)
+    assert ok("handout", "list", "--format", "json").json()[0]["beneficiary_id"] == here["id"]
+    again = ok("import", "beneficiaries", sheet, "--format", "json").json()
+    assert (again["imported"], again["matched"], again["already_present"]) == (0, 1, 1)
+
+
+def test_ambiguous_and_repeated_beneficiaries_are_reported(ok, run, tmp_path, db_path):
+    for _ in range(2):
+        ok("beneficiary", "add", "Trần Văn Bình", "--born", "1958", "--force")
+    before = file_state(db_path)
+    sheet = write(
+        tmp_path / "people.csv",
+        "name,born\nTran Van Binh,1958\nVõ Thị Thu,1975\nvo thi thu,1975\n",
+    )
+    result = run("import", "beneficiaries", sheet)
+    assert result.exit_code == 1
+    assert "row 2, column name: matches 2 beneficiaries already here (codes " in result.stderr
+    assert "row 4, column name: the same name, birth year and group as row 3" in result.stderr
+    assert file_state(db_path) == before
+
+
+def test_problems_never_show_personal_data(ok, run, tmp_path):
+    ok("record", "meal", "-n", "1")
+    people = write(
+        tmp_path / "people.csv",
+        "name,phone,born\nNguyễn Văn An,Số 0987 xyz,1990\nHồ Thị Bé,0987 654 321,2090\n",
+    )
+    result = run("import", "beneficiaries", people)
+    assert result.exit_code == 1
+    assert "row 2, column phone" in result.stderr and "row 3, column born" in result.stderr
+    for private in ("Nguyễn", "Hồ Thị", "0987"):
+        assert private not in result.stderr
+    handouts = write(tmp_path / "h.csv", HEADER + "2023-01-02,meal,5,Nguyễn Văn An,,,,\n")
+    result = run("import", "handouts", handouts)
+    assert "row 2, column beneficiary: that is not a beneficiary id" in result.stderr
+    assert "Nguyễn" not in result.stderr
+
+
+def test_rows_with_an_id_already_here_are_skipped(ok, run, tmp_path):
+    handout_id = ok("record", "meal", "-n", "5", "--date", "2023-01-02", "-f", "json").json()["id"]
+    sheet = write(tmp_path / "h.csv", f"date,kind,count,id\n2023-01-02,meal,5,{handout_id}\n")
+    summary = ok("import", "handouts", sheet, "--format", "json").json()
+    assert (summary["imported"], summary["already_present"]) == (0, 1)
+    twice = write(
+        tmp_path / "twice.csv",
+        "date,kind,count,id\n" + "2023-01-03,meal,5,01GNNA1J00EMXDYMM08QW1VEYT\n" * 2,
+    )
+    result = run("import", "handouts", twice)
+    assert "row 3, column id: the same id as row 2" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "code", "says"),
+    [
+        ("notes.txt", "x", 2, "give a .csv or .xlsx file"),
+        ("missing.csv", None, 1, "no file"),
+        ("no-header.csv", "a,b,c\n1,2,3\n", 1, "has no header row naming the columns date, kind"),
+        ("fake.xlsx", "not a zip", 1, "is not an .xlsx workbook"),
+        ("twice.csv", "date,kind,count,Số lượng\n", 1, "two columns are read as count"),
+    ],
+)
+def test_files_that_cannot_be_read(run, ok, db_path, tmp_path, name, content, code, says):
+    ok("record", "meal", "-n", "1")
+    before = file_state(db_path)
+    path = tmp_path / name
+    if content is not None:
+        path.write_text(content, encoding="utf-8")
+    result = run("import", "handouts", str(path))
+    assert result.exit_code == code, result
+    assert result.stderr.startswith("Error: ") and says in result.stderr
+    assert result.stderr.count("\n") == 1
+    assert file_state(db_path) == before
+
+
+def test_a_csv_that_is_not_utf8_gets_advice(run, tmp_path):
+    path = tmp_path / "cp1258.csv"
+    # What "Save as CSV" wrote in older Excel: the Windows code page, not UTF-8.
+    path.write_bytes(HEADER.encode() + "2023-01-02,meal,5,,,Quán cà phê,,\n".encode("cp1258"))
+    result = run("import", "handouts", str(path))
+    assert result.exit_code == 1 and "is not UTF-8 text" in result.stderr
+
+
+def test_long_files_report_progress_and_import_in_one_go(tmp_path):
+    rows = 2500
+    path = tmp_path / "long.csv"
+    path.write_text(HEADER + "".join(f"2023-01-02,meal,{i + 1},,,,,\n" for i in range(rows)))
+    calls = []
+    with db.open_for_write(tmp_path / "long.db") as ledger:
+        summary = importer.import_handouts(
+            ledger, path, officer="test", progress=lambda done, total: calls.append((done, total))
+        )
+        assert summary["imported"] == rows
+        assert ledger.conn.execute("SELECT SUM(count) FROM handout").fetchone()[0] == sum(
+            range(1, rows + 1)
+        )
+    assert calls[0] == (500, rows + 1) and calls[-1] == (rows, rows)
+
+
+def test_record_and_import_share_their_checks(run, ok, tmp_path):
+    ok("record", "meal", "-n", "1")
+    typed = run("record", "meel", "-n", "1")
+    sheet = write(tmp_path / "h.csv", HEADER + "2023-01-02,meel,1,,,,,\n")
+    imported = run("import", "handouts", sheet)
+    message = typed.stderr.removeprefix("Error: ").strip()
+    assert f"row 2, column kind: {message}" in imported.stderr
+
+
+def test_an_import_is_one_audit_entry(ok, tmp_path):
+    sheet = write(tmp_path / "h.csv", HEADER + "2023-01-02,meal,56,,,,,\n2023-01-09,meal,60,,,,,\n")
+    ok("import", "handouts", sheet, "--dry-run")
+    ok("import", "handouts", sheet, "--by", "Trung úy Lan")
+    entries = ok("log", "--format", "json").json()
+    assert [(e["action"], e["officer"], e["target"]) for e in entries] == [
+        ("import", "Trung úy Lan", "h.csv")
+    ]
+    assert (entries[0]["after"]["rows"], entries[0]["after"]["imported"]) == (2, 2)
+
+
+def test_an_export_imports_again_after_someone_is_archived(ok, sample_2023, tmp_path):
+    exported = tmp_path / "handouts.csv"
+    ok("export", "handouts", "-o", str(exported))
+    ok("beneficiary", "archive", "S8R04262")
+    again = ok("import", "handouts", str(exported), "--format", "json").json()
+    assert (again["imported"], again["already_present"]) == (0, 107)
