@@ -71,16 +71,19 @@ def create(
         raise InputError("the backup folder is empty; name a folder, or leave it out")
     made = backup.create(db_path(), Path(folder) if folder else None)
     removed = backup.rotate(made.path.parent, keep, new=made.path) if keep else []
-    if fmt is Format.json:
-        from heartlink.cli.render import write_json
+    from heartlink.cli.render import output_record
 
-        write_json({**made.as_dict(), "deleted": [str(p) for p in removed]})
-    elif not quiet:
+    def show() -> None:
+        if quiet:
+            return
         print(made.path)
         handouts = made.fingerprint["rows"]["handout"]
         say(f"Backup verified: {made.size:,} bytes, {handouts:,} handouts, sha256 {made.sha256}.")
         for path in removed:
             say(f"Deleted old backup {path.name}.")
+
+    record = {**made.as_dict(), "deleted": [str(p) for p in removed]}
+    output_record(record, fmt, show=show, fields=["path", "size", "sha256", "deleted"])
 
 
 LIST_COLUMNS = [
@@ -148,14 +151,14 @@ def restore(
         if not typer.confirm(question, default=False, err=True):
             raise typer.Abort()
     result = backup.restore(target, backup_file, officer=officer(by), verified=verified)
-    if fmt is Format.json:
-        from heartlink.cli.render import write_json
+    from heartlink.cli.render import output_record
 
-        write_json(result)
-    else:
+    def show() -> None:
         print(result["database"])
         kept = f"; the previous database is kept as {result['safety_copy']}"
         say(f"Restored from {backup_file.name}{kept if result['safety_copy'] else ''}.")
+
+    output_record(result, fmt, show=show, fields=["database", "restored_from", "safety_copy"])
 
 
 def _interactive() -> bool:

@@ -166,12 +166,13 @@ def show(beneficiary_id: IdArgument, fmt: FormatOption = Format.table) -> None:
 
     with open_ledger(write=False) as ledger:
         profile = beneficiaries.show(ledger.conn, beneficiary_id)
-    if fmt is Format.json:
-        render.write_json(profile)
-    elif fmt is Format.csv:
-        render.write_csv_rows(profile["handouts"], SHOW_HANDOUT_FIELDS)
-    else:
-        _print_profile(profile)
+    render.output_record(
+        profile,
+        fmt,
+        show=lambda: _print_profile(profile),
+        rows=profile["handouts"],
+        fields=SHOW_HANDOUT_FIELDS,
+    )
 
 
 def _print_profile(profile: dict) -> None:

@@ -110,10 +110,11 @@ def officer(given: str | None) -> str:
 def output_saved(record: dict, fmt: Format, message: str) -> None:
     """A created or changed record: its id on stdout (the whole record as a JSON object with
     --format json), a line for people on stderr."""
-    if fmt is Format.json:
-        from heartlink.cli.render import write_json
+    from heartlink.cli.render import output_record
 
-        write_json(record)
-    else:
+    def show() -> None:
         print(record["id"])
         say(message)
+
+    # Scripts asking for CSV get the id alone, as for a table.
+    output_record(record, fmt, show=show, rows=[record], fields=["id"])

@@ -90,10 +90,7 @@ def _import(what: str, file: Path, *, dry_run: bool, by: str | None, fmt: Format
             if exc.total > len(exc.problems):
                 say(f"  … and {exc.total - len(exc.problems)} more")
             raise
-    if fmt is Format.json:
-        render.write_json(summary)
-    elif fmt is Format.csv:
-        render.write_csv_rows([summary], list(summary))
+    render.output_record(summary, fmt, show=lambda: None)
     say(_sentence(what, summary))
 
 

@@ -188,6 +188,26 @@ def output_rows(
     renderers[fmt](rows)
 
 
+def output_record(
+    record: dict,
+    fmt: Format,
+    *,
+    show: Callable[[], None],
+    rows: Iterable[dict] | None = None,
+    fields: Sequence[str] | None = None,
+) -> None:
+    """One record or summary: `show()` for people, the whole record as a JSON object, and for
+    CSV `rows` of `fields` (by default the record itself as one row)."""
+    renderers: dict[Format, Callable[[], None]] = {
+        Format.table: show,
+        Format.json: lambda: write_json(record),
+        Format.csv: lambda: write_csv_rows(
+            [record] if rows is None else rows, list(record) if fields is None else fields
+        ),
+    }
+    renderers[fmt]()
+
+
 def write_workbook(
     path: Any, *, title: str, sheets: Sequence[Sheet], formatter: "Formatter"
 ) -> None:
