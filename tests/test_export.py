@@ -227,3 +227,15 @@ def test_bad_export_options(run, sample_2023, tmp_path):
         assert result.exit_code == code, (args, result)
         assert result.stderr.startswith("Error: ") and says in result.stderr, result.stderr
         assert result.stderr.count("\n") == 1
+
+
+def test_text_that_looks_like_a_formula_stays_text_in_a_workbook(ok, tmp_path):
+    from openpyxl import load_workbook
+
+    name = '=HYPERLINK("http://example.invalid","Bấm")'
+    ok("beneficiary", "add", name, "--note", "=2+2")
+    out = tmp_path / "people.xlsx"
+    ok("export", "beneficiaries", "--include-personal-data", "--output", str(out))
+    cells = [cell for row in load_workbook(out).active.iter_rows() for cell in row]
+    texts = {cell.value: cell.data_type for cell in cells if isinstance(cell.value, str)}
+    assert texts[name] == "s" and texts["=2+2"] == "s"

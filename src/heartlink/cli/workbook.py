@@ -85,6 +85,12 @@ def _cell(
         return ";".join(value)
     if column.style == "flag":
         return formatter.word("yes" if value else "no")
+    if isinstance(value, str) and value.startswith("="):
+        # openpyxl writes a string starting with "=" as a formula: a note such as "=2+2", or a
+        # name crafted to run something, must stay text.
+        cell = make(worksheet, value=value)
+        cell.data_type = "s"
+        return cell
     return value
 
 
