@@ -328,3 +328,15 @@ def test_an_export_imports_again_after_someone_is_archived(ok, sample_2023, tmp_
     ok("beneficiary", "archive", "S8R04262")
     again = ok("import", "handouts", str(exported), "--format", "json").json()
     assert (again["imported"], again["already_present"]) == (0, 107)
+
+
+def test_the_sample_workbook_in_data_imports_as_it_is(ok, tmp_path):
+    from pathlib import Path
+
+    workbook = Path(__file__).resolve().parents[1] / "data" / "sample-2023.xlsx"
+    ok("import", "beneficiaries", str(workbook))
+    ok("import", "handouts", str(workbook))
+    imported = ok("report", "2023", "--format", "json").json()
+    sample = ok("--sample", "report", "2023", "--format", "json", db=None).json()
+    assert imported["totals"] == sample["totals"]
+    assert imported["overall"] == sample["overall"]
