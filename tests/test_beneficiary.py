@@ -175,7 +175,7 @@ BAD = [
     (["beneficiary", "add", "A", "--born", "1850"], 2, "birth year 1850 is out of range"),
     (["beneficiary", "add", "A", "--born", "soon"], 2, "is not a year"),
     (["beneficiary", "add", "A", "--phone", "call me"], 2, "phone number"),
-    (["beneficiary", "show", "ZZZZZZZZ"], 1, "no beneficiary with id or code"),
+    (["beneficiary", "show", "ZZZZZZZZ"], 1, "no beneficiary has that id or code"),
     (["beneficiary", "edit", "ZZZZZZZZ", "--note", "x"], 1, "no beneficiary"),
     (["beneficiary", "edit", "ZZZZZZZZ"], 2, "nothing to change"),
     (["beneficiary", "archive", "Nguyen"], 1, "no beneficiary"),

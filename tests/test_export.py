@@ -83,7 +83,7 @@ def test_handouts_csv_columns_and_figures(ok, sample_2023, tmp_path):
     out = tmp_path / "handouts.csv"
     ok("export", "handouts", "--year", "2023", "-o", str(out))
     header = out.read_text(encoding="utf-8-sig").splitlines()[0]
-    assert header == CANONICAL_HANDOUT + ",id,unit,created_at"
+    assert header == CANONICAL_HANDOUT + ",id,unit,created_at,import_key"
     rows = read_csv(out)
     report = report_json(ok)
     assert len(rows) == report["overall"]["handouts"]

@@ -93,7 +93,7 @@ def test_dry_run_reports_what_would_fail(run, db_path, ok):
     before = file_state(db_path)
     result = run("import", "handouts", str(SAMPLE_HANDOUTS), "--dry-run")
     assert result.exit_code == 1
-    assert "row 8, column beneficiary: no beneficiary with id or code" in result.stderr
+    assert "row 8, column beneficiary: no beneficiary has that id or code" in result.stderr
     assert file_state(db_path) == before
 
 
@@ -340,3 +340,85 @@ def test_the_sample_workbook_in_data_imports_as_it_is(ok, tmp_path):
     sample = ok("--sample", "report", "2023", "--format", "json", db=None).json()
     assert imported["totals"] == sample["totals"]
     assert imported["overall"] == sample["overall"]
+
+
+def test_an_unclosed_quote_is_a_problem_not_a_swallowed_file(run, ok, db_path, tmp_path):
+    ok("record", "meal", "-n", "1")
+    before = file_state(db_path)
+    rows = '2023-01-02,meal,5,,,,,"Bữa trưa\n' + "".join(
+        f"2023-01-{d:02d},meal,5,,,,,\n" for d in range(3, 20)
+    )
+    result = run("import", "handouts", write(tmp_path / "q.csv", HEADER + rows))
+    assert result.exit_code == 1 and "quote" in result.stderr, result
+    assert file_state(db_path) == before
+
+
+def test_a_rebuilt_database_does_not_import_the_original_sheet_twice(ok, tmp_path):
+    sheet = write(tmp_path / "s.csv", HEADER + "2023-01-02,meal,5,,,,,\n2023-01-09,meal,6,,,,,\n")
+    old, new = tmp_path / "old.db", tmp_path / "new.db"
+    ok("--db", str(old), "import", "handouts", sheet, db=None)
+    exported = tmp_path / "export.csv"
+    ok("--db", str(old), "export", "handouts", "--output", str(exported), db=None)
+    ok("--db", str(new), "import", "handouts", str(exported), db=None)
+    again = ok("--db", str(new), "import", "handouts", sheet, "--format", "json", db=None).json()
+    assert again["imported"] == 0 and again["already_present"] == 2
+    first = ok("--db", str(old), "handout", "list", "--format", "json", db=None).json()
+    second = ok("--db", str(new), "handout", "list", "--format", "json", db=None).json()
+    assert [h["created_at"] for h in first] == [h["created_at"] for h in second]
+
+
+def test_two_people_alike_but_with_their_own_ids_import_back(ok, tmp_path):
+    old, new = tmp_path / "old.db", tmp_path / "new.db"
+    ok("--db", str(old), "beneficiary", "add", "Lê Văn Tám", "--born", "1990", db=None)
+    ok("--db", str(old), "beneficiary", "add", "Lê Văn Tám", "--born", "1990", "--force", db=None)
+    out = tmp_path / "people.csv"
+    ok(
+        "--db",
+        str(old),
+        "export",
+        "beneficiaries",
+        "--include-personal-data",
+        "--output",
+        str(out),
+        db=None,
+    )
+    ok("--db", str(new), "import", "beneficiaries", str(out), db=None)
+    assert len(ok("--db", str(new), "beneficiary", "list", "--format", "json", db=None).json()) == 2
+
+
+def test_import_problems_never_show_what_was_in_the_cell(run, tmp_path):
+    people = write(tmp_path / "p.csv", "Họ,Tên,Mã heartlink\nNguyễn Văn,An,048080001234\n")
+    result = run("import", "beneficiaries", people)
+    for private in ("Nguyễn", "048080001234"):
+        assert private not in result.stderr, result.stderr
+    handouts = write(tmp_path / "h.csv", HEADER + "2023-01-02,meal,5,0905123456,,,,\n")
+    result = run("import", "handouts", handouts)
+    assert result.exit_code == 1 and "0905123456" not in result.stderr
+
+
+def test_a_fractional_number_cell_is_refused_not_read_as_thousands(run, tmp_path):
+    book = Workbook()
+    book.active.append(["date", "kind", "count"])
+    book.active.append(["2023-01-02", "meal", 1.234])
+    book.save(tmp_path / "x.xlsx")
+    result = run("import", "handouts", str(tmp_path / "x.xlsx"))
+    assert result.exit_code == 1 and "whole number" in result.stderr
+
+
+def test_a_failed_import_creates_no_database(run, db_path, tmp_path):
+    bad = write(tmp_path / "bad.csv", HEADER + "2023-02-30,meal,5,,,,,\n")
+    assert run("import", "handouts", bad).exit_code == 1
+    assert not db_path.exists()
+
+
+def test_csv_exports_keep_formulas_as_text_and_import_them_back(ok, tmp_path):
+    note = '=HYPERLINK("http://x.example","Bấm")'
+    ok("record", "meal", "-n", "3", "-d", "2023-01-02", "--note", note, "--place", "@home")
+    out = tmp_path / "h.csv"
+    ok("export", "handouts", "--output", str(out))
+    text = out.read_text(encoding="utf-8-sig")
+    assert "'=HYPERLINK" in text and ",'@home," in text
+    fresh = tmp_path / "fresh.db"
+    ok("--db", str(fresh), "import", "handouts", str(out), db=None)
+    [row] = ok("--db", str(fresh), "handout", "list", "--format", "json", db=None).json()
+    assert row["note"] == note and row["place"] == "@home"

@@ -37,6 +37,7 @@ def handout_rows(
             "id": handout["id"],
             "unit": handout["unit"],
             "created_at": handout["created_at"],
+            "import_key": handout["import_key"],
         }
         if personal:
             row["beneficiary_name"] = names.get(handout["beneficiary_id"])

@@ -29,7 +29,8 @@ def header_key(text: object) -> str:
     return re.sub(r"[^a-z0-9]+", " ", fold(str(text or ""))).strip()
 
 
-ID = Field("id", "Mã định danh", ("ma dinh danh", "ulid"))
+# Not "Mã định danh": in Vietnam that is the citizen identity (CCCD) number.
+ID = Field("id", "Mã heartlink", ("ulid",))
 
 HANDOUT = (
     Field("date", "Ngày", ("ngay trao", "ngay phat"), required=True),
@@ -43,11 +44,14 @@ HANDOUT = (
 )
 # Read on import when present; written by export after the canonical columns.
 HANDOUT_OFFICER = Field("officer", "Cán bộ ghi", ("can bo", "by"))
-# Written by export only (import ignores them).
+# Written by export; import reads created_at and import_key back (HANDOUT_HISTORY).
 HANDOUT_EXTRA = (
     Field("unit", "Đơn vị"),
     Field("created_at", "Thời điểm ghi"),
+    Field("import_key", "Khóa nhập"),
 )
+# Read back on import, so that an export imported into a new database keeps its history.
+HANDOUT_HISTORY = HANDOUT_EXTRA[1:]
 HANDOUT_PERSONAL = (Field("beneficiary_name", "Họ tên người nhận"), HANDOUT_OFFICER)
 
 BENEFICIARY = (
@@ -61,7 +65,8 @@ BENEFICIARY = (
     Field("note", "Ghi chú", ("notes",)),
     Field("consent", "Đồng ý lưu dữ liệu", ("dong y",)),
 )
-BENEFICIARY_HOUSEHOLD = Field("household", "Hộ gia đình", ("ho", "ho gia dinh"))
+# Not "hộ" alone: it folds to "ho", the surname column (Họ) of many sheets.
+BENEFICIARY_HOUSEHOLD = Field("household", "Hộ gia đình", ("ho gia dinh",))
 BENEFICIARY_EXTRA = (
     Field("code", "Mã"),
     BENEFICIARY_HOUSEHOLD,

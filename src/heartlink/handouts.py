@@ -253,7 +253,7 @@ def void(ledger: Ledger, ref: str, *, reason: str, officer: str) -> dict:
 _SELECT = """
 SELECT h.id, h.date, h.kind, h.count, k.unit_en AS unit, h.programme, h.beneficiary_id,
        h.value_vnd, h.place, h.note, h.officer, h.created_at, h.voided_at, h.voided_by,
-       h.void_reason
+       h.void_reason, h.import_key
 FROM handout h JOIN kind k ON k.slug = h.kind
 """
 

@@ -62,7 +62,7 @@ def check_id(text: str) -> str:
     """A full ULID in canonical form, or InputError."""
     ref = normalize_reference(text)
     if len(ref) != ID_LENGTH or not looks_like_reference(ref) or ref[0] > "7":
-        raise InputError(f"{text!r} is not a valid id (26 characters of Crockford base32)")
+        raise InputError("that is not a valid id (26 characters of Crockford base32)")
     return ref
 
 
@@ -86,7 +86,8 @@ def resolve(conn: sqlite3.Connection, table: str, text: str, noun: str, hint: st
             f"SELECT id FROM {table} WHERE id LIKE '%' || ? LIMIT 2", (ref,)
         ).fetchall()
     if not rows:
-        raise NotFoundError(f"no {noun} with id or code {text!r}; {hint}")
+        # Not echoed either: a phone or identity number typed here is personal data.
+        raise NotFoundError(f"no {noun} has that id or code; {hint}")
     if len(rows) > 1:
         raise InputError(f"code {text!r} matches more than one {noun}; give more characters")
     return rows[0][0]

@@ -22,6 +22,7 @@ import csv
 import datetime as dt
 import hashlib
 import json
+import re
 import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -29,7 +30,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from heartlink import audit, beneficiaries, fields, handouts, ids
+from heartlink import audit, beneficiaries, db, fields, handouts, ids
 from heartlink.db import Ledger, utc_now
 from heartlink.errors import HeartlinkError, InputError
 from heartlink.text import clean_name
@@ -95,6 +96,10 @@ class Sheet:
             )
 
 
+# What makes a spreadsheet read a cell as a formula (and so run it).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _text(cell: object) -> str:
     """A cell as the text a person would have typed: 120.0 is "120", a date "2023-03-06"."""
     if isinstance(cell, str):
@@ -104,7 +109,8 @@ def _text(cell: object) -> str:
     if isinstance(cell, bool):
         return "1" if cell else "0"
     if isinstance(cell, float):
-        return str(int(cell)) if cell.is_integer() else repr(cell)
+        # Six decimals, so that 1.234 can never be read as 1.234 thousands (1234).
+        return str(int(cell)) if cell.is_integer() else f"{cell:f}"
     if isinstance(cell, dt.datetime):
         return cell.date().isoformat() if cell.time() == dt.time() else cell.isoformat()
     if isinstance(cell, dt.date):
@@ -126,12 +132,25 @@ def _csv_tables(path: Path) -> Iterator[tuple[str, int | None, Iterator[list]]]:
         delimiter = max(",;\t", key=first.count)
 
         def rows() -> Iterator[list]:
+            # strict: an unclosed quote is an error, not the rest of the file in one cell.
+            reader = csv.reader(f, delimiter=delimiter, strict=True)
             try:
-                yield from csv.reader(f, delimiter=delimiter)
+                for cells in reader:
+                    yield [_unguarded(cell) for cell in cells]
             except UnicodeDecodeError:
                 raise _not_utf8(path) from None
+            except csv.Error:
+                raise HeartlinkError(
+                    f'{path.name}, line {reader.line_num}: a quote (") is opened and never '
+                    "closed, or a cell is malformed; fix the quotes and import again"
+                ) from None
 
         yield path.name, lines, rows()
+
+
+def _unguarded(cell: str) -> str:
+    """A cell as written before `export` guarded it against spreadsheet formulas."""
+    return cell[1:] if cell[:1] == "'" and cell[1:2] in FORMULA_STARTS else cell
 
 
 def _not_utf8(path: Path) -> HeartlinkError:
@@ -287,7 +306,7 @@ class _Run:
         return self.summary
 
 
-HANDOUT_COLUMNS = (*fields.HANDOUT, fields.ID, fields.HANDOUT_OFFICER)
+HANDOUT_COLUMNS = (*fields.HANDOUT, fields.ID, fields.HANDOUT_OFFICER, *fields.HANDOUT_HISTORY)
 _REQUIRED_HANDOUT = [f.name for f in fields.HANDOUT if f.required]
 
 
@@ -330,6 +349,13 @@ def _importing(
     """Open the file's sheet and run `body` over it: in one write transaction, logged as one
     audit entry with its summary, or, for a dry run, on the ledger as it is (a reader's
     connection, which cannot change it)."""
+    if not dry_run and ledger.path is not None and not ledger.path.exists():
+        # Into a database not made yet: check the file on an empty ledger first, so that a file
+        # with problems does not leave a new, empty database behind.
+        with db.open_memory() as empty:
+            _importing(
+                empty, path, columns, body, officer=officer, dry_run=True, progress=None, **summary
+            )
     with open_sheet(Path(path), columns) as sheet:
         run = _Run(sheet, dry_run, progress)
         run.summary.update(summary)
@@ -358,18 +384,35 @@ def _import_handouts(
         row, found = rules.check(given)
         run.row_problems(number, found, missing)
         by = clean_name(given.get("officer", "")) or officer
-        if row is None or not id_ok or missing:
+        kept = _kept_history(run, number, given)
+        if row is None or not id_ok or missing or kept is None:
             continue
         if row_id is None:
             row["id"], row["import_key"] = ids.new_id(), row_key(row, given, occurrences)
-        else:
-            row["id"], row["import_key"] = row_id, None
-        row.update(officer=by, created_at=created_at)
+        else:  # an export: the same handout, with the key and time it first came in with
+            row["id"], row["import_key"] = row_id, kept.get("import_key")
+        row.update(officer=by, created_at=kept.get("created_at") or created_at)
         batch.append(row)
         if len(batch) >= BATCH:
             _add_handouts(conn, batch, run)
     _add_handouts(conn, batch, run)
     return run.finish()
+
+
+_IMPORT_KEY = re.compile(r"^[0-9a-f]{32}$")
+_CREATED_AT = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$")
+
+
+def _kept_history(run: _Run, number: int, given: dict[str, str]) -> dict | None:
+    """The import key and time of recording an export carries, checked; None if malformed."""
+    kept = {}
+    for column, form in (("import_key", _IMPORT_KEY), ("created_at", _CREATED_AT)):
+        text = given.get(column, "").strip()
+        if text and not form.match(text):
+            run.problem(number, column, f"{column} is not as heartlink exports write it")
+            return None
+        kept[column] = text or None
+    return kept
 
 
 def row_key(row: dict, given: dict[str, str], occurrences: Counter[bytes]) -> str:
@@ -449,6 +492,7 @@ def import_beneficiaries(
 def _import_beneficiaries(conn: sqlite3.Connection, run: _Run, officer: str) -> dict:
     created_at = utc_now()
     people_in_file: dict[tuple, int] = {}
+    added: set[str] = set()
     for number, given, missing in run.records(_REQUIRED_BENEFICIARY):
         raw: dict[str, object] = {
             name: given[name] if given.get(name, "").strip() else None
@@ -467,7 +511,8 @@ def _import_beneficiaries(conn: sqlite3.Connection, run: _Run, officer: str) -> 
             run.summary["already_present"] += 1
             continue
         person = beneficiaries.likeness(values)
-        if person in people_in_file:
+        # Rows with ids of their own are distinct records, however alike (added with --force).
+        if person in people_in_file and not row_id:
             run.problem(
                 number,
                 "name",
@@ -475,8 +520,9 @@ def _import_beneficiaries(conn: sqlite3.Connection, run: _Run, officer: str) -> 
                 "remove one of the two rows, or tell them apart by birth year or group",
             )
             continue
-        people_in_file[person] = number
-        same = beneficiaries.find_same(conn, values)
+        people_in_file.setdefault(person, number)
+        # Linked to someone already in the ledger, never to a row of this same file.
+        same = [r for r in beneficiaries.find_same(conn, values) if r["id"] not in added]
         if len(same) > 1:
             codes = ", ".join(ids.short_code(row["id"]) for row in same)
             run.problem(
@@ -494,13 +540,11 @@ def _import_beneficiaries(conn: sqlite3.Connection, run: _Run, officer: str) -> 
                 )
         else:
             run.summary["imported"] += 1
+            new_id = row_id or ids.new_id()
+            added.add(new_id)
             if not run.dry_run:
                 beneficiaries.insert(
-                    conn,
-                    values,
-                    beneficiary_id=row_id or ids.new_id(),
-                    officer=officer,
-                    created_at=created_at,
+                    conn, values, beneficiary_id=new_id, officer=officer, created_at=created_at
                 )
     return run.finish()
 

@@ -176,7 +176,7 @@ def parse_flag(text: str | bool | None, what: str) -> bool:
         return True
     if folded in _NO:
         return False
-    raise InputError(f"{what} {text!r} is not yes or no; write 1 or 0 (có or không)")
+    raise InputError(f"{what} is not yes or no; write 1 or 0 (có or không)")
 
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")

@@ -297,9 +297,19 @@ def _write(out: Any, fmt: ExportFormat, sheets: list, document: Any, formatter: 
     # Dates are stored as 2023-03-06, the English form: only Vietnamese rewrites them.
     dates = [c.key for c in sheet.columns if c.style == "date" and formatter.lang == Lang.vi]
 
+    from heartlink.importer import FORMULA_STARTS
+
     def localized(rows: Any) -> Any:
         for row in rows:
-            yield row | {key: formatter.date(row[key]) for key in dates if row.get(key)}
+            row = row | {key: formatter.date(row[key]) for key in dates if row.get(key)}
+            # A spreadsheet runs a cell starting with = + - @ as a formula: an apostrophe in
+            # front keeps it text (and `heartlink import` takes the apostrophe off again).
+            yield {
+                key: "'" + value
+                if isinstance(value, str) and value.startswith(FORMULA_STARTS)
+                else value
+                for key, value in row.items()
+            }
 
     render.write_csv_rows(
         localized(sheet.rows()),
