@@ -71,7 +71,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--quick",
         action="store_true",
-        help=f"a small fast run: sizes {QUICK_SIZES}, {QUICK_REPEATS} repeats",
+        help=f"a small fast run: sizes {QUICK_SIZES}, {QUICK_REPEATS} repeats"
+        f" ({QUICK_SLOW_REPEATS} of the slow ones)",
     )
     parser.add_argument(
         "--sizes",
