@@ -369,15 +369,75 @@ def generate(path: Path, count: int, *, years: int = YEARS, seed: int = 5) -> No
 
 
 def copy_beneficiaries(source: Path, target: Path) -> None:
-    """A new ledger at `target` holding the beneficiaries of `source` and no handouts (what
-    an import of `source`'s handouts needs)."""
+    """A new ledger at `target` holding the beneficiaries of `source` and no handouts: what an
+    import of `source`'s handouts needs.
+
+    Everyone is active here. The generator archives 5% of them at the end of the last year,
+    after their handouts; a ledger still holding those handouts keeps them, but an import
+    checks each row as a new handout, which an archived beneficiary may not receive.
+    """
     _remove(target)
     with db.open_for_write(target) as ledger:
         ledger.conn.execute("ATTACH DATABASE ? AS source", (str(source),))
         with ledger.write() as tx:
             for table in ("beneficiary", "beneficiary_category"):
                 tx.execute(f"INSERT INTO {table} SELECT * FROM source.{table}")
+            tx.execute("UPDATE beneficiary SET archived_at = NULL")
         ledger.conn.execute("DETACH DATABASE source")
+
+
+# A sheet as the station types one: Vietnamese headings (heartlink.fields), no ids.
+TYPED_HEADINGS = ["Ngày", "Loại", "Số lượng", "Người nhận", "Chương trình", "Địa điểm"]
+TYPED_HEADINGS += ["Giá trị (đồng)", "Ghi chú"]
+
+
+def _dotted(number: str) -> str:
+    """1234567 -> 1.234.567, as numbers are written in Vietnam."""
+    return f"{int(number):,}".replace(",", ".") if number else ""
+
+
+def typed_sheet(export: Path, target: Path) -> int:
+    """Rewrite a CSV written by `heartlink export handouts` as a sheet typed by hand, and
+    return its rows: Vietnamese headings, no id (so each row gets a content key), every other
+    date day first (06/03/2023), counts and values with dots for thousands, the beneficiary
+    by short code, the programme only when it is not the kind's own."""
+    import csv
+
+    rows = 0
+    with (
+        open(export, encoding="utf-8-sig", newline="") as source,
+        open(target, "w", encoding="utf-8", newline="") as out,
+    ):
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(TYPED_HEADINGS)
+        for row in csv.DictReader(source):
+            date = row["date"]
+            if rows % 2:
+                date = f"{date[8:10]}/{date[5:7]}/{date[:4]}"
+            programme = row["programme"]
+            writer.writerow(
+                [
+                    date,
+                    row["kind"],
+                    _dotted(row["count"]),
+                    ids.short_code(row["beneficiary"]) if row["beneficiary"] else "",
+                    "" if programme == DEFAULT_PROGRAMME.get(row["kind"]) else programme,
+                    row["place"],
+                    _dotted(row["value_vnd"]),
+                    row["note"],
+                ]
+            )
+            rows += 1
+    return rows
+
+
+def csv_rows(path: Path) -> int:
+    """The data rows of a CSV file (its lines after the header, quoted line breaks counted
+    once)."""
+    import csv
+
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        return sum(1 for _ in csv.reader(f)) - 1
 
 
 def cache_path(work: Path, count: int, *, years: int = YEARS, seed: int = 5) -> Path:

@@ -8,6 +8,7 @@ a noisy machine slows both alike; only the ratio of the medians is judged.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import statistics
@@ -32,13 +33,15 @@ class BenchmarkError(Exception):
 
 @dataclass(frozen=True)
 class Command:
-    """One process to start. `prepare` runs before every run, untimed (say, to delete the
-    previous run's output); stdout goes to `stdout` or nowhere."""
+    """One process to start. `prepare` runs before every run and `check` after it, both
+    untimed (say, to delete the previous run's output, then to make sure the command did its
+    work: raise BenchmarkError if not); stdout goes to `stdout` or nowhere."""
 
     label: str
     argv: Sequence[str]
     prepare: Callable[[], None] | None = None
     stdout: Path | None = None
+    check: Callable[[], None] | None = None
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,7 @@ class Comparison:
     limit: float | None  # None: shown for information, no target
     metric: Metric = TIME
     rows: int = 0
+    slow: bool = False  # runs Context.slow_repeats times instead of Context.repeats
 
     def target(self) -> str:
         if self.limit is None:
@@ -115,9 +119,13 @@ class Context:
     work: Path
     sizes: list[int]
     repeats: int
+    slow_repeats: int = 3
     years: int = datagen.YEARS
     seed: int = 5
     env: dict[str, str] = field(default_factory=dict)
+
+    def repeats_of(self, comparison: Comparison) -> int:
+        return self.slow_repeats if comparison.slow else self.repeats
 
     def ledger(self, handouts: int) -> Path:
         """The cached generated database with this many handouts (generated on first use)."""
@@ -193,37 +201,53 @@ def child_environment(work: Path) -> dict[str, str]:
     return env
 
 
+SPAWN = Path(__file__).resolve().with_name("spawn.py")
+
+
 def run_once(command: Command, env: Mapping[str, str]) -> Sample:
-    """Start the command, wait for it, and return its time and peak memory."""
+    """Start the command, wait for it, and return its time and peak memory.
+
+    Where the platform reports a child's own peak memory (os.wait4: Linux, macOS), the command
+    is started by benchmarks/spawn.py, a small fresh process that times it and reads its
+    ru_maxrss: started from here, the command would inherit this process's peak as its own.
+    """
     if command.prepare:
         command.prepare()
-    with tempfile.TemporaryFile() as errors:
-        out = open(command.stdout, "wb") if command.stdout else subprocess.DEVNULL  # noqa: SIM115
-        try:
-            started = time.perf_counter()
-            process = subprocess.Popen(
-                command.argv, stdin=subprocess.DEVNULL, stdout=out, stderr=errors, env=env
-            )
-            if hasattr(os, "wait4"):
-                # The child's own resource usage (getrusage(RUSAGE_CHILDREN) would mix in
-                # every earlier child): ru_maxrss is its peak resident set, in KiB on Linux.
-                _, status, usage = os.wait4(process.pid, 0)
-                seconds = time.perf_counter() - started
-                process.returncode = os.waitstatus_to_exitcode(status)
-                max_rss = usage.ru_maxrss
-            else:
-                process.wait()
+    if hasattr(os, "wait4"):
+        order = {"argv": list(command.argv), "stdout": command.stdout and str(command.stdout)}
+        spawned = subprocess.run(
+            [sys.executable, str(SPAWN)],
+            input=json.dumps(order),
+            capture_output=True,
+            text=True,
+            env=env,
+        )
+        if spawned.returncode != 0:
+            raise BenchmarkError(f"benchmarks/spawn.py failed: {spawned.stderr.strip()}")
+        report = json.loads(spawned.stdout)
+        seconds, max_rss = report["seconds"], report["max_rss_kib"]
+        returncode, message = report["returncode"], report["stderr"]
+    else:
+        with tempfile.TemporaryFile() as errors:
+            out = open(command.stdout, "wb") if command.stdout else subprocess.DEVNULL  # noqa: SIM115
+            try:
+                started = time.perf_counter()
+                process = subprocess.run(
+                    command.argv, stdin=subprocess.DEVNULL, stdout=out, stderr=errors, env=env
+                )
                 seconds, max_rss = time.perf_counter() - started, 0
-        finally:
-            if command.stdout:
-                out.close()  # type: ignore[union-attr]
-        if process.returncode != 0:
+            finally:
+                if command.stdout:
+                    out.close()  # type: ignore[union-attr]
             errors.seek(0)
-            message = errors.read().decode("utf-8", "replace").strip()[-2000:]
-            raise BenchmarkError(
-                f"{command.label} failed (exit {process.returncode}): {' '.join(command.argv)}"
-                f"\n{message}"
-            )
+            returncode, message = process.returncode, errors.read().decode("utf-8", "replace")
+    if returncode != 0:
+        raise BenchmarkError(
+            f"{command.label} failed (exit {returncode}): {' '.join(command.argv)}"
+            f"\n{message.strip()[-2000:]}"
+        )
+    if command.check:
+        command.check()
     return Sample(seconds, max_rss)
 
 

@@ -1,21 +1,23 @@
 """The measurements of issue 5, in the order they run.
 
 Each is a function that builds its comparisons from the context, registered with
-`@measurement`. The ones waiting for a command that does not exist yet (import, backup,
-export) are complete except for that command: once it lands, check the command line built
-by `import_argv`, `backup_argv` or `export_argv` against its --help and they run.
+`@measurement`; one whose command is missing from this heartlink is skipped with the reason.
+The command lines under test are built by `import_argv`, `backup_argv` and `export_argv`.
 """
 
 from __future__ import annotations
 
 import shutil
+import sqlite3
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 from benchmarks import datagen
 from benchmarks.harness import (
     MEMORY,
     RATE,
+    BenchmarkError,
     Command,
     Comparison,
     Context,
@@ -157,82 +159,143 @@ def check_report_plan(db: Path, year: int) -> None:
     )
 
 
-# 3. Import (waiting for `heartlink import`) -------------------------------------------------
+# Import, backup and export run on one ledger ------------------------------------------------
 
 
-def import_argv(ctx: Context, db: Path, csv_file: Path) -> list[str]:
-    """Adjust to `heartlink import --help` once it exists."""
-    return ctx.heartlink(db, "import", "handouts", str(csv_file))
+def bulk_size(ctx: Context) -> int:
+    """The ledger size for import, backup and export: the issue's million, or the largest of
+    --sizes when that is smaller (100k with --quick)."""
+    return min(max(ctx.sizes), MILLION)
 
 
-def handouts_csv(ctx: Context, db: Path) -> Path:
-    """The ledger's handouts as heartlink itself writes them (cached beside the ledger)."""
-    path = db.with_suffix(".handouts.csv")
-    if not path.exists():
-        building = path.with_suffix(".building")
-        run_once(
-            Command(
-                "handout list",
-                ctx.heartlink(db, "handout", "list", "--with-voided", "--format", "csv"),
-                stdout=building,
-            ),
-            ctx.env,
-        )
-        building.replace(path)
-    return path
+def _fresh_copy(source: Path, target: Path) -> None:
+    """`target` as a new copy of `source`, without a journal left by an earlier run."""
+    from heartlink.files import remove_database
+
+    remove_database(target)
+    _copy(source, target)
+
+
+def _expect_rows(what: str, found: int, expected: int) -> None:
+    if found != expected:
+        raise BenchmarkError(f"{what}: {found:,} rows where {expected:,} were expected")
+
+
+def live_handouts(db: Path) -> int:
+    """The handouts an export writes: every one not voided."""
+    conn = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        return conn.execute("SELECT count(*) FROM handout WHERE voided_at IS NULL").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def export_argv(ctx: Context, db: Path, fmt: str, output: Path | None = None) -> list[str]:
+    """`heartlink export handouts --format csv|json|xlsx [--output FILE]`; without --output,
+    csv and json go to standard output."""
+    where = ["--output", str(output)] if output else []
+    return ctx.heartlink(db, "export", "handouts", "--format", fmt, *where)
+
+
+def exported_csv(ctx: Context, db: Path) -> tuple[Path, int]:
+    """The ledger's handouts as `heartlink export handouts --format csv` writes them (the file
+    the import reads back), and its rows, checked against the ledger. Written afresh by every
+    invocation, so it always follows this heartlink's export."""
+    path = ctx.scratch(f"{db.stem}.export.csv")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    run_once(Command("export handouts", export_argv(ctx, db, "csv"), stdout=path), ctx.env)
+    rows = datagen.csv_rows(path)
+    _expect_rows(f"export of {db.name}", rows, live_handouts(db))
+    return path, rows
+
+
+# 3. Import ----------------------------------------------------------------------------------
+
+
+def import_argv(ctx: Context, db: Path, sheet: Path) -> list[str]:
+    """`heartlink import handouts FILE`."""
+    return ctx.heartlink(db, "import", "handouts", str(sheet))
+
+
+def _imported(db: Path, rows: int, what: str) -> Callable[[], None]:
+    """A check that the run left exactly `rows` handouts in `db`."""
+    return lambda: _expect_rows(what, datagen.count_rows(db), rows)
 
 
 @measurement("import", "`heartlink import handouts` of 1M rows against sqlite3 `.import --csv`")
 def import_handouts(ctx: Context) -> list[Comparison]:
-    ctx.require_heartlink("import")
+    ctx.require_heartlink("import", "handouts")
+    ctx.require_heartlink("export", "handouts")
     sqlite3_cli = ctx.require_sqlite3_cli()
-    source = ctx.ledger(MILLION)
-    csv_file = handouts_csv(ctx, source)
-    # heartlink imports into a ledger that already holds the beneficiaries the rows name.
+    size = bulk_size(ctx)
+    source = ctx.ledger(size)
+    exported, exported_rows = exported_csv(ctx, source)
+    typed = ctx.scratch("import-typed.csv")
+    typed_rows = datagen.typed_sheet(exported, typed)
+    # heartlink imports into a new ledger that holds the beneficiaries the rows name.
     template = ctx.scratch("import-template.db")
     datagen.copy_beneficiaries(source, template)
-    target, bare = ctx.scratch("import.db"), ctx.scratch("import-bare.db")
-    return [
-        Comparison(
-            "3. import 1M",
-            Command(
-                "heartlink import handouts",
-                import_argv(ctx, target, csv_file),
-                prepare=lambda: _copy(template, target),
-            ),
-            Command(
-                "sqlite3 .import --csv into a bare table",
-                [sqlite3_cli, str(bare), f".import --csv {csv_file} handout"],
-                prepare=lambda: bare.unlink(missing_ok=True),
-            ),
-            limit=0.5,
-            metric=RATE,
-            rows=MILLION,
+    comparisons = []
+    for tag, description, sheet, rows in (
+        ("export", "an export: ids, ISO dates", exported, exported_rows),
+        ("typed", "typed: no ids, dd/mm/yyyy, 1.234, codes", typed, typed_rows),
+    ):
+        target, bare = ctx.scratch(f"import-{tag}.db"), ctx.scratch(f"import-{tag}-bare.db")
+        comparisons.append(
+            Comparison(
+                f"3. import {size_label(size)} ({description})",
+                Command(
+                    f"heartlink import handouts, {rows:,} rows, into a new ledger",
+                    import_argv(ctx, target, sheet),
+                    prepare=lambda target=target: _fresh_copy(template, target),
+                    check=_imported(target, rows, "heartlink import"),
+                ),
+                Command(
+                    "sqlite3 .import --csv into a new bare table",
+                    [sqlite3_cli, str(bare), f".import --csv {sheet} handout"],
+                    prepare=lambda bare=bare: bare.unlink(missing_ok=True),
+                    check=_imported(bare, rows, "sqlite3 .import"),
+                ),
+                limit=0.5,
+                metric=RATE,
+                rows=rows,
+                slow=True,
+            )
         )
-    ]
+    return comparisons
 
 
-# 4. Backup (waiting for `heartlink backup`) -------------------------------------------------
+# 4. Backup ----------------------------------------------------------------------------------
 
 
 def backup_argv(ctx: Context, db: Path, folder: Path) -> list[str]:
-    """`heartlink backup [DIR]` writes a verified copy into DIR (as built for issue 3)."""
+    """`heartlink backup [DIR] --quiet`: a verified copy in DIR."""
     return ctx.heartlink(db, "backup", str(folder), "--quiet")
+
+
+def _one_backup_in(folder: Path) -> None:
+    made = list(folder.glob("heartlink-*.db"))
+    if len(made) != 1 or not made[0].with_name(made[0].name + ".sha256").exists():
+        raise BenchmarkError(f"heartlink backup left {[p.name for p in made]} in {folder}")
 
 
 @measurement("backup", "`heartlink backup` of the 1M ledger against sqlite3 `.backup` + check")
 def backup(ctx: Context) -> list[Comparison]:
     ctx.require_heartlink("backup")
     sqlite3_cli = ctx.require_sqlite3_cli()
-    # A copy: a backup may note itself in the ledger, and the cached file must not change.
+    size = bulk_size(ctx)
+    # A copy: a backup notes itself in the ledger's log, and the cached file must not change.
     db = ctx.scratch("backup-source.db")
-    _copy(ctx.ledger(MILLION), db)
+    _copy(ctx.ledger(size), db)
     folder, copy = ctx.scratch("backups"), ctx.scratch("backup-copy.db")
     return [
         Comparison(
-            "4. backup 1M",
+            f"4. backup {size_label(size)}",
             Command(
-                "heartlink backup", backup_argv(ctx, db, folder), prepare=lambda: _emptied(folder)
+                "heartlink backup",
+                backup_argv(ctx, db, folder),
+                prepare=lambda: _emptied(folder),
+                check=lambda: _one_backup_in(folder),
             ),
             Command(
                 "sqlite3 .backup, then PRAGMA integrity_check on the copy",
@@ -250,24 +313,61 @@ def backup(ctx: Context) -> list[Comparison]:
     ]
 
 
-# 5. Export memory (waiting for `heartlink export`) ------------------------------------------
+# 5. Export memory ---------------------------------------------------------------------------
+
+EXPORT_FORMATS = ("csv", "json", "xlsx")
 
 
-def export_argv(ctx: Context, db: Path) -> list[str]:
-    """Adjust to `heartlink export --help` once it exists; the output goes to /dev/null."""
-    return ctx.heartlink(db, "export", "handouts")
+def _export_command(ctx: Context, db: Path, fmt: str, rows: int) -> Command:
+    """The export of `db` in `fmt` into a scratch file (standard output redirected for csv and
+    json, --output for xlsx), checked after each run to hold every row."""
+    output = ctx.scratch(f"{db.stem}.{fmt}")
+    return Command(
+        f"heartlink export handouts --format {fmt}, {rows:,} rows",
+        export_argv(ctx, db, fmt, output if fmt == "xlsx" else None),
+        prepare=lambda: output.unlink(missing_ok=True),
+        stdout=None if fmt == "xlsx" else output,
+        check=lambda: _expect_rows(f"export {fmt} of {db.name}", exported_rows(output), rows),
+    )
 
 
-@measurement("export", "peak memory of `heartlink export handouts` at 1M against 1k")
+def exported_rows(path: Path) -> int:
+    """The rows of an exported file: CSV records; JSON lines of the array (one row a line);
+    xlsx rows of the first sheet below its frozen title and heading rows (counted in the XML:
+    openpyxl would take a minute to read a million)."""
+    if path.suffix == ".csv":
+        return datagen.csv_rows(path)
+    if path.suffix == ".json":
+        with open(path, encoding="utf-8") as f:
+            return sum(1 for line in f if line.startswith("  {"))
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(path) as workbook, workbook.open("xl/worksheets/sheet1.xml") as sheet:
+        rows, frozen, tail = 0, None, b""
+        while chunk := sheet.read(1 << 20):
+            text = tail + chunk
+            rows += text.count(b"<row ") - tail.count(b"<row ")
+            if frozen is None and (found := re.search(rb'ySplit="(\d+)"', text)):
+                frozen = int(found[1])
+            tail = text[-16:]
+    return rows - (frozen or 0)
+
+
+@measurement("export", "peak memory of `heartlink export handouts` (csv, json, xlsx), 1M vs 1k")
 def export(ctx: Context) -> list[Comparison]:
     ctx.require_heartlink("export", "handouts")
-    big, small = ctx.ledger(MILLION), ctx.ledger(1000)
+    size = bulk_size(ctx)
+    big, small = ctx.ledger(size), ctx.ledger(1000)
+    big_rows, small_rows = live_handouts(big), live_handouts(small)
     return [
         Comparison(
-            "5. export memory 1M vs 1k",
-            Command("heartlink export handouts, 1M handouts", export_argv(ctx, big)),
-            Command("heartlink export handouts, 1k handouts", export_argv(ctx, small)),
+            f"5. export {fmt} memory {size_label(size)} vs 1k",
+            _export_command(ctx, big, fmt, big_rows),
+            _export_command(ctx, small, fmt, small_rows),
             limit=1.5,
             metric=MEMORY,
+            slow=True,
         )
+        for fmt in EXPORT_FORMATS
     ]

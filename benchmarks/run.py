@@ -37,6 +37,10 @@ DEFAULT_SIZES = "1k,1M,10M"
 QUICK_SIZES = "1k,100k"
 DEFAULT_REPEATS = 11
 QUICK_REPEATS = 5
+# Import of 1M rows and export to xlsx take a minute or more a run: three runs of each (their
+# ratios are far from their targets, or, for peak memory, hardly vary between runs).
+DEFAULT_SLOW_REPEATS = 3
+QUICK_SLOW_REPEATS = 1
 
 
 def parse_size(text: str) -> int:
@@ -67,17 +71,25 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--quick",
         action="store_true",
-        help=f"a small fast run: sizes {QUICK_SIZES}, {QUICK_REPEATS} repeats",
+        help=f"a small fast run: sizes {QUICK_SIZES}, {QUICK_REPEATS} repeats"
+        f" ({QUICK_SLOW_REPEATS} of the slow ones)",
     )
     parser.add_argument(
         "--sizes",
         type=parse_sizes,
-        help=f"handout counts for the report measurement (default {DEFAULT_SIZES})",
+        help=f"handout counts for the report measurement (default {DEFAULT_SIZES}); import,"
+        " backup and export use the largest, up to 1M",
     )
     parser.add_argument(
         "--repeats",
         type=int,
         help=f"runs of each command after a warm-up (default {DEFAULT_REPEATS})",
+    )
+    parser.add_argument(
+        "--slow-repeats",
+        type=int,
+        help="runs of each slow command (import, export) after a warm-up"
+        f" (default {DEFAULT_SLOW_REPEATS})",
     )
     parser.add_argument(
         "--only",
@@ -101,6 +113,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         parser.error(f"unknown measurement {', '.join(sorted(unknown))}; see --list")
     args.sizes = args.sizes or parse_sizes(QUICK_SIZES if args.quick else DEFAULT_SIZES)
     args.repeats = args.repeats or (QUICK_REPEATS if args.quick else DEFAULT_REPEATS)
+    args.slow_repeats = args.slow_repeats or (
+        QUICK_SLOW_REPEATS if args.quick else DEFAULT_SLOW_REPEATS
+    )
     return args
 
 
@@ -112,8 +127,9 @@ def header(ctx: Context) -> str:
             f" Python {platform.python_version()}; SQLite {sqlite3.sqlite_version}",
             f"  heartlink started as: {' '.join(heartlink_argv())}",
             f"  report sizes: {', '.join(map(measurements.size_label, ctx.sizes))};"
-            f" {ctx.repeats} runs of each command after one warm-up, subject and baseline"
-            " alternating",
+            f" import, backup and export at {measurements.size_label(measurements.bulk_size(ctx))};"
+            f" {ctx.repeats} runs of each command ({ctx.slow_repeats} of the slow ones) after"
+            " one warm-up, subject and baseline alternating",
             f"  command: python benchmarks/run.py {' '.join(sys.argv[1:])}".rstrip(),
         ]
     )
@@ -129,6 +145,7 @@ def main(argv: list[str] | None = None) -> int:
         work=args.work.resolve(),
         sizes=args.sizes,
         repeats=args.repeats,
+        slow_repeats=args.slow_repeats,
         years=args.years,
         seed=args.seed,
         env=child_environment(args.work.resolve()),
@@ -144,7 +161,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             for comparison in item.build(ctx):
                 say(f"  {comparison.name}")
-                result = run_comparison(comparison, ctx.repeats, ctx.env)
+                result = run_comparison(comparison, ctx.repeats_of(comparison), ctx.env)
                 say(describe(result))
                 results.append(result)
         except Skip as reason:
