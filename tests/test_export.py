@@ -239,3 +239,16 @@ def test_text_that_looks_like_a_formula_stays_text_in_a_workbook(ok, tmp_path):
     cells = [cell for row in load_workbook(out).active.iter_rows() for cell in row]
     texts = {cell.value: cell.data_type for cell in cells if isinstance(cell.value, str)}
     assert texts[name] == "s" and texts["=2+2"] == "s"
+
+
+def test_a_sheet_too_long_for_excel_is_refused_and_nothing_written(run, ok, tmp_path, monkeypatch):
+    import heartlink.cli.workbook as workbook
+
+    for day in (2, 9, 16):
+        ok("record", "meal", "-n", "5", "-d", f"2023-01-{day:02d}")
+    monkeypatch.setattr(workbook, "MAX_ROWS", 2)
+    monkeypatch.setattr(workbook._fitted_widths, "__defaults__", (2,))
+    out = tmp_path / "h.xlsx"
+    result = run("export", "handouts", "--output", str(out))
+    assert result.exit_code == 2 and "more than Excel opens" in result.stderr
+    assert not out.exists() and list(tmp_path.glob("*.xlsx")) == []

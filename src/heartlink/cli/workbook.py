@@ -94,9 +94,22 @@ def _cell(
     return value
 
 
-def _fitted_widths(sheet: Sheet) -> list[float]:
+# Excel's limit is 1,048,576 rows a sheet; two go to the title and the header.
+MAX_ROWS = 1_048_576 - 2
+
+
+def _fitted_widths(sheet: Sheet, max_rows: int = MAX_ROWS) -> list[float]:
+    """Column widths from a first read of the rows, which also refuses a sheet too long for
+    Excel (before anything is written)."""
     widths = [len(column.heading) for column in sheet.columns]
-    for row in sheet.rows():
+    for number, row in enumerate(sheet.rows(), start=1):
+        if number > max_rows:
+            from heartlink.errors import InputError
+
+            raise InputError(
+                f"sheet {sheet.title!r} has more than {max_rows:,} rows, more than Excel opens; "
+                "export one --year at a time, or as CSV"
+            )
         for index, column in enumerate(sheet.columns):
             widths[index] = max(widths[index], _shown_length(column, row.get(column.key)))
     return [min(MAX_WIDTH, width + 2) for width in widths]
