@@ -488,3 +488,19 @@ def test_partial_files_of_a_killed_backup_are_cleaned_up_later(ok, station, tmp_
     ok("backup", str(folder), "--quiet")
     assert not old.exists()
     assert fresh.exists(), "one that may still be in progress is left alone"
+
+
+def test_a_many_line_integrity_report_becomes_one_line():
+    class Reporting:
+        def execute(self, sql):
+            return iter(
+                [
+                    ("*** in database main ***\nOn tree page 52 cell 5: out of order",),
+                    ("Page 53: btreeInitPage() returns error code 11",),
+                ]
+            )
+
+    with pytest.raises(backup.DatabaseError) as caught:
+        backup._check_sound(Reporting(), "the copy")
+    assert "\n" not in str(caught.value)
+    assert "in database main On tree page 52" in str(caught.value)

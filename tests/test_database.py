@@ -45,6 +45,7 @@ def test_migrating_a_blank_database_gives_the_schema(db_path):
             "0002_default_catalogue",
             "0003_audit",
             "0004_import_keys",
+            "0005_beneficiary_codes",
         ]
         columns = {r["name"] for r in conn.execute("SELECT * FROM pragma_table_xinfo('handout')")}
         assert {
@@ -299,3 +300,14 @@ def test_a_file_name_with_uri_characters_opens(ok, tmp_path):
     odd = tmp_path / "trạm #1 ?100%.db"
     ok("record", "meal", "-n", "4", db=odd)
     assert ok("report", "--format", "json", db=odd).json()["totals"][0]["count"] == 4
+
+
+def test_a_beneficiary_code_is_found_through_an_index(db_path):
+    from heartlink import ids
+
+    assert ids.ID_LENGTH - ids.CODE_LENGTH + 1 == 19
+    with db.open_for_write(db_path) as ledger:
+        plan = ledger.conn.execute(
+            "EXPLAIN QUERY PLAN SELECT id FROM beneficiary WHERE substr(id, 19) = ?", ("X",)
+        ).fetchall()
+    assert "beneficiary_by_code" in " ".join(r["detail"] for r in plan)

@@ -55,8 +55,10 @@ def _check_sound(conn: sqlite3.Connection, what: str) -> None:
     try:
         problems = [row[0] for row in conn.execute("PRAGMA integrity_check")]
         if problems != ["ok"]:
+            # SQLite's report can span lines; an error stays one line.
+            first = " ".join(problems[0].replace("***", "").split())[:200]
             raise DatabaseError(
-                f"{what} is damaged (integrity check: {problems[0]}"
+                f"{what} is damaged (integrity check: {first}"
                 f"{f' and {len(problems) - 1} more' if len(problems) > 1 else ''})"
             )
         orphans = conn.execute("PRAGMA foreign_key_check").fetchall()

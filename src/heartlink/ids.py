@@ -81,6 +81,11 @@ def resolve(conn: sqlite3.Connection, table: str, text: str, noun: str, hint: st
     if len(ref) == ID_LENGTH:
         row = conn.execute(f"SELECT id FROM {table} WHERE id = ?", (ref,)).fetchone()
         rows = [row] if row else []
+    elif len(ref) == CODE_LENGTH:
+        # The same expression as the index beneficiary_by_code (19 = ID_LENGTH - CODE_LENGTH + 1).
+        rows = conn.execute(
+            f"SELECT id FROM {table} WHERE substr(id, 19) = ? LIMIT 2", (ref,)
+        ).fetchall()
     else:
         rows = conn.execute(
             f"SELECT id FROM {table} WHERE id LIKE '%' || ? LIMIT 2", (ref,)
