@@ -8,7 +8,6 @@ from heartlink.text import (
     clean,
     clean_group,
     fold,
-    matches_all_words,
     parse_count,
     parse_date,
     parse_money,
@@ -37,11 +36,6 @@ def test_nfc_and_nfd_store_the_same():
 )
 def test_fold_removes_accents_case_and_folds_d(text, folded):
     assert fold(text) == folded
-
-
-def test_search_words_match_in_any_order():
-    assert matches_all_words("son pham", "Phạm Thanh Sơn")
-    assert not matches_all_words("pham hoa", "Phạm Thanh Sơn")
 
 
 @pytest.mark.parametrize(

@@ -12,8 +12,6 @@ import datetime as dt
 from enum import StrEnum
 from typing import ClassVar
 
-from heartlink.errors import InputError
-
 LANG_ENV = "HEARTLINK_LANG"
 
 
@@ -76,16 +74,6 @@ VIETNAMESE = {
 def word(text: str, lang: Lang | str) -> str:
     """`text` in the language asked (English is the text itself)."""
     return VIETNAMESE.get(text, text) if lang == Lang.vi else text
-
-
-def parse_lang(value: str | None) -> Lang:
-    """`--lang` or HEARTLINK_LANG: en (the default) or vi."""
-    if not value:
-        return Lang.en
-    try:
-        return Lang(value.strip().lower()[:2])
-    except ValueError:
-        raise InputError(f"language {value!r} is not known; use en or vi") from None
 
 
 class Formatter:

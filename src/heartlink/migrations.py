@@ -192,11 +192,6 @@ def m0002_default_catalogue(db: Database) -> None:
     )
 
 
-def apply(conn: sqlite3.Connection) -> None:
-    """Apply every pending migration on conn, which must already be inside a transaction."""
-    migrations.apply(Database(conn, recursive_triggers=False, execute_plugins=False))
-
-
 @migrations(name="0003_audit")
 def m0003_audit(db: Database) -> None:
     _run(
@@ -263,3 +258,8 @@ def m0005_beneficiary_codes(db: Database) -> None:
     # through this index instead of a scan of every beneficiary: an imported sheet that names
     # thousands of people by code no longer costs a scan per person.
     db.execute("CREATE INDEX beneficiary_by_code ON beneficiary(substr(id, 19))")
+
+
+def apply(conn: sqlite3.Connection) -> None:
+    """Apply every pending migration on conn, which must already be inside a transaction."""
+    migrations.apply(Database(conn, recursive_triggers=False, execute_plugins=False))

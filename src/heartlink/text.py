@@ -37,12 +37,6 @@ def fold(text: str | None) -> str:
     return " ".join(bare.casefold().split())
 
 
-def matches_all_words(query: str, *fields: str | None) -> bool:
-    """True when every folded word of the query appears in one of the folded fields."""
-    haystack = " ".join(fold(field) for field in fields if field)
-    return all(word in haystack for word in fold(query).split())
-
-
 _GROUPED = re.compile(r"^\d{1,3}(?:([.,])\d{3})(?:\1\d{3})*$")
 _PLAIN = re.compile(r"^\d+$")
 

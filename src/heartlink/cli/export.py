@@ -181,7 +181,7 @@ app.command("handouts")(
         "Only this year.",
         """Write handouts (voided ones left out), oldest first, in the columns `heartlink
     import handouts` reads: date, kind, count, beneficiary, programme, place, value_vnd, note,
-    then id, unit, created_at. The beneficiary is their id, never their name.
+    then id, unit, created_at, import_key. The beneficiary is their id, never their name.
 
     Example: heartlink export handouts --year 2023 --output handouts-2023.csv
     """,
