@@ -25,7 +25,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from heartlink import db, ids
+from heartlink import db, ids, summaries
 from heartlink.migrations import CATEGORIES
 
 GENERATOR_VERSION = 1
@@ -359,11 +359,15 @@ def generate(path: Path, count: int, *, years: int = YEARS, seed: int = 5) -> No
             ).fetchall()
             for name, _sql in indexes:
                 tx.execute(f"DROP INDEX {name}")
+            # The yearly summaries are computed once at the end, as an import does.
+            tx.execute("UPDATE summary_state SET bulk = 1")
             rows = handouts(rng, per_year(count, years), calendar, people_ids)
             for batch in _in_batches(rows):
                 _insert(tx, "handout", HANDOUT_COLUMNS, batch)
             for _name, sql in indexes:
                 tx.execute(sql)
+            tx.execute("UPDATE summary_state SET bulk = 0")
+            summaries.rebuild(tx)
         # heartlink's files are always in WAL mode.
         conn.execute("PRAGMA journal_mode = WAL")
 

@@ -52,6 +52,7 @@ def test_the_command_tree_is_what_the_readme_documents():
             "programme add",
             "category list",
             "db path",
+            "db rebuild-totals",
             "log",
             "backup create",
             "backup list",

@@ -21,6 +21,9 @@ EXPECTED_TABLES = {
     "beneficiary_category",
     "handout",
     "audit_log",
+    "year_summary",
+    "year_recipients",
+    "summary_state",
     "beneficiary_alias",
 }
 
@@ -46,6 +49,7 @@ def test_migrating_a_blank_database_gives_the_schema(db_path):
             "0003_audit",
             "0004_import_keys",
             "0005_beneficiary_codes",
+            "0006_year_summaries",
         ]
         columns = {r["name"] for r in conn.execute("SELECT * FROM pragma_table_xinfo('handout')")}
         assert {

@@ -17,7 +17,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from heartlink import db, files
+from heartlink import db, files, summaries
 from heartlink.errors import DamagedDatabaseError, DatabaseError, HeartlinkError
 
 BACKUP_FOLDER = "backups"
@@ -435,9 +435,21 @@ def _replace_file(incoming: Path, db_path: Path) -> None:
     files.fsync_folder(db_path.parent)
 
 
+def _check_totals(conn: sqlite3.Connection) -> tuple[bool, str]:
+    """Whether the yearly totals kept for reports agree with the handouts."""
+    wrong = summaries.differences(conn)
+    if not wrong:
+        return True, "yearly totals agree with the handouts"
+    return False, (
+        f"{wrong} row(s) of the yearly totals disagree with the handouts; reports may be wrong"
+        " until `heartlink db rebuild-totals` recomputes them"
+    )
+
+
 def check(db_path: Path) -> list[dict]:
-    """Integrity, foreign keys and schema of the database, and the checksum of every backup in
-    its default backup folder. Each check: {"check", "ok", "detail"}. Reads only."""
+    """Integrity, foreign keys, schema and yearly totals of the database, and the checksum of
+    every backup in its default backup folder. Each check: {"check", "ok", "detail"}. Reads
+    only."""
     results: list[dict] = []
 
     def note(name: str, ok: bool, detail: str) -> None:
@@ -464,6 +476,9 @@ def check(db_path: Path) -> list[dict]:
             note("integrity", True, "integrity and foreign keys ok")
         except DatabaseError as exc:
             note("integrity", False, str(exc))
+        else:
+            if version == db.SCHEMA_VERSION:
+                note("totals", *_check_totals(conn))
     finally:
         conn.close()
     folder = default_folder(db_path)

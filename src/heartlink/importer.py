@@ -30,7 +30,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from heartlink import audit, beneficiaries, db, fields, handouts, ids
+from heartlink import audit, beneficiaries, db, fields, handouts, ids, summaries
 from heartlink.db import Ledger, utc_now
 from heartlink.errors import HeartlinkError, InputError
 from heartlink.text import clean_name
@@ -374,6 +374,7 @@ def _import_handouts(
     created_at = utc_now()
     occurrences: Counter[bytes] = Counter()
     batch: list[dict] = []
+    upkeep = summaries.Bulk(conn)
     for number, given, missing in run.records(_REQUIRED_HANDOUT):
         id_ok, row_id = run.file_id(number, given)
         if row_id and _present(conn, "id", [row_id]):
@@ -394,8 +395,9 @@ def _import_handouts(
         row.update(officer=by, created_at=kept.get("created_at") or created_at)
         batch.append(row)
         if len(batch) >= BATCH:
-            _add_handouts(conn, batch, run)
-    _add_handouts(conn, batch, run)
+            _add_handouts(conn, batch, run, upkeep)
+    _add_handouts(conn, batch, run, upkeep)
+    upkeep.finish()
     return run.finish()
 
 
@@ -435,9 +437,11 @@ def row_key(row: dict, given: dict[str, str], occurrences: Counter[bytes]) -> st
     return hashlib.sha256(digest + occurrence.to_bytes(8, "big")).hexdigest()[:32]
 
 
-def _add_handouts(conn: sqlite3.Connection, batch: list[dict], run: _Run) -> None:
+def _add_handouts(
+    conn: sqlite3.Connection, batch: list[dict], run: _Run, upkeep: summaries.Bulk
+) -> None:
     """Insert the rows of the batch whose key is not already here, unless only checking (rows
-    with an id already here were skipped as they were read)."""
+    with an id already here were skipped as they were read); `upkeep` keeps the yearly totals."""
     if not batch:
         return
     present = _present(conn, "import_key", [row["import_key"] for row in batch])
@@ -445,6 +449,7 @@ def _add_handouts(conn: sqlite3.Connection, batch: list[dict], run: _Run) -> Non
     run.summary["already_present"] += len(batch) - len(new)
     run.summary["imported"] += len(new)
     if not run.dry_run and not run.problem_count:
+        upkeep.adding(len(new))
         handouts.insert(conn, new)
     batch.clear()
 

@@ -260,6 +260,18 @@ def m0005_beneficiary_codes(db: Database) -> None:
     db.execute("CREATE INDEX beneficiary_by_code ON beneficiary(substr(id, 19))")
 
 
+@migrations(name="0006_year_summaries")
+def m0006_year_summaries(db: Database) -> None:
+    # Yearly totals kept by triggers (see heartlink.summaries), so that a report reads a few
+    # dozen rows instead of every handout of the year; filled here from the handouts so far.
+    from heartlink import summaries
+
+    _run(db, summaries.TABLES)
+    db.execute(summaries.ADDED_TRIGGER)
+    db.execute(summaries.VOIDED_TRIGGER)
+    summaries.rebuild(db.conn)
+
+
 def apply(conn: sqlite3.Connection) -> None:
     """Apply every pending migration on conn, which must already be inside a transaction."""
     migrations.apply(Database(conn, recursive_triggers=False, execute_plugins=False))

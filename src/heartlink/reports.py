@@ -12,7 +12,8 @@ recorded later are left out, and handouts voided later still count.
 import datetime as dt
 import re
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from functools import partial
 
 from heartlink.errors import InputError
 from heartlink.text import parse_year
@@ -61,12 +62,8 @@ def _where(year: int, as_of: dt.date | None) -> tuple[str, list]:
     )
 
 
-def _source(as_of: dt.date | None, *, covered: bool) -> str:
-    # Without --as-of, totals by kind or programme read only the covering index
-    # handout_year_totals, so a report's cost follows the size of the year asked.
-    if covered and as_of is None:
-        return "handout h INDEXED BY handout_year_totals"
-    return "handout h"
+# The views year_summary answers (without --as-of), and the SQL of their dimension there.
+_SUMMARY_VIEWS = {"kind": "NULL", "programme": "programme"}
 
 
 def _catalogue_order(conn: sqlite3.Connection, table: str) -> dict[str, int]:
@@ -81,18 +78,12 @@ def _units(conn: sqlite3.Connection) -> dict[str, str]:
 def yearly(conn: sqlite3.Connection, year: int | str, as_of: dt.date | None = None) -> dict:
     """Totals of one year per kind and per programme, and overall (the `report` object)."""
     year = parse_year(year)
-    where, params = _where(year, as_of)
     kinds = {row["slug"]: row for row in conn.execute("SELECT * FROM kind ORDER BY rowid")}
     programmes = {
         row["slug"]: row for row in conn.execute("SELECT * FROM programme ORDER BY rowid")
     }
-
-    def grouped(dimension: str) -> list[sqlite3.Row]:
-        sql = (
-            f"SELECT h.{dimension} AS key, {_FIGURES} FROM {_source(as_of, covered=True)}"
-            f" WHERE {where} GROUP BY h.{dimension}"
-        )
-        return conn.execute(sql, params).fetchall()
+    levels = _summary_levels if as_of is None else partial(_scanned_levels, as_of=as_of)
+    grouped = levels(conn, year)
 
     totals = [
         {
@@ -114,18 +105,60 @@ def yearly(conn: sqlite3.Connection, year: int | str, as_of: dt.date | None = No
         }
         for row in grouped("programme")
     ]
-    overall = conn.execute(
-        "SELECT COUNT(*) AS handouts, COUNT(DISTINCT h.beneficiary_id) AS beneficiaries,"
-        f" SUM(h.value_vnd) AS value_vnd FROM {_source(as_of, covered=True)} WHERE {where}",
-        params,
-    ).fetchone()
+    overall = grouped(None)
     kind_order, programme_order = list(kinds), list(programmes)
     return {
         "year": year,
         "totals": sorted(totals, key=lambda t: kind_order.index(t["kind"])),
         "programmes": sorted(by_programme, key=lambda p: programme_order.index(p["programme"])),
-        "overall": dict(overall),
+        "overall": {
+            "handouts": overall[0]["handouts"] if overall else 0,
+            "beneficiaries": overall[0]["beneficiaries"] if overall else 0,
+            "value_vnd": overall[0]["value_vnd"] if overall else None,
+        },
     }
+
+
+Levels = Callable[[str | None], list[sqlite3.Row]]
+
+# year_summary's figures under the names of _FIGURES (a level with no value known has
+# value_vnd None, as SUM gives).
+_SUMMARY_FIGURES = """count, handouts, anonymous AS anonymous_handouts,
+       people AS beneficiaries, CASE WHEN valued > 0 THEN value_vnd END AS value_vnd"""
+
+
+def _summary_levels(conn: sqlite3.Connection, year: int) -> Levels:
+    """The year's figures per kind, per programme or overall (None), from year_summary (see
+    heartlink.summaries): a few dozen rows whatever the size of the ledger."""
+
+    def level(dimension: str | None) -> list[sqlite3.Row]:
+        key, condition = {
+            "kind": ("kind", "kind != '' AND programme = ''"),
+            "programme": ("programme", "kind = '' AND programme != ''"),
+            None: ("NULL", "kind = '' AND programme = ''"),
+        }[dimension]
+        sql = (
+            f"SELECT {key} AS key, {_SUMMARY_FIGURES} FROM year_summary"
+            f" WHERE year = ? AND {condition}"
+        )
+        return conn.execute(sql, (year,)).fetchall()
+
+    return level
+
+
+def _scanned_levels(conn: sqlite3.Connection, year: int, as_of: dt.date) -> Levels:
+    """The same figures as the ledger held them at the end of `as_of`, from the handouts (the
+    summary holds only the present)."""
+    where, params = _where(year, as_of)
+
+    def level(dimension: str | None) -> list[sqlite3.Row]:
+        key = f"h.{dimension}" if dimension else "NULL"
+        group = f" GROUP BY {key}" if dimension else ""
+        sql = f"SELECT {key} AS key, {_FIGURES} FROM handout h WHERE {where}{group}"
+        rows = conn.execute(sql, params).fetchall()
+        return [row for row in rows if row["handouts"]]
+
+    return level
 
 
 def _legacy_figures(row: sqlite3.Row) -> dict:
@@ -147,13 +180,20 @@ def view(
     "value_vnd"}. Counts, handouts and values of a year's rows add up to its totals.
     """
     year, by = parse_year(year), check_view(by)
-    where, params = _where(year, as_of)
-    join = " LEFT JOIN beneficiary b ON b.id = h.beneficiary_id" if by == "group" else ""
-    sql = (
-        f"SELECT {_DIMENSIONS[by]} AS key, h.kind AS kind, {_FIGURES}"
-        f" FROM {_source(as_of, covered=by in ('kind', 'programme'))}{join}"
-        f" WHERE {where} GROUP BY 1, 2"
-    )
+    if as_of is None and by in _SUMMARY_VIEWS:
+        # Kept up to date by triggers (heartlink.summaries): a few dozen rows to read.
+        sql = (
+            f"SELECT {_SUMMARY_VIEWS[by]} AS key, kind, {_SUMMARY_FIGURES} FROM year_summary"
+            f" WHERE year = ? AND kind != '' AND programme {'=' if by == 'kind' else '!='} ''"
+        )
+        params: list = [year]
+    else:
+        where, params = _where(year, as_of)
+        join = " LEFT JOIN beneficiary b ON b.id = h.beneficiary_id" if by == "group" else ""
+        sql = (
+            f"SELECT {_DIMENSIONS[by]} AS key, h.kind AS kind, {_FIGURES}"
+            f" FROM handout h{join} WHERE {where} GROUP BY 1, 2"
+        )
     units = _units(conn)
     rows = []
     for row in conn.execute(sql, params):

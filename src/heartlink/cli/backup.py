@@ -169,7 +169,8 @@ def _interactive() -> bool:
 
 
 def check(fmt: FormatOption = Format.table) -> None:
-    """Check the database (integrity, foreign keys, schema) and every backup's checksum.
+    """Check the database (integrity, foreign keys, schema, the yearly totals kept for reports)
+    and every backup's checksum.
 
     Example: heartlink check
 

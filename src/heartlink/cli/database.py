@@ -1,4 +1,4 @@
-"""`heartlink db …`: where the database lives."""
+"""`heartlink db …`: where the database lives, and the yearly totals it keeps."""
 
 import typer
 
@@ -16,3 +16,24 @@ def path() -> None:
     if settings.sample:
         say("--sample uses data in memory; this is the file used without it:")
     print(db_path())
+
+
+@app.command("rebuild-totals")
+def rebuild_totals() -> None:
+    """Recompute the yearly totals that reports read, from the handouts.
+
+    Example: heartlink db rebuild-totals
+
+    heartlink keeps them up to date on every record, void and import; run this only if
+    `heartlink check` says they disagree with the handouts (say, after the file was edited with
+    another SQLite tool). Handouts and beneficiaries are not changed.
+    """
+    from heartlink import summaries
+    from heartlink.cli.common import db_path, open_ledger, say, settings
+    from heartlink.errors import HeartlinkError
+
+    if not settings.sample and not db_path().exists():
+        raise HeartlinkError(f"there is no database at {db_path()}; nothing to recompute")
+    with open_ledger(write=True) as ledger, ledger.write() as conn:
+        summaries.rebuild(conn)
+    say("Yearly totals recomputed from the handouts.")

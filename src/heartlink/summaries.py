@@ -1,0 +1,248 @@
+"""Yearly totals kept up to date on every write, so that a report reads a few dozen rows
+whatever the size of the ledger.
+
+Two tables (migration 0006), derived from the handouts and never written by hand:
+
+- `year_summary(year, kind, programme, count, handouts, anonymous, value_vnd, valued, people)`:
+  the handouts not voided, per year at four levels: per kind and programme, per kind
+  (programme ''), per programme (kind '') and the whole year (both ''). `value_vnd` sums the
+  values known and `valued` counts them (no value known: `valued` 0); `people` counts distinct
+  named beneficiaries. A level with no handout left has no row.
+- `year_recipients(year, beneficiary_id, kind, programme, handouts)`: who received what in a
+  year, so that a new handout knows whether it adds a person to a level, and a voided one
+  whether it takes one away. Anonymous handouts have no row.
+
+Triggers on `handout` (AFTER INSERT, AFTER UPDATE OF voided_at) keep both: handouts are only
+ever inserted or voided once, so these two are the whole upkeep. An import of many rows turns
+them off inside its own transaction (`Bulk`) and recomputes the years it touched, which is
+cheaper than a trigger per row; `heartlink check` compares both tables with a recomputation.
+"""
+
+import sqlite3
+from collections.abc import Iterable
+
+SUMMARY = "year_summary"
+RECIPIENTS = "year_recipients"
+ALL = ""  # the kind or programme of a level that spans them all
+
+TABLES = f"""
+CREATE TABLE {SUMMARY} (
+    year INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    programme TEXT NOT NULL,
+    count INTEGER NOT NULL,
+    handouts INTEGER NOT NULL,
+    anonymous INTEGER NOT NULL,
+    value_vnd INTEGER NOT NULL,
+    valued INTEGER NOT NULL,
+    people INTEGER NOT NULL,
+    PRIMARY KEY (year, kind, programme)
+) WITHOUT ROWID;
+
+CREATE TABLE {RECIPIENTS} (
+    year INTEGER NOT NULL,
+    beneficiary_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    programme TEXT NOT NULL,
+    handouts INTEGER NOT NULL,
+    PRIMARY KEY (year, beneficiary_id, kind, programme)
+) WITHOUT ROWID;
+
+-- bulk = 1 only inside an import's transaction (heartlink.summaries.Bulk), never committed.
+CREATE TABLE summary_state (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    bulk INTEGER NOT NULL CHECK (bulk IN (0, 1))
+);
+
+INSERT INTO summary_state (id, bulk) VALUES (1, 0)
+"""
+
+# Whether the named beneficiary of handout H has (still) a recipient row at the level of
+# `{kind}` and `{programme}` ('' at a level that spans them all).
+_RECEIVED = """EXISTS (
+    SELECT 1 FROM {recipients} r
+    WHERE r.year = {h}.year AND r.beneficiary_id = {h}.beneficiary_id
+      AND {kind} IN ('', r.kind) AND {programme} IN ('', r.programme))"""
+
+ADDED_TRIGGER = f"""
+CREATE TRIGGER handout_summary_added AFTER INSERT ON handout
+WHEN NEW.voided_at IS NULL AND NOT coalesce((SELECT bulk FROM summary_state), 0)
+BEGIN
+    INSERT INTO {SUMMARY}
+        (year, kind, programme, count, handouts, anonymous, value_vnd, valued, people)
+    SELECT NEW.year, g.kind, g.programme, NEW.count, 1, NEW.beneficiary_id IS NULL,
+           coalesce(NEW.value_vnd, 0), NEW.value_vnd IS NOT NULL,
+           NEW.beneficiary_id IS NOT NULL AND NOT {
+    _RECEIVED.format(recipients=RECIPIENTS, h="NEW", kind="g.kind", programme="g.programme")
+}
+    FROM (SELECT NEW.kind AS kind, NEW.programme AS programme
+          UNION ALL SELECT NEW.kind, '' UNION ALL SELECT '', NEW.programme
+          UNION ALL SELECT '', '') AS g
+    WHERE true
+    ON CONFLICT (year, kind, programme) DO UPDATE SET
+        count = count + excluded.count,
+        handouts = handouts + 1,
+        anonymous = anonymous + excluded.anonymous,
+        value_vnd = value_vnd + excluded.value_vnd,
+        valued = valued + excluded.valued,
+        people = people + excluded.people;
+
+    INSERT INTO {RECIPIENTS} (year, beneficiary_id, kind, programme, handouts)
+    SELECT NEW.year, NEW.beneficiary_id, NEW.kind, NEW.programme, 1
+    WHERE NEW.beneficiary_id IS NOT NULL
+    ON CONFLICT (year, beneficiary_id, kind, programme) DO UPDATE SET handouts = handouts + 1;
+END
+"""
+
+VOIDED_TRIGGER = f"""
+CREATE TRIGGER handout_summary_voided AFTER UPDATE OF voided_at ON handout
+WHEN OLD.voided_at IS NULL AND NEW.voided_at IS NOT NULL
+    AND NOT coalesce((SELECT bulk FROM summary_state), 0)
+BEGIN
+    UPDATE {RECIPIENTS} SET handouts = handouts - 1
+    WHERE year = OLD.year AND beneficiary_id = OLD.beneficiary_id
+      AND kind = OLD.kind AND programme = OLD.programme;
+
+    DELETE FROM {RECIPIENTS}
+    WHERE year = OLD.year AND beneficiary_id = OLD.beneficiary_id
+      AND kind = OLD.kind AND programme = OLD.programme AND handouts <= 0;
+
+    UPDATE {SUMMARY} SET
+        count = count - OLD.count,
+        handouts = handouts - 1,
+        anonymous = anonymous - (OLD.beneficiary_id IS NULL),
+        value_vnd = value_vnd - coalesce(OLD.value_vnd, 0),
+        valued = valued - (OLD.value_vnd IS NOT NULL),
+        people = people - (OLD.beneficiary_id IS NOT NULL AND NOT {
+    _RECEIVED.format(
+        recipients=RECIPIENTS, h="OLD", kind=f"{SUMMARY}.kind", programme=f"{SUMMARY}.programme"
+    )
+})
+    WHERE year = OLD.year AND kind IN (OLD.kind, '') AND programme IN (OLD.programme, '');
+
+    DELETE FROM {SUMMARY}
+    WHERE year = OLD.year AND kind IN (OLD.kind, '') AND programme IN (OLD.programme, '')
+      AND handouts <= 0;
+END
+"""
+
+
+def _years_filter(years: Iterable[int] | None) -> tuple[str, dict[str, int]]:
+    """A condition on `year` and its named parameters (named, so that a query may use the
+    condition several times)."""
+    if years is None:
+        return "1", {}
+    chosen = {f"year{number}": year for number, year in enumerate(sorted(set(years)))}
+    return f"year IN ({', '.join(':' + name for name in chosen)})", chosen
+
+
+def _recipients_query(where: str) -> str:
+    return (
+        "SELECT year, beneficiary_id, kind, programme, COUNT(*) AS handouts"
+        " FROM handout INDEXED BY handout_year_totals"
+        f" WHERE {where} AND voided_at IS NULL AND beneficiary_id IS NOT NULL"
+        " GROUP BY year, beneficiary_id, kind, programme"
+    )
+
+
+def _summary_query(where: str, recipients: str) -> str:
+    """year_summary's rows computed from the handouts and from `recipients` (a table or a
+    parenthesised query with year_recipients' columns)."""
+    figures = (
+        "SUM(count) AS count, SUM(handouts) AS handouts, SUM(anonymous) AS anonymous,"
+        " SUM(value_vnd) AS value_vnd, SUM(valued) AS valued"
+    )
+    return f"""
+WITH totals AS (
+    SELECT year, kind, programme, SUM(count) AS count, COUNT(*) AS handouts,
+           SUM(beneficiary_id IS NULL) AS anonymous, coalesce(SUM(value_vnd), 0) AS value_vnd,
+           COUNT(value_vnd) AS valued
+    FROM handout INDEXED BY handout_year_totals
+    WHERE {where} AND voided_at IS NULL
+    GROUP BY year, kind, programme
+), levels AS (
+    SELECT * FROM totals
+    UNION ALL SELECT year, kind, '', {figures} FROM totals GROUP BY year, kind
+    UNION ALL SELECT year, '', programme, {figures} FROM totals GROUP BY year, programme
+    UNION ALL SELECT year, '', '', {figures} FROM totals GROUP BY year
+), people AS (
+    SELECT year, kind, programme, COUNT(*) AS people FROM {recipients} r
+    WHERE {where} GROUP BY year, kind, programme
+    UNION ALL SELECT year, kind, '', COUNT(DISTINCT beneficiary_id) FROM {recipients} r
+    WHERE {where} GROUP BY year, kind
+    UNION ALL SELECT year, '', programme, COUNT(DISTINCT beneficiary_id) FROM {recipients} r
+    WHERE {where} GROUP BY year, programme
+    UNION ALL SELECT year, '', '', COUNT(DISTINCT beneficiary_id) FROM {recipients} r
+    WHERE {where} GROUP BY year
+)
+SELECT l.year, l.kind, l.programme, l.count, l.handouts, l.anonymous, l.value_vnd, l.valued,
+       coalesce(p.people, 0) AS people
+FROM levels l LEFT JOIN people p USING (year, kind, programme)"""
+
+
+def rebuild(conn: sqlite3.Connection, years: Iterable[int] | None = None) -> None:
+    """Recompute both tables from the handouts, for `years` (all years when None). Inside the
+    caller's write transaction."""
+    where, params = _years_filter(years)
+    conn.execute(f"DELETE FROM {SUMMARY} WHERE {where}", params)
+    conn.execute(f"DELETE FROM {RECIPIENTS} WHERE {where}", params)
+    conn.execute(f"INSERT INTO {RECIPIENTS} {_recipients_query(where)}", params)
+    conn.execute(f"INSERT INTO {SUMMARY} {_summary_query(where, RECIPIENTS)}", params)
+
+
+def differences(conn: sqlite3.Connection) -> int:
+    """How many rows of the two tables differ from a recomputation (0 when they agree). Reads
+    only."""
+    expected_recipients = f"({_recipients_query('1')})"
+    checks = [
+        (f"SELECT * FROM {RECIPIENTS}", _recipients_query("1")),
+        (f"SELECT * FROM {SUMMARY}", _summary_query("1", expected_recipients)),
+    ]
+    found = 0
+    for stored, expected in checks:
+        for first, second in ((stored, expected), (expected, stored)):
+            sql = f"SELECT COUNT(*) FROM (SELECT * FROM ({first}) EXCEPT SELECT * FROM ({second}))"
+            found += conn.execute(sql).fetchone()[0]
+    return found
+
+
+# An import switches to bulk mode once it has inserted this many rows: below it, the triggers
+# cost less than recomputing a year that may hold a million handouts.
+BULK_AFTER = 5_000
+
+
+class Bulk:
+    """The summary upkeep of one import, inside its write transaction.
+
+    Call `adding(n)` before inserting n rows: past BULK_AFTER rows it turns the triggers off
+    (summary_state.bulk = 1) for the rest of the transaction; `finish()` then recomputes every
+    year that received rows and turns them on again. If the transaction fails, its rollback
+    restores the flag with everything else.
+    """
+
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+        self.added = 0
+        self.since_rowid: int | None = None
+
+    def adding(self, rows: int) -> None:
+        self.added += rows
+        if self.since_rowid is None and self.added > BULK_AFTER:
+            last = self.conn.execute("SELECT max(rowid) FROM handout").fetchone()[0]
+            self.since_rowid = last or 0
+            self.conn.execute("UPDATE summary_state SET bulk = 1")
+
+    def finish(self) -> None:
+        if self.since_rowid is None:
+            return
+        # Rows inserted since bulk mode began have the greater rowids (the handout table only
+        # ever grows), so their years are found without reading the rest.
+        years = [
+            row[0]
+            for row in self.conn.execute(
+                "SELECT DISTINCT year FROM handout WHERE rowid > ?", (self.since_rowid,)
+            )
+        ]
+        self.conn.execute("UPDATE summary_state SET bulk = 0")
+        rebuild(self.conn, years)
+        self.since_rowid = None
