@@ -178,11 +178,21 @@ def test_the_migration_fills_the_totals_from_the_handouts_already_there(ok, db_p
     assert ok("report", "2022", "--format", "json").json()["overall"]["value_vnd"] == 9
 
 
-def test_check_finds_totals_that_disagree_and_rebuild_mends_them(ok, run, db_path):
-    ok("record", "meal", "-n", "120", "--date", "2023-03-06")
+@pytest.mark.parametrize(
+    "tampering",
+    [
+        "UPDATE year_summary SET count = count + 1",
+        "DELETE FROM year_recipients",
+        "UPDATE year_recipients SET handouts = 2",
+        "INSERT INTO year_recipients VALUES (2023, 'X', 'meal', 'meals', 1)",
+    ],
+)
+def test_check_finds_totals_that_disagree_and_rebuild_mends_them(ok, run, db_path, tampering):
+    person = ok("beneficiary", "add", "Võ Thị Sáu", "--format", "json").json()["code"]
+    ok("record", "meal", "-n", "120", "--date", "2023-03-06", "--to", person)
     assert "yearly totals agree" in ok("check").stdout
     conn = sqlite3.connect(db_path)
-    conn.execute("UPDATE year_summary SET count = count + 1")  # edited by another tool
+    conn.execute(tampering)  # edited by another tool
     conn.commit()
     conn.close()
     result = run("check", "--format", "json")
