@@ -3,6 +3,7 @@
 import csv
 import datetime as dt
 import io
+import sqlite3
 
 import pytest
 
@@ -148,3 +149,27 @@ def test_installed_command_runs_the_sample_from_any_folder(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "2,950" in result.stdout and "Meal" in result.stdout
     assert list(tmp_path.iterdir()) == []
+
+
+def test_report_tables_come_from_one_snapshot(ok, db_path, monkeypatch):
+    from heartlink import reports
+
+    ok("record", "meal", "-n", "100", "--date", "2023-03-06")
+    real_yearly = reports.yearly
+
+    def yearly_then_someone_records(conn, year, as_of=None):
+        totals = real_yearly(conn, year, as_of)
+        other = sqlite3.connect(db_path)
+        other.execute(
+            "INSERT INTO handout (id, date, year, kind, programme, count, officer, created_at)"
+            " VALUES ('01H00000000000000000000009', '2023-03-07', 2023, 'meal', 'meals', 7,"
+            " 'Lan', '2023-03-07T00:00:00Z')"
+        )
+        other.commit()
+        other.close()
+        return totals
+
+    monkeypatch.setattr(reports, "yearly", yearly_then_someone_records)
+    shown = ok("report", "2023").stdout
+    assert "107" not in shown and "100" in shown
+    assert "1 handouts (1 anonymous)" in shown

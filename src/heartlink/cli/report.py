@@ -83,8 +83,8 @@ def report(
     year = year if year is not None else dt.date.today().year
     on = parse_date(as_of, allow_future=True) if as_of else None
     formatter = Formatter(lang)
-    with open_ledger(write=False) as ledger:
-        conn = ledger.conn
+    # One read snapshot: the tables of a report agree even while someone records.
+    with open_ledger(write=False) as ledger, ledger.snapshot() as conn:
         if by is None and compare is None:
             _show_totals(conn, reports.yearly(conn, year, on), fmt, formatter, on)
             return
