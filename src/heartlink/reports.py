@@ -12,7 +12,7 @@ recorded later are left out, and handouts voided later still count.
 import datetime as dt
 import re
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from functools import partial
 
 from heartlink.errors import InputError
@@ -159,6 +159,39 @@ def _scanned_levels(conn: sqlite3.Connection, year: int, as_of: dt.date) -> Leve
         return [row for row in rows if row["handouts"]]
 
     return level
+
+
+TOTALS_FIELDS = [
+    "section",
+    "key",
+    "name",
+    "name_vi",
+    "unit",
+    "count",
+    "handouts",
+    "beneficiaries",
+    "value_vnd",
+]
+
+
+def totals_rows(totals: dict, *, vi: bool = False) -> Iterator[dict]:
+    """yearly()'s object as flat rows (TOTALS_FIELDS): per kind, then per programme, `name`
+    and `unit` in Vietnamese with `vi`."""
+    for row in totals["totals"]:
+        yield {
+            "section": "kind",
+            "key": row["kind"],
+            **row,
+            "name": row["name_vi"] if vi else row["name"],
+            "unit": row["unit_vi"] if vi else row["unit"],
+        }
+    for row in totals["programmes"]:
+        yield {
+            "section": "programme",
+            "key": row["programme"],
+            **row,
+            "name": row["name_vi"] if vi else row["name"],
+        }
 
 
 def _legacy_figures(row: sqlite3.Row) -> dict:

@@ -103,15 +103,15 @@ def totals(
         from heartlink import reports
         from heartlink.cli import views
         from heartlink.cli.render import Column, Sheet
-        from heartlink.cli.report import CSV_FIELDS, csv_rows
 
         if fmt is ExportFormat.json:
             return [], reports.yearly(conn, year, on)
         if fmt is ExportFormat.csv:
             totals = reports.yearly(conn, year, on)
             vi = formatter.lang == Lang.vi
-            columns = [Column(f, TOTALS_CSV_HEADINGS[f] if vi else f) for f in CSV_FIELDS]
-            rows = list(csv_rows(totals, formatter.lang))
+            fields = reports.TOTALS_FIELDS
+            columns = [Column(f, TOTALS_CSV_HEADINGS[f] if vi else f) for f in fields]
+            rows = list(reports.totals_rows(totals, vi=vi))
             return [Sheet("totals", "", columns, lambda: rows)], None
         labels = views.Labels(conn, formatter)
         sheets = []

@@ -9,18 +9,6 @@ from heartlink.cli.common import AsOfOption, FormatOption, LangOption, open_ledg
 from heartlink.cli.render import Column, Format
 from heartlink.i18n import Lang
 
-CSV_FIELDS = [
-    "section",
-    "key",
-    "name",
-    "name_vi",
-    "unit",
-    "count",
-    "handouts",
-    "beneficiaries",
-    "value_vnd",
-]
-
 
 class View(StrEnum):
     kind = "kind"
@@ -98,6 +86,7 @@ def report(
 
 def _show_totals(conn, totals: dict, fmt: Format, formatter, as_of) -> None:
     """The report without --by: the object scripts have always had, or two tables."""
+    from heartlink import reports
     from heartlink.cli import render, views
     from heartlink.cli.common import say
 
@@ -105,14 +94,14 @@ def _show_totals(conn, totals: dict, fmt: Format, formatter, as_of) -> None:
         render.write_json(totals)
         return
     if fmt is Format.csv:
-        render.write_csv_rows(csv_rows(totals, formatter.lang), CSV_FIELDS)
+        render.write_csv_rows(
+            reports.totals_rows(totals, vi=formatter.lang == Lang.vi), reports.TOTALS_FIELDS
+        )
         return
     year = totals["year"]
     if not totals["totals"]:
         say(formatter.word("No handouts recorded in {year}.", year=year))
         return
-    from heartlink import reports
-
     labels = views.Labels(conn, formatter)
     # The kind table comes from the kind view, which counts anonymous handouts apart.
     kinds = reports.view(conn, year, "kind", as_of)
@@ -174,23 +163,3 @@ def _show_view(conn, rows: list[dict], by: str, fmt: Format, formatter, year, co
         shown.append(formatter.word("Per month, in each kind's unit"))
         shown.append(views.month_chart(rows, labels))
     render.print_tables(*shown)
-
-
-def csv_rows(totals: dict, lang: Lang = Lang.en):
-    """The report as CSV rows: per kind, then per programme (`name` and `unit` in `lang`)."""
-    vi = lang == Lang.vi
-    for row in totals["totals"]:
-        yield {
-            "section": "kind",
-            "key": row["kind"],
-            **row,
-            "name": row["name_vi"] if vi else row["name"],
-            "unit": row["unit_vi"] if vi else row["unit"],
-        }
-    for row in totals["programmes"]:
-        yield {
-            "section": "programme",
-            "key": row["programme"],
-            **row,
-            "name": row["name_vi"] if vi else row["name"],
-        }
