@@ -616,3 +616,75 @@ def test_a_copy_that_differs_from_the_database_is_not_kept(varied, tmp_path, mon
     with pytest.raises(backup.DatabaseError, match="totals differ"):
         backup.create(varied, folder)
     assert list(folder.iterdir()) == []
+
+
+def _record_and_void_a_cake(path: Path) -> None:
+    from heartlink import handouts as core
+
+    with db.open_for_write(path) as ledger:
+        code = core.record(ledger, "cake", count=1, date="2022-01-04", officer="t")["code"]
+        core.void(ledger, code, reason="no cake after all", officer="t")
+
+
+def _record_in_a_new_programme(path: Path) -> None:
+    from heartlink import handouts as core
+
+    with db.open_for_write(path) as ledger:
+        with ledger.write() as conn:
+            conn.execute("INSERT INTO programme VALUES ('extra', 'Extra', 'Thêm', 'now')")
+        core.record(ledger, "meal", count=5, programme="extra", officer="t")
+
+
+@pytest.mark.parametrize(
+    ("before", "missing"),
+    [
+        (None, "DELETE FROM kind WHERE slug = 'gift'"),
+        (_record_and_void_a_cake, "DELETE FROM kind WHERE slug = 'cake'"),
+        (_record_in_a_new_programme, "DELETE FROM programme WHERE slug = 'extra'"),
+        (None, "DELETE FROM programme WHERE slug = 'godmother'"),
+        (None, "DELETE FROM beneficiary"),
+        (None, "DELETE FROM category WHERE slug = 'orphan'"),
+    ],
+    ids=[
+        "kind",
+        "kind-of-a-voided-handout",
+        "programme",
+        "programme-of-a-kind",
+        "beneficiary",
+        "category",
+    ],
+)
+def test_a_copy_pointing_at_missing_records_is_not_kept(varied, tmp_path, before, missing):
+    """Every foreign key is checked on the copy, handout's from its distinct keys, and the
+    records pointing at missing ones are counted as PRAGMA foreign_key_check counts them."""
+    if before:
+        before(varied)
+    conn = sqlite3.connect(varied)  # foreign keys off, as in any program but heartlink
+    conn.execute(missing)
+    conn.commit()
+    expected = conn.execute("PRAGMA foreign_key_check").fetchall()
+    _, pairs = backup._census(conn)
+    assert sorted(backup._orphans(conn, pairs)) == sorted(expected)
+    conn.close()
+    assert expected
+    folder = tmp_path / "b"
+    folder.mkdir()
+    with pytest.raises(backup.DatabaseError, match=f" {len(expected)} record\\(s\\) pointing"):
+        backup.create(varied, folder)
+    assert list(folder.iterdir()) == []
+
+
+def test_handout_is_checked_by_its_distinct_keys_only_when_its_keys_are_heartlinks(
+    varied, monkeypatch
+):
+    with db.open_for_read(varied) as ledger:
+        _, pairs = backup._census(ledger.conn)
+        assert backup._handout_keys_found(ledger.conn, pairs) is True
+        assert backup._orphans(ledger.conn, pairs) == []
+        monkeypatch.setattr(backup, "HANDOUT_KEYS", {("kind", "kind", "slug")})
+        assert backup._handout_keys_found(ledger.conn, pairs) is False
+    # Then the PRAGMA goes through handout, and finds what is missing.
+    conn = sqlite3.connect(varied)
+    conn.execute("DELETE FROM kind WHERE slug = 'gift'")
+    assert len(backup._orphans(conn, pairs)) == 2  # a gift, and a voided one
+    conn.close()
