@@ -688,3 +688,17 @@ def test_handout_is_checked_by_its_distinct_keys_only_when_its_keys_are_heartlin
     conn.execute("DELETE FROM kind WHERE slug = 'gift'")
     assert len(backup._orphans(conn, pairs)) == 2  # a gift, and a voided one
     conn.close()
+
+
+def test_verifying_the_copy_only_reads_it(varied, tmp_path):
+    """The checksum is taken after the verification: the verification must not change a byte."""
+    copy = tmp_path / "copy.db"
+    source = sqlite3.connect(db.sqlite_uri(varied, mode="ro"), uri=True, isolation_level=None)
+    source.execute("BEGIN")
+    expected = backup.fingerprint(source)
+    backup._copy(source, copy)
+    source.close()
+    before = file_state(copy)
+    assert backup._verify_copy(copy) == expected
+    assert file_state(copy) == before
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("copy")) == ["copy.db"]

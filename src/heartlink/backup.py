@@ -258,13 +258,7 @@ def create(db_path: Path, folder: Path | None = None, *, now: dt.datetime | None
         expected = fingerprint(source)  # the first read fixes the snapshot the backup copies
         _copy(source, temporary)
         source.execute("COMMIT")
-        copy = sqlite3.connect(temporary, isolation_level=None)
-        try:
-            _check_integrity(copy, "the backup copy")
-            copied, pairs = _census(copy)
-            _check_foreign_keys(copy, "the backup copy", pairs)
-        finally:
-            copy.close()
+        copied = _verify_copy(temporary)
         if copied != expected:
             raise DatabaseError("the backup copy's totals differ from the database's; not kept")
         files.fsync_file(temporary)
@@ -297,6 +291,30 @@ def _copy(source: sqlite3.Connection, temporary: Path) -> None:
     try:
         source.backup(copy, pages=-1)
         copy.execute("PRAGMA journal_mode = DELETE")
+    finally:
+        copy.close()
+
+
+# The copy is verified through a memory map of up to this many bytes (SQLite holds it to its own
+# limit, 2 GiB in the usual builds, and reads the rest as usual): integrity_check looks every row
+# up in every index, and pages read in place rather than copied into SQLite's page cache take
+# about a fifth off its time at 1M handouts. The copy is this process's own new file, so nothing
+# truncates it under the map; a read error in a mapped page (a drive pulled out mid-check) stops
+# the process instead of raising an error; a backup six hours later removes the partial file.
+VERIFY_MMAP_BYTES = 1 << 31
+
+
+def _verify_copy(temporary: Path) -> dict:
+    """The copy's integrity, fingerprint (returned) and foreign keys, in one read transaction
+    of a read-only connection: verifying cannot change the file."""
+    copy = sqlite3.connect(db.sqlite_uri(temporary, mode="ro"), uri=True, isolation_level=None)
+    try:
+        copy.execute(f"PRAGMA mmap_size = {VERIFY_MMAP_BYTES}")
+        copy.execute("BEGIN")
+        _check_integrity(copy, "the backup copy")
+        copied, pairs = _census(copy)
+        _check_foreign_keys(copy, "the backup copy", pairs)
+        return copied
     finally:
         copy.close()
 
