@@ -504,3 +504,201 @@ def test_a_many_line_integrity_report_becomes_one_line():
         backup._check_sound(Reporting(), "the copy")
     assert "\n" not in str(caught.value)
     assert "in database main On tree page 52" in str(caught.value)
+
+
+def plain_fingerprint(conn: sqlite3.Connection) -> dict:
+    """The fingerprint as separate, obvious queries, to hold the one-pass version to."""
+    rows = {
+        table: conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+        for table in ("beneficiary", "handout", "kind", "programme")
+    }
+    rows["voided"] = conn.execute(
+        "SELECT COUNT(*) FROM handout WHERE voided_at IS NOT NULL"
+    ).fetchone()[0]
+    totals: dict = {}
+    for year, kind, count, handouts, value in conn.execute(
+        "SELECT year, kind, SUM(count), COUNT(*), COALESCE(SUM(value_vnd), 0) FROM handout"
+        " WHERE voided_at IS NULL GROUP BY year, kind ORDER BY year, kind"
+    ):
+        totals.setdefault(str(year), {})[kind] = [count, handouts, value]
+    return {"rows": rows, "totals": totals}
+
+
+@pytest.fixture
+def varied(station):
+    """The station with several years and programmes, values and none, and voided handouts:
+    one among others, and the only cash of 2021 (a year and kind left with no totals)."""
+    from heartlink import handouts as core
+
+    with db.open_for_write(station) as ledger:
+        core.record(ledger, "cash", count=500_000, date="2021-05-01", officer="t")
+        for i, year in enumerate((2021, 2022, 2022, 2023)):
+            core.record(ledger, "meal", count=10 + i, date=f"{year}-06-0{i + 1}", officer="t")
+            core.record(ledger, "cash", count=1000 * i + 1, date=f"{year}-07-01", officer="t")
+        core.record(ledger, "meal", count=7, date="2022-01-01", programme="general", officer="t")
+        core.record(ledger, "gift", count=2, date="2022-01-02", value=0, officer="t")
+        code = core.record(ledger, "gift", count=3, date="2022-01-03", officer="t")["code"]
+        core.void(ledger, code, reason="typed twice", officer="t")
+        cash_2021 = ledger.conn.execute(
+            "SELECT id FROM handout WHERE year = 2021 AND kind = 'cash'"
+        ).fetchall()
+        for (handout_id,) in cash_2021:
+            core.void(ledger, handout_id, reason="wrong year", officer="t")
+    return station
+
+
+def test_the_fingerprint_gives_what_plain_queries_give(varied):
+    with db.open_for_read(varied) as ledger:
+        found = backup.fingerprint(ledger.conn)
+        assert found == plain_fingerprint(ledger.conn)
+    assert found["rows"]["voided"] == 3
+    assert "cash" not in found["totals"]["2021"] and "meal" in found["totals"]["2021"]
+    assert json.dumps(found)  # as the JSON output gives it
+
+
+def _void_one(conn):
+    conn.execute(
+        "UPDATE handout SET voided_at = 'now', voided_by = 't', void_reason = 'x'"
+        " WHERE id = (SELECT MIN(id) FROM handout WHERE voided_at IS NULL)"
+    )
+
+
+def _edit_one(column: str, change: str):
+    """Change one handout behind the triggers' back, as a faulty copy could."""
+
+    def edit(conn):
+        conn.execute("DROP TRIGGER handout_only_voided")
+        conn.execute(
+            f"UPDATE handout SET {column} = {change}"
+            " WHERE id = (SELECT MIN(id) FROM handout WHERE voided_at IS NULL"
+            " AND value_vnd > 0)"
+        )
+
+    return edit
+
+
+def _add_a_beneficiary(conn):
+    conn.execute(
+        "INSERT INTO beneficiary (id, name, created_at, created_by)"
+        " VALUES ('01HZZZZZZZZZZZZZZZZZZZZZZZ', 'extra', 'now', 't')"
+    )
+
+
+@pytest.mark.parametrize(
+    "spoil",
+    [
+        _void_one,
+        _edit_one("count", "count + 1"),
+        _edit_one("value_vnd", "value_vnd + 1"),
+        _edit_one("kind", "'gift'"),
+        _edit_one("date", "'2019-01-01', year = 2019"),
+        _add_a_beneficiary,
+    ],
+    ids=["voided", "count", "value", "kind", "year", "beneficiaries"],
+)
+def test_a_copy_that_differs_from_the_database_is_not_kept(varied, tmp_path, monkeypatch, spoil):
+    """The copy passes its integrity and foreign key checks, but its fingerprint is not the
+    database's: nothing is kept."""
+    copy_snapshot = backup._copy
+
+    def faulty(source, temporary):
+        copy_snapshot(source, temporary)
+        conn = sqlite3.connect(temporary)
+        spoil(conn)
+        conn.commit()
+        assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+        conn.close()
+
+    monkeypatch.setattr(backup, "_copy", faulty)
+    folder = tmp_path / "b"
+    folder.mkdir()
+    with pytest.raises(backup.DatabaseError, match="totals differ"):
+        backup.create(varied, folder)
+    assert list(folder.iterdir()) == []
+
+
+def _record_and_void_a_cake(path: Path) -> None:
+    from heartlink import handouts as core
+
+    with db.open_for_write(path) as ledger:
+        code = core.record(ledger, "cake", count=1, date="2022-01-04", officer="t")["code"]
+        core.void(ledger, code, reason="no cake after all", officer="t")
+
+
+def _record_in_a_new_programme(path: Path) -> None:
+    from heartlink import handouts as core
+
+    with db.open_for_write(path) as ledger:
+        with ledger.write() as conn:
+            conn.execute("INSERT INTO programme VALUES ('extra', 'Extra', 'Thêm', 'now')")
+        core.record(ledger, "meal", count=5, programme="extra", officer="t")
+
+
+@pytest.mark.parametrize(
+    ("before", "missing"),
+    [
+        (None, "DELETE FROM kind WHERE slug = 'gift'"),
+        (_record_and_void_a_cake, "DELETE FROM kind WHERE slug = 'cake'"),
+        (_record_in_a_new_programme, "DELETE FROM programme WHERE slug = 'extra'"),
+        (None, "DELETE FROM programme WHERE slug = 'godmother'"),
+        (None, "DELETE FROM beneficiary"),
+        (None, "DELETE FROM category WHERE slug = 'orphan'"),
+    ],
+    ids=[
+        "kind",
+        "kind-of-a-voided-handout",
+        "programme",
+        "programme-of-a-kind",
+        "beneficiary",
+        "category",
+    ],
+)
+def test_a_copy_pointing_at_missing_records_is_not_kept(varied, tmp_path, before, missing):
+    """Every foreign key is checked on the copy, handout's from its distinct keys, and the
+    records pointing at missing ones are counted as PRAGMA foreign_key_check counts them."""
+    if before:
+        before(varied)
+    conn = sqlite3.connect(varied)  # foreign keys off, as in any program but heartlink
+    conn.execute(missing)
+    conn.commit()
+    expected = conn.execute("PRAGMA foreign_key_check").fetchall()
+    _, pairs = backup._census(conn)
+    assert sorted(backup._orphans(conn, pairs)) == sorted(expected)
+    conn.close()
+    assert expected
+    folder = tmp_path / "b"
+    folder.mkdir()
+    with pytest.raises(backup.DatabaseError, match=f" {len(expected)} record\\(s\\) pointing"):
+        backup.create(varied, folder)
+    assert list(folder.iterdir()) == []
+
+
+def test_handout_is_checked_by_its_distinct_keys_only_when_its_keys_are_heartlinks(
+    varied, monkeypatch
+):
+    with db.open_for_read(varied) as ledger:
+        _, pairs = backup._census(ledger.conn)
+        assert backup._handout_keys_found(ledger.conn, pairs) is True
+        assert backup._orphans(ledger.conn, pairs) == []
+        monkeypatch.setattr(backup, "HANDOUT_KEYS", {("kind", "kind", "slug")})
+        assert backup._handout_keys_found(ledger.conn, pairs) is False
+    # Then the PRAGMA goes through handout, and finds what is missing.
+    conn = sqlite3.connect(varied)
+    conn.execute("DELETE FROM kind WHERE slug = 'gift'")
+    assert len(backup._orphans(conn, pairs)) == 2  # a gift, and a voided one
+    conn.close()
+
+
+def test_verifying_the_copy_only_reads_it(varied, tmp_path):
+    """The checksum is taken after the verification: the verification must not change a byte."""
+    copy = tmp_path / "copy.db"
+    source = sqlite3.connect(db.sqlite_uri(varied, mode="ro"), uri=True, isolation_level=None)
+    source.execute("BEGIN")
+    expected = backup.fingerprint(source)
+    backup._copy(source, copy)
+    source.close()
+    before = file_state(copy)
+    assert backup._verify_copy(copy) == expected
+    assert file_state(copy) == before
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("copy")) == ["copy.db"]

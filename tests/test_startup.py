@@ -51,6 +51,14 @@ def test_creating_a_database_does_load_migrations(tmp_path):
     assert "sqlite_utils" in top_level(modules)
 
 
+def test_nightly_backup_imports_nothing_it_does_not_use(current_db, tmp_path):
+    """`heartlink backup --quiet`, as a scheduled task runs it, draws no table."""
+    modules = imported_modules("--db", str(current_db), "backup", str(tmp_path), "--quiet")
+    assert "heartlink.backup" in modules, "the import list was not read"
+    loaded = top_level(modules) & set(FORBIDDEN)
+    assert not loaded, f"`heartlink backup --quiet` imported {sorted(loaded)}"
+
+
 @pytest.mark.skipif(sys.platform == "win32", reason="same on every platform; one is enough")
 def test_report_loads_rich_but_not_migrations(current_db):
     modules = imported_modules("--db", str(current_db), "report")
