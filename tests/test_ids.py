@@ -35,3 +35,37 @@ def test_check_id_refuses_what_is_not_a_ulid():
     for bad in ("short", "8" * 26, "01GNNA1J00EMXDYMM08QW1VEY*"):
         with pytest.raises(InputError):
             ids.check_id(bad)
+
+
+def _outcome(check, text):
+    try:
+        return check(text)
+    except InputError as exc:
+        return ("refused", str(exc))
+
+
+# Every kind of character an id cell may hold: the alphabet, lower case, the letters Crockford
+# reads as digits (I L O U), separators, blanks, and letters outside ASCII, some of which upper
+# case to ASCII ("ı" to "I", "ſ" to "S").
+_CHARACTERS = ids.ALPHABET + ids.ALPHABET.lower() + "ILOUilou- _*\t\n'.ıſﬀ٣７Ａ"
+
+
+def test_check_id_fast_path_answers_as_the_general_path():
+    """Ids in canonical form skip normalising (a regular expression); every other text gets
+    the general check. Both agree on every id and every change of one character of it."""
+    valid = "01GNNA1J00EMXDYMM08QW1VEYT"
+    texts = {valid, valid.lower(), f" {valid} ", valid[:25], valid + "0", "7" + "Z" * 25}
+    texts |= {"8" + valid[1:], "0" * 26, "", "-".join([valid[:10], valid[10:]])}
+    for position in range(len(valid) + 1):
+        for ch in _CHARACTERS:
+            texts.add(valid[:position] + ch + valid[position + 1 :])
+            texts.add(valid[:position] + ch + valid[position:])
+    accepted = 0
+    for text in texts:
+        expected = _outcome(ids._check_reference, text)
+        assert _outcome(ids.check_id, text) == expected, text
+        accepted += isinstance(expected, str)
+    # Both paths were exercised: canonical ids, and ids accepted only after normalising.
+    assert ids.check_id("01gnna1j00emxdymm08qw1veyt") == valid
+    assert ids.check_id("OIGNNAIJOOEMXDYMMO8QWIuEYT") == valid
+    assert 500 < accepted < len(texts)

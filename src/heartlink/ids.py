@@ -9,6 +9,7 @@ the code or the whole id; lookups accept any unique ending of at least MIN_CODE_
 """
 
 import os
+import re
 import sqlite3
 import time
 
@@ -58,8 +59,18 @@ def looks_like_reference(text: str) -> bool:
     return MIN_CODE_LENGTH <= len(ref) <= ID_LENGTH and all(ch in ALPHABET for ch in ref)
 
 
+# A full ULID already in canonical form, as heartlink writes it: nothing to normalise.
+_CANONICAL_ID = re.compile(f"[0-7][{ALPHABET}]{{{ID_LENGTH - 1}}}")
+
+
 def check_id(text: str) -> str:
     """A full ULID in canonical form, or InputError."""
+    if _CANONICAL_ID.fullmatch(text):  # the common case, answered as _check_reference would
+        return text
+    return _check_reference(text)
+
+
+def _check_reference(text: str) -> str:
     ref = normalize_reference(text)
     if len(ref) != ID_LENGTH or not looks_like_reference(ref) or ref[0] > "7":
         raise InputError("that is not a valid id (26 characters of Crockford base32)")
