@@ -422,3 +422,55 @@ def test_csv_exports_keep_formulas_as_text_and_import_them_back(ok, tmp_path):
     ok("--db", str(fresh), "import", "handouts", str(out), db=None)
     [row] = ok("--db", str(fresh), "handout", "list", "--format", "json", db=None).json()
     assert row["note"] == note and row["place"] == "@home"
+
+
+def _import_result(ledger_path, sheet, **kwargs):
+    """A handout import's summary, or its problems as the lines the command prints."""
+    with db.open_for_write(ledger_path) as ledger:
+        try:
+            return importer.import_handouts(ledger, sheet, officer="test", **kwargs)
+        except importer.ImportProblems as exc:
+            return [str(problem) for problem in exc.problems]
+
+
+@pytest.mark.parametrize("batch", [1, 2, 3, 1000])
+def test_ids_looked_up_in_batches_give_what_one_row_at_a_time_gives(
+    ok, db_path, tmp_path, monkeypatch, batch
+):
+    """Rows whose id is here are skipped unchecked, and repeated ids refused with the row they
+    repeat, however the rows fall into look-up batches (1 is one row at a time)."""
+    monkeypatch.setattr(importer, "BATCH", batch)
+    here = ok("record", "meal", "-n", "5", "--date", "2023-01-02", "-f", "json").json()["id"]
+    new, other = "01GNNA1J00EMXDYMM08QW1VEYT", "01GNNA1J00EMXDYMM08QW1VEYV"
+    sheet = write(
+        tmp_path / "ids.csv",
+        "date,kind,count,id\n"
+        f"2023-01-02,meel,5,{here.lower()}\n"  # 2: here (in lower case): skipped unchecked
+        f"2023-01-03,meal,5,{new}\n"  # 3: new
+        "2023-01-04,meel,5,\n"  # 4: no id: checked
+        f"2023-01-05,meal,x,{here}\n"  # 5: repeats row 2, and is checked
+        f"2023-01-06,meal,5,{new}\n"  # 6: repeats row 3, from another batch
+        f"31/02/2023,meal,5,{other}\n"  # 7: new, checked
+        f"2023-01-07,meal,5,{here[:-1]}*\n",  # 8: not an id
+    )
+    assert _import_result(db_path, sheet) == [
+        "row 4, column kind: unknown kind 'meel'; did you mean 'meal'? see `heartlink kind list`",
+        "row 5, column id: the same id as row 2",
+        "row 5, column count: count must be a whole number such as 120 or 6.000.000, got 'x'",
+        "row 6, column id: the same id as row 3",
+        "row 7, column date: date '31/02/2023' does not exist (day 31 of month 2); check the "
+        "day and month",
+        "row 8, column id: that is not a valid id (26 characters of Crockford base32)",
+    ]
+    good = write(
+        tmp_path / "good.csv",
+        "date,kind,count,id\n"
+        f"2023-01-02,meel,5,{here}\n"
+        f"2023-01-03,meal,5,{new}\n"
+        "2023-01-04,meal,5,\n"
+        f"2023-01-05,meal,5,{other.lower()}\n",
+    )
+    summary = _import_result(db_path, good)
+    assert (summary["rows"], summary["imported"], summary["already_present"]) == (4, 3, 1)
+    again = _import_result(db_path, good)
+    assert (again["rows"], again["imported"], again["already_present"]) == (4, 0, 4)

@@ -25,9 +25,10 @@ import json
 import re
 import sqlite3
 from collections import Counter
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 
 from heartlink import audit, beneficiaries, db, fields, handouts, ids
@@ -262,10 +263,12 @@ class _Run:
         if len(self.problems) < MAX_LISTED:
             self.problems.append(Problem(row, column, message))
 
-    def records(self, required: list[str]) -> Iterator[tuple[int, dict[str, str], set[str]]]:
-        """(row number, {field: text}, the required fields it lacks), counted as they go; the
-        missing fields are reported here."""
-        for number, given in self.sheet.records():
+    def records(
+        self, required: list[str], rows: Iterable[tuple[int, dict[str, str]]] | None = None
+    ) -> Iterator[tuple[int, dict[str, str], set[str]]]:
+        """(row number, {field: text}, the required fields it lacks) of `rows` (by default the
+        sheet's records), counted as they go; the missing fields are reported here."""
+        for number, given in self.sheet.records() if rows is None else rows:
             self.summary["rows"] += 1
             if self.progress and self.summary["rows"] % 500 == 0:
                 self.progress(self.summary["rows"], self.sheet.size)
@@ -374,29 +377,47 @@ def _import_handouts(
     created_at = utc_now()
     occurrences: Counter[bytes] = Counter()
     batch: list[dict] = []
-    for number, given, missing in run.records(_REQUIRED_HANDOUT):
-        id_ok, row_id = run.file_id(number, given)
-        if row_id and _present(conn, "id", [row_id]):
-            # Already in the ledger: history, skipped unchecked (its beneficiary may have been
-            # archived since, which would refuse a new handout).
-            run.summary["already_present"] += 1
-            continue
-        row, found = rules.check(given)
-        run.row_problems(number, found, missing)
-        by = clean_name(given.get("officer", "")) or officer
-        kept = _kept_history(run, number, given)
-        if row is None or not id_ok or missing or kept is None:
-            continue
-        if row_id is None:
-            row["id"], row["import_key"] = ids.new_id(), row_key(row, given, occurrences)
-        else:  # an export: the same handout, with the key and time it first came in with
-            row["id"], row["import_key"] = row_id, kept.get("import_key")
-        row.update(officer=by, created_at=kept.get("created_at") or created_at)
-        batch.append(row)
-        if len(batch) >= BATCH:
-            _add_handouts(conn, batch, run)
+    records = run.sheet.records()
+    while chunk := list(islice(records, BATCH)):
+        # The ids already in the ledger, looked up for BATCH rows at once: no row inserted
+        # meanwhile can be one of them (an id is inserted from its first row in the file, and
+        # any later row with that id is refused as a repeat before this look-up matters).
+        here = _present(conn, "id", _file_ids(chunk))
+        for number, given, missing in run.records(_REQUIRED_HANDOUT, chunk):
+            id_ok, row_id = run.file_id(number, given)
+            if row_id in here:
+                # Already in the ledger: history, skipped unchecked (its beneficiary may have
+                # been archived since, which would refuse a new handout).
+                run.summary["already_present"] += 1
+                continue
+            row, found = rules.check(given)
+            run.row_problems(number, found, missing)
+            by = clean_name(given.get("officer", "")) or officer
+            kept = _kept_history(run, number, given)
+            if row is None or not id_ok or missing or kept is None:
+                continue
+            if row_id is None:
+                row["id"], row["import_key"] = ids.new_id(), row_key(row, given, occurrences)
+            else:  # an export: the same handout, with the key and time it first came in with
+                row["id"], row["import_key"] = row_id, kept.get("import_key")
+            row.update(officer=by, created_at=kept.get("created_at") or created_at)
+            batch.append(row)
+            if len(batch) >= BATCH:
+                _add_handouts(conn, batch, run)
     _add_handouts(conn, batch, run)
     return run.finish()
+
+
+def _file_ids(records: list[tuple[int, dict[str, str]]]) -> list[str]:
+    """The valid ids the records carry, in canonical form (the others are reported when their
+    row is checked)."""
+    found = []
+    for _, given in records:
+        text = given.get("id", "").strip()
+        if text:
+            with suppress(InputError):
+                found.append(ids.check_id(text))
+    return found
 
 
 _IMPORT_KEY = re.compile(r"^[0-9a-f]{32}$")
