@@ -1,12 +1,13 @@
 """`heartlink import`: the sample as it is, round trips, all or nothing, dry runs, idempotence,
 Vietnamese sheets, matching beneficiaries, and problems reported with row and column."""
 
+import datetime as dt
 import sqlite3
 
 import pytest
 from openpyxl import Workbook
 
-from heartlink import db, importer
+from heartlink import db, handouts, importer
 
 from conftest import SAMPLE_BENEFICIARIES, SAMPLE_HANDOUTS, file_state
 
@@ -474,3 +475,23 @@ def test_ids_looked_up_in_batches_give_what_one_row_at_a_time_gives(
     assert (summary["rows"], summary["imported"], summary["already_present"]) == (4, 3, 1)
     again = _import_result(db_path, good)
     assert (again["rows"], again["imported"], again["already_present"]) == (4, 0, 4)
+
+
+def test_dates_remembered_by_their_text_are_read_against_each_import_own_today():
+    """An import reads each date text once (its HandoutRules remembers it); what it remembers
+    never reaches a check against another day, where "today" or a future date differs."""
+    texts = ["today", "Hôm qua", "2023-03-08", "08/03/2023", "2023-03-07", "2023-02-30", "x"]
+    with db.open_memory() as ledger:
+        days = [dt.date(2023, 3, 6), dt.date(2023, 3, 9)]
+        all_rules = [handouts.HandoutRules(ledger.conn, day) for day in days]
+        for _ in range(2):  # the second time from what each remembers
+            for rules in all_rules:
+                for text in texts:
+                    given = {"date": text, "kind": "meal", "count": "1"}
+                    row, problems = rules.check(given)
+                    values, expected = handouts.HandoutRules.check_values(given, rules.today)
+                    assert [(f, str(e)) for f, e in problems] == [(f, str(e)) for f, e in expected]
+                    assert (row and row["date"]) == (values["date"] and values["date"].isoformat())
+    assert (all_rules[0]._dates["today"], all_rules[1]._dates["today"]) == tuple(days)
+    assert "2023-03-08" not in all_rules[0]._dates  # in the future on the 6th: refused
+    assert all_rules[1]._dates["2023-03-08"] == dt.date(2023, 3, 8)
