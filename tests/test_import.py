@@ -495,3 +495,38 @@ def test_dates_remembered_by_their_text_are_read_against_each_import_own_today()
     assert (all_rules[0]._dates["today"], all_rules[1]._dates["today"]) == tuple(days)
     assert "2023-03-08" not in all_rules[0]._dates  # in the future on the 6th: refused
     assert all_rules[1]._dates["2023-03-08"] == dt.date(2023, 3, 8)
+
+
+def test_csv_cells_and_workbook_values_give_the_same_records(tmp_path):
+    """CSV cells are text as read; a workbook's values become the text a person would have
+    typed. Either way, short rows read as empty cells, blank rows are left out, and a row with
+    text only outside the columns read is kept (its empty fields are then reported)."""
+    rows = [
+        ("2023-01-02", "meal", "5", "", "", "", "", "Bữa trưa"),
+        (dt.datetime(2023, 1, 3), "meal", 6.0, None, None, None, 1500),
+        ("2023-01-04", "meal", 7),
+        (" ", None, "\t"),
+        ("", "", "", "", "", "", "", "", "not read"),
+        (dt.date(2023, 1, 5), "cake", 1.5, None, None, None, None, True),
+    ]
+    book = Workbook()
+    book.active.append(["Title"])
+    book.active.append(HEADER.strip().split(","))
+    for row in rows:
+        book.active.append(row)
+    book.save(tmp_path / "h.xlsx")
+    typed = [[importer._text(value) for value in row] for row in rows]
+    (tmp_path / "h.csv").write_text(
+        "Title\n" + HEADER + "".join(",".join(row) + "\n" for row in typed), encoding="utf-8"
+    )
+    read = []
+    for name in ("h.csv", "h.xlsx"):
+        with importer.open_sheet(tmp_path / name, importer.HANDOUT_COLUMNS) as sheet:
+            read.append(list(sheet.records()))
+    fields = HEADER.strip().split(",")
+    expected = [
+        (3 + i, dict(zip(fields, typed[i] + [""] * 8, strict=False))) for i in (0, 1, 2, 4, 5)
+    ]
+    assert read == [expected, expected]
+    assert expected[1][1]["date"] == "2023-01-03" and expected[1][1]["count"] == "6"
+    assert expected[4][1]["count"] == "1.500000" and expected[4][1]["note"] == "1"

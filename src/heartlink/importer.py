@@ -79,22 +79,19 @@ class Sheet:
     columns: dict[str, int]  # field name -> position in the row
     ignored: list[str]  # headers of columns that are not read
     header_row: int
-    rows: Iterator[tuple[int, list]]  # (row number, cells) after the header
+    rows: Iterator[tuple[int, list[str]]]  # (row number, cells as text) after the header
     size: int | None  # number of rows in the file, when known without reading it
 
     def records(self) -> Iterator[tuple[int, dict[str, str]]]:
         """(row number as a spreadsheet shows it, {field: text}); empty rows left out."""
-        for number, cells in self.rows:
-            texts = [_text(cell) for cell in cells]
-            if not any(text.strip() for text in texts):
+        columns = list(self.columns.items())
+        width = max(self.columns.values()) + 1
+        for number, texts in self.rows:
+            if not "".join(texts).strip():
                 continue
-            yield (
-                number,
-                {
-                    name: texts[index] if index < len(texts) else ""
-                    for name, index in self.columns.items()
-                },
-            )
+            if len(texts) < width:  # a short row: the cells it lacks are empty
+                texts = texts + [""] * (width - len(texts))
+            yield number, {name: texts[index] for name, index in columns}
 
 
 # What makes a spreadsheet read a cell as a formula (and so run it).
@@ -119,7 +116,7 @@ def _text(cell: object) -> str:
     return str(cell)
 
 
-def _csv_tables(path: Path) -> Iterator[tuple[str, int | None, Iterator[list]]]:
+def _csv_tables(path: Path) -> Iterator[tuple[str, int | None, Iterator[list[str]]]]:
     with open(path, "rb") as binary:
         lines = sum(chunk.count(b"\n") for chunk in iter(lambda: binary.read(1 << 20), b""))
     with open(path, encoding="utf-8-sig", newline="") as f:
@@ -132,12 +129,12 @@ def _csv_tables(path: Path) -> Iterator[tuple[str, int | None, Iterator[list]]]:
         # with semicolons; the header line tells which one a file uses.
         delimiter = max(",;\t", key=first.count)
 
-        def rows() -> Iterator[list]:
+        def rows() -> Iterator[list[str]]:
             # strict: an unclosed quote is an error, not the rest of the file in one cell.
             reader = csv.reader(f, delimiter=delimiter, strict=True)
             try:
                 for cells in reader:
-                    yield [_unguarded(cell) for cell in cells]
+                    yield _unguarded(cells)
             except UnicodeDecodeError:
                 raise _not_utf8(path) from None
             except csv.Error:
@@ -149,9 +146,9 @@ def _csv_tables(path: Path) -> Iterator[tuple[str, int | None, Iterator[list]]]:
         yield path.name, lines, rows()
 
 
-def _unguarded(cell: str) -> str:
-    """A cell as written before `export` guarded it against spreadsheet formulas."""
-    return cell[1:] if cell[:1] == "'" and cell[1:2] in FORMULA_STARTS else cell
+def _unguarded(cells: list[str]) -> list[str]:
+    """Cells as written before `export` guarded them against spreadsheet formulas."""
+    return [cell[1:] if cell[:1] == "'" and cell[1:2] in FORMULA_STARTS else cell for cell in cells]
 
 
 def _not_utf8(path: Path) -> HeartlinkError:
@@ -161,7 +158,7 @@ def _not_utf8(path: Path) -> HeartlinkError:
     )
 
 
-def _xlsx_tables(path: Path) -> Iterator[tuple[str, int | None, Iterator[list]]]:
+def _xlsx_tables(path: Path) -> Iterator[tuple[str, int | None, Iterator[list[str]]]]:
     from zipfile import BadZipFile
 
     from openpyxl import load_workbook
@@ -174,7 +171,7 @@ def _xlsx_tables(path: Path) -> Iterator[tuple[str, int | None, Iterator[list]]]
         raise HeartlinkError(f"{path.name} is not an .xlsx workbook that can be read") from None
     try:
         for sheet in workbook.worksheets:
-            rows = (list(row) for row in sheet.iter_rows(values_only=True))
+            rows = ([_text(cell) for cell in row] for row in sheet.iter_rows(values_only=True))
             yield f"{path.name} (sheet {sheet.title})", sheet.max_row, rows
     finally:
         workbook.close()
@@ -217,14 +214,14 @@ def open_sheet(path: Path, wanted: tuple[fields.Field, ...]) -> Iterator[Sheet]:
         tables.close()
 
 
-def _header(cells: list, spellings: dict[str, str]) -> tuple[dict, list, list]:
+def _header(cells: list[str], spellings: dict[str, str]) -> tuple[dict, list, list]:
     """The fields a row's cells name, by position; the headings not recognised; and fields
     named twice, as (field, first column, second column), columns counted from 1."""
     columns: dict[str, int] = {}
     ignored: list[str] = []
     repeated: list[tuple[str, int, int]] = []
     for index, cell in enumerate(cells):
-        heading = _text(cell).strip()
+        heading = cell.strip()
         name = spellings.get(fields.header_key(heading))
         if name is None:
             if heading:
