@@ -3,6 +3,7 @@ Vietnamese sheets, matching beneficiaries, and problems reported with row and co
 
 import datetime as dt
 import sqlite3
+from collections import Counter
 
 import pytest
 from openpyxl import Workbook
@@ -530,3 +531,25 @@ def test_csv_cells_and_workbook_values_give_the_same_records(tmp_path):
     assert read == [expected, expected]
     assert expected[1][1]["date"] == "2023-01-03" and expected[1][1]["count"] == "6"
     assert expected[4][1]["count"] == "1.500000" and expected[4][1]["note"] == "1"
+
+
+def test_row_keys_keep_the_bytes_they_were_stored_with():
+    """Keys stored by earlier imports make re-imports skip their rows: the same content and
+    occurrence must always give the same key (these were computed with json.dumps)."""
+    meal = {"date": "2023-03-06", "kind": "meal", "count": 120, "beneficiary_id": None}
+    meal |= {"programme": "meals", "value_vnd": None, "place": None, "note": None}
+    cash = {"date": "2023-03-06", "kind": "cash", "count": 1}
+    cash |= {"beneficiary_id": "01GNNA1J00EMXDYMM08QW1VEYT", "programme": "tết"}
+    cash |= {"value_vnd": 6_000_000, "place": 'Bệnh viện "Ung bướu" Đà Nẵng'}
+    cash["note"] = "tab\there\nline \\ \u2028 \x7f 😀"
+    occurrences: Counter[bytes] = Counter()
+    keys = [
+        importer.row_key(meal, {}, occurrences),
+        importer.row_key(meal, {}, occurrences),
+        importer.row_key(cash, {"programme": "tết", "value_vnd": "6.000.000"}, occurrences),
+    ]
+    assert keys == [
+        "7c08d53224dba1a92df49c91be7b8ba9",
+        "e7a3aa6f25d8addf03c982d92c9496c5",
+        "5ec22a3cc1018a4e6c0f9faa6693976d",
+    ]

@@ -433,6 +433,10 @@ def _kept_history(run: _Run, number: int, given: dict[str, str]) -> dict | None:
     return kept
 
 
+# json.dumps(content, ensure_ascii=False), set up once: stored keys depend on these exact bytes.
+_KEY_JSON = json.JSONEncoder(ensure_ascii=False)
+
+
 def row_key(row: dict, given: dict[str, str], occurrences: Counter[bytes]) -> str:
     """The stable key of an imported handout row: its checked content with the number of
     identical rows before it in the file. Programme and value enter as given (not as defaulted
@@ -447,7 +451,7 @@ def row_key(row: dict, given: dict[str, str], occurrences: Counter[bytes]) -> st
         row["place"],
         row["note"],
     ]
-    digest = hashlib.sha256(json.dumps(content, ensure_ascii=False).encode()).digest()
+    digest = hashlib.sha256(_KEY_JSON.encode(content).encode()).digest()
     occurrence = occurrences[digest]
     occurrences[digest] += 1
     return hashlib.sha256(digest + occurrence.to_bytes(8, "big")).hexdigest()[:32]
