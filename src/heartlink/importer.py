@@ -374,6 +374,7 @@ def _import_handouts(
     created_at = utc_now()
     occurrences: Counter[bytes] = Counter()
     batch: list[dict] = []
+    fresh_ids = _fresh_ids()
     records = run.sheet.records()
     while chunk := list(islice(records, BATCH)):
         # The ids already in the ledger, looked up for BATCH rows at once: no row inserted
@@ -394,7 +395,7 @@ def _import_handouts(
             if row is None or not id_ok or missing or kept is None:
                 continue
             if row_id is None:
-                row["id"], row["import_key"] = ids.new_id(), row_key(row, given, occurrences)
+                row["id"], row["import_key"] = next(fresh_ids), row_key(row, given, occurrences)
             else:  # an export: the same handout, with the key and time it first came in with
                 row["id"], row["import_key"] = row_id, kept.get("import_key")
             row.update(officer=by, created_at=kept.get("created_at") or created_at)
@@ -403,6 +404,12 @@ def _import_handouts(
                 _add_handouts(conn, batch, run)
     _add_handouts(conn, batch, run)
     return run.finish()
+
+
+def _fresh_ids() -> Iterator[str]:
+    """New ids for rows without one, made BATCH at a time."""
+    while True:
+        yield from ids.new_ids(BATCH)
 
 
 def _file_ids(records: list[tuple[int, dict[str, str]]]) -> list[str]:
