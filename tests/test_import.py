@@ -553,3 +553,23 @@ def test_row_keys_keep_the_bytes_they_were_stored_with():
         "e7a3aa6f25d8addf03c982d92c9496c5",
         "5ec22a3cc1018a4e6c0f9faa6693976d",
     ]
+
+
+def test_an_import_works_with_a_larger_page_cache_and_gives_it_back(tmp_path, monkeypatch):
+    seen = []
+    insert = handouts.insert
+
+    def watched(conn, rows):
+        seen.append(conn.execute("PRAGMA cache_size").fetchone()[0])
+        insert(conn, rows)
+
+    monkeypatch.setattr(handouts, "insert", watched)
+    sheet = write(tmp_path / "h.csv", HEADER + "2023-01-02,meal,56,,,,,\n")
+    bad = write(tmp_path / "bad.csv", HEADER + "2023-02-30,meal,56,,,,,\n")
+    with db.open_for_write(tmp_path / "h.db") as ledger:
+        before = ledger.conn.execute("PRAGMA cache_size").fetchone()[0]
+        assert importer.import_handouts(ledger, sheet, officer="test")["imported"] == 1
+        with pytest.raises(importer.ImportProblems):
+            importer.import_handouts(ledger, bad, officer="test")
+        assert ledger.conn.execute("PRAGMA cache_size").fetchone()[0] == before
+    assert seen == [-importer.IMPORT_CACHE_KIB]

@@ -38,6 +38,10 @@ from heartlink.text import clean_name
 
 # Rows checked against the ledger (ids and keys already present) and inserted at a time.
 BATCH = 1000
+# The page cache of a handout import, in KiB (SQLite's default is 2 MiB): the handout indexes
+# that rows go into all over (by beneficiary, by import key) stay in memory, up to about a
+# million handouts; more made no difference at that size. SQLite takes only what it uses.
+IMPORT_CACHE_KIB = 64 * 1024
 # Problems listed in full; beyond that only their number is given.
 MAX_LISTED = 200
 # How far down a sheet the header row is looked for (exports put a title above it).
@@ -370,6 +374,25 @@ def _importing(
 def _import_handouts(
     conn: sqlite3.Connection, run: _Run, officer: str, today: dt.date | None
 ) -> dict:
+    with _page_cache(conn, IMPORT_CACHE_KIB):
+        _check_and_add_handouts(conn, run, officer, today)
+    return run.finish()
+
+
+@contextmanager
+def _page_cache(conn: sqlite3.Connection, kib: int) -> Iterator[None]:
+    """The connection's page cache set to `kib` KiB, and back to what it was afterwards."""
+    before = conn.execute("PRAGMA cache_size").fetchone()[0]
+    conn.execute(f"PRAGMA cache_size = {-kib}")
+    try:
+        yield
+    finally:
+        conn.execute(f"PRAGMA cache_size = {before}")
+
+
+def _check_and_add_handouts(
+    conn: sqlite3.Connection, run: _Run, officer: str, today: dt.date | None
+) -> None:
     rules = handouts.HandoutRules(conn, today)
     created_at = utc_now()
     occurrences: Counter[bytes] = Counter()
@@ -403,7 +426,6 @@ def _import_handouts(
             if len(batch) >= BATCH:
                 _add_handouts(conn, batch, run)
     _add_handouts(conn, batch, run)
-    return run.finish()
 
 
 def _fresh_ids() -> Iterator[str]:
