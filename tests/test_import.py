@@ -1,12 +1,14 @@
 """`heartlink import`: the sample as it is, round trips, all or nothing, dry runs, idempotence,
 Vietnamese sheets, matching beneficiaries, and problems reported with row and column."""
 
+import datetime as dt
 import sqlite3
+from collections import Counter
 
 import pytest
 from openpyxl import Workbook
 
-from heartlink import db, importer
+from heartlink import db, handouts, importer
 
 from conftest import SAMPLE_BENEFICIARIES, SAMPLE_HANDOUTS, file_state
 
@@ -422,3 +424,152 @@ def test_csv_exports_keep_formulas_as_text_and_import_them_back(ok, tmp_path):
     ok("--db", str(fresh), "import", "handouts", str(out), db=None)
     [row] = ok("--db", str(fresh), "handout", "list", "--format", "json", db=None).json()
     assert row["note"] == note and row["place"] == "@home"
+
+
+def _import_result(ledger_path, sheet, **kwargs):
+    """A handout import's summary, or its problems as the lines the command prints."""
+    with db.open_for_write(ledger_path) as ledger:
+        try:
+            return importer.import_handouts(ledger, sheet, officer="test", **kwargs)
+        except importer.ImportProblems as exc:
+            return [str(problem) for problem in exc.problems]
+
+
+@pytest.mark.parametrize("batch", [1, 2, 3, 1000])
+def test_ids_looked_up_in_batches_give_what_one_row_at_a_time_gives(
+    ok, db_path, tmp_path, monkeypatch, batch
+):
+    """Rows whose id is here are skipped unchecked, and repeated ids refused with the row they
+    repeat, however the rows fall into look-up batches (1 is one row at a time)."""
+    monkeypatch.setattr(importer, "BATCH", batch)
+    here = ok("record", "meal", "-n", "5", "--date", "2023-01-02", "-f", "json").json()["id"]
+    new, other = "01GNNA1J00EMXDYMM08QW1VEYT", "01GNNA1J00EMXDYMM08QW1VEYV"
+    sheet = write(
+        tmp_path / "ids.csv",
+        "date,kind,count,id\n"
+        f"2023-01-02,meel,5,{here.lower()}\n"  # 2: here (in lower case): skipped unchecked
+        f"2023-01-03,meal,5,{new}\n"  # 3: new
+        "2023-01-04,meel,5,\n"  # 4: no id: checked
+        f"2023-01-05,meal,x,{here}\n"  # 5: repeats row 2, and is checked
+        f"2023-01-06,meal,5,{new}\n"  # 6: repeats row 3, from another batch
+        f"31/02/2023,meal,5,{other}\n"  # 7: new, checked
+        f"2023-01-07,meal,5,{here[:-1]}*\n",  # 8: not an id
+    )
+    assert _import_result(db_path, sheet) == [
+        "row 4, column kind: unknown kind 'meel'; did you mean 'meal'? see `heartlink kind list`",
+        "row 5, column id: the same id as row 2",
+        "row 5, column count: count must be a whole number such as 120 or 6.000.000, got 'x'",
+        "row 6, column id: the same id as row 3",
+        "row 7, column date: date '31/02/2023' does not exist (day 31 of month 2); check the "
+        "day and month",
+        "row 8, column id: that is not a valid id (26 characters of Crockford base32)",
+    ]
+    good = write(
+        tmp_path / "good.csv",
+        "date,kind,count,id\n"
+        f"2023-01-02,meel,5,{here}\n"
+        f"2023-01-03,meal,5,{new}\n"
+        "2023-01-04,meal,5,\n"
+        f"2023-01-05,meal,5,{other.lower()}\n",
+    )
+    summary = _import_result(db_path, good)
+    assert (summary["rows"], summary["imported"], summary["already_present"]) == (4, 3, 1)
+    again = _import_result(db_path, good)
+    assert (again["rows"], again["imported"], again["already_present"]) == (4, 0, 4)
+
+
+def test_dates_remembered_by_their_text_are_read_against_each_import_own_today():
+    """An import reads each date text once (its HandoutRules remembers it); what it remembers
+    never reaches a check against another day, where "today" or a future date differs."""
+    texts = ["today", "Hôm qua", "2023-03-08", "08/03/2023", "2023-03-07", "2023-02-30", "x"]
+    with db.open_memory() as ledger:
+        days = [dt.date(2023, 3, 6), dt.date(2023, 3, 9)]
+        all_rules = [handouts.HandoutRules(ledger.conn, day) for day in days]
+        for _ in range(2):  # the second time from what each remembers
+            for rules in all_rules:
+                for text in texts:
+                    given = {"date": text, "kind": "meal", "count": "1"}
+                    row, problems = rules.check(given)
+                    values, expected = handouts.HandoutRules.check_values(given, rules.today)
+                    assert [(f, str(e)) for f, e in problems] == [(f, str(e)) for f, e in expected]
+                    assert (row and row["date"]) == (values["date"] and values["date"].isoformat())
+    assert (all_rules[0]._dates["today"], all_rules[1]._dates["today"]) == tuple(days)
+    assert "2023-03-08" not in all_rules[0]._dates  # in the future on the 6th: refused
+    assert all_rules[1]._dates["2023-03-08"] == dt.date(2023, 3, 8)
+
+
+def test_csv_cells_and_workbook_values_give_the_same_records(tmp_path):
+    """CSV cells are text as read; a workbook's values become the text a person would have
+    typed. Either way, short rows read as empty cells, blank rows are left out, and a row with
+    text only outside the columns read is kept (its empty fields are then reported)."""
+    rows = [
+        ("2023-01-02", "meal", "5", "", "", "", "", "Bữa trưa"),
+        (dt.datetime(2023, 1, 3), "meal", 6.0, None, None, None, 1500),
+        ("2023-01-04", "meal", 7),
+        (" ", None, "\t"),
+        ("", "", "", "", "", "", "", "", "not read"),
+        (dt.date(2023, 1, 5), "cake", 1.5, None, None, None, None, True),
+    ]
+    book = Workbook()
+    book.active.append(["Title"])
+    book.active.append(HEADER.strip().split(","))
+    for row in rows:
+        book.active.append(row)
+    book.save(tmp_path / "h.xlsx")
+    typed = [[importer._text(value) for value in row] for row in rows]
+    (tmp_path / "h.csv").write_text(
+        "Title\n" + HEADER + "".join(",".join(row) + "\n" for row in typed), encoding="utf-8"
+    )
+    read = []
+    for name in ("h.csv", "h.xlsx"):
+        with importer.open_sheet(tmp_path / name, importer.HANDOUT_COLUMNS) as sheet:
+            read.append(list(sheet.records()))
+    fields = HEADER.strip().split(",")
+    expected = [
+        (3 + i, dict(zip(fields, typed[i] + [""] * 8, strict=False))) for i in (0, 1, 2, 4, 5)
+    ]
+    assert read == [expected, expected]
+    assert expected[1][1]["date"] == "2023-01-03" and expected[1][1]["count"] == "6"
+    assert expected[4][1]["count"] == "1.500000" and expected[4][1]["note"] == "1"
+
+
+def test_row_keys_keep_the_bytes_they_were_stored_with():
+    """Keys stored by earlier imports make re-imports skip their rows: the same content and
+    occurrence must always give the same key (these were computed with json.dumps)."""
+    meal = {"date": "2023-03-06", "kind": "meal", "count": 120, "beneficiary_id": None}
+    meal |= {"programme": "meals", "value_vnd": None, "place": None, "note": None}
+    cash = {"date": "2023-03-06", "kind": "cash", "count": 1}
+    cash |= {"beneficiary_id": "01GNNA1J00EMXDYMM08QW1VEYT", "programme": "tết"}
+    cash |= {"value_vnd": 6_000_000, "place": 'Bệnh viện "Ung bướu" Đà Nẵng'}
+    cash["note"] = "tab\there\nline \\ \u2028 \x7f 😀"
+    occurrences: Counter[bytes] = Counter()
+    keys = [
+        importer.row_key(meal, {}, occurrences),
+        importer.row_key(meal, {}, occurrences),
+        importer.row_key(cash, {"programme": "tết", "value_vnd": "6.000.000"}, occurrences),
+    ]
+    assert keys == [
+        "7c08d53224dba1a92df49c91be7b8ba9",
+        "e7a3aa6f25d8addf03c982d92c9496c5",
+        "5ec22a3cc1018a4e6c0f9faa6693976d",
+    ]
+
+
+def test_an_import_works_with_a_larger_page_cache_and_gives_it_back(tmp_path, monkeypatch):
+    seen = []
+    insert = handouts.insert
+
+    def watched(conn, rows):
+        seen.append(conn.execute("PRAGMA cache_size").fetchone()[0])
+        insert(conn, rows)
+
+    monkeypatch.setattr(handouts, "insert", watched)
+    sheet = write(tmp_path / "h.csv", HEADER + "2023-01-02,meal,56,,,,,\n")
+    bad = write(tmp_path / "bad.csv", HEADER + "2023-02-30,meal,56,,,,,\n")
+    with db.open_for_write(tmp_path / "h.db") as ledger:
+        before = ledger.conn.execute("PRAGMA cache_size").fetchone()[0]
+        assert importer.import_handouts(ledger, sheet, officer="test")["imported"] == 1
+        with pytest.raises(importer.ImportProblems):
+            importer.import_handouts(ledger, bad, officer="test")
+        assert ledger.conn.execute("PRAGMA cache_size").fetchone()[0] == before
+    assert seen == [-importer.IMPORT_CACHE_KIB]

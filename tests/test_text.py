@@ -1,8 +1,11 @@
 import datetime as dt
+import re
+import sys
 import unicodedata
 
 import pytest
 
+from heartlink import text
 from heartlink.errors import InputError
 from heartlink.text import (
     clean,
@@ -132,3 +135,24 @@ def test_residential_group_has_one_spelling(typed):
 
 def test_other_group_names_are_kept():
     assert clean_group("Khu tập thể A") == "Khu tập thể A"
+
+
+def _read(parse, typed):
+    try:
+        return parse(typed, "count")
+    except InputError as exc:
+        return ("refused", str(exc))
+
+
+def test_plain_digits_take_a_fast_path_that_reads_as_the_general_one():
+    """Digits alone skip the Vietnamese forms (str.isdecimal); they read as the general path
+    reads them, digits of other scripts too (not isdigit, which takes "²" and int refuses)."""
+    samples = ["0", "7", "120", "0012", "9" * 24, "9" * 25, "٣", "١٢٣", "७०", "１２", "²", "¹²"]
+    samples += [" 12", "12 ", "1 000", "1_000", "1.500", "1,500", "1.5", "-5", "+5", "", " "]
+    samples += ["12\n", "\t12", "1.234.567", "1,234.567", "12a", "Ⅻ", "1e3", "0x10"]
+    for typed in samples:
+        assert _read(text.parse_whole_number, typed) == _read(text._parse_typed_number, typed)
+    # isdecimal is exactly what \d (and so the general path's _PLAIN) matches.
+    characters = [chr(code) for code in range(sys.maxunicode + 1)]
+    digit = re.compile(r"\d")
+    assert [c for c in characters if c.isdecimal()] == [c for c in characters if digit.match(c)]

@@ -48,6 +48,7 @@ class HandoutRules:
         self.conn = conn
         self.today = today or dt.date.today()
         self._known: dict[tuple[str, str], object] = {}
+        self._dates: dict[str, dt.date] = {}  # dates read against self.today, by their text
 
     def _remembered(self, what: str, given: str, look_up: Callable[[], object]) -> object:
         key = (what, given)
@@ -68,7 +69,7 @@ class HandoutRules:
         The date defaults to today, the programme to the kind's own, the value to count × the
         kind's unit value when it has one.
         """
-        values, problems = self.check_values(given, self.today)
+        values, problems = self.check_values(given, self.today, self._dates)
         on, count, value_vnd = values["date"], values["count"], values["value_vnd"]
 
         kind = _checked(
@@ -122,16 +123,25 @@ class HandoutRules:
         return row, []
 
     @staticmethod
-    def check_values(given: dict, today: dt.date) -> tuple[dict, list[tuple[str, HeartlinkError]]]:
-        """The checks that need no database: date, count and value (None where refused)."""
+    def check_values(
+        given: dict, today: dt.date, dates: dict[str, dt.date] | None = None
+    ) -> tuple[dict, list[tuple[str, HeartlinkError]]]:
+        """The checks that need no database: date, count and value (None where refused).
+
+        `dates` remembers the dates read against this same `today`, by their text (refusals
+        are not remembered), for checking many rows.
+        """
         problems: list[tuple[str, HeartlinkError]] = []
 
         date_text = _given(given, "date")
-        on = (
-            today
-            if date_text is None
-            else _checked(problems, "date", lambda v: parse_date(v, today), date_text)
-        )
+        if dates is None:
+            dates = {}
+        if date_text is None:
+            on = today
+        elif (on := dates.get(date_text)) is None:
+            on = _checked(problems, "date", lambda v: parse_date(v, today), date_text)
+            if on is not None:
+                dates[date_text] = on
         count_text = _given(given, "count")
         count = _checked(problems, "count", parse_count, "" if count_text is None else count_text)
         value = _given(given, "value_vnd")

@@ -25,9 +25,10 @@ import json
 import re
 import sqlite3
 from collections import Counter
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 
 from heartlink import audit, beneficiaries, db, fields, handouts, ids, summaries
@@ -37,6 +38,10 @@ from heartlink.text import clean_name
 
 # Rows checked against the ledger (ids and keys already present) and inserted at a time.
 BATCH = 1000
+# The page cache of a handout import, in KiB (SQLite's default is 2 MiB): the handout indexes
+# that rows go into all over (by beneficiary, by import key) stay in memory, up to about a
+# million handouts; more made no difference at that size. SQLite takes only what it uses.
+IMPORT_CACHE_KIB = 64 * 1024
 # Problems listed in full; beyond that only their number is given.
 MAX_LISTED = 200
 # How far down a sheet the header row is looked for (exports put a title above it).
@@ -78,22 +83,19 @@ class Sheet:
     columns: dict[str, int]  # field name -> position in the row
     ignored: list[str]  # headers of columns that are not read
     header_row: int
-    rows: Iterator[tuple[int, list]]  # (row number, cells) after the header
+    rows: Iterator[tuple[int, list[str]]]  # (row number, cells as text) after the header
     size: int | None  # number of rows in the file, when known without reading it
 
     def records(self) -> Iterator[tuple[int, dict[str, str]]]:
         """(row number as a spreadsheet shows it, {field: text}); empty rows left out."""
-        for number, cells in self.rows:
-            texts = [_text(cell) for cell in cells]
-            if not any(text.strip() for text in texts):
+        columns = list(self.columns.items())
+        width = max(self.columns.values()) + 1
+        for number, texts in self.rows:
+            if not "".join(texts).strip():
                 continue
-            yield (
-                number,
-                {
-                    name: texts[index] if index < len(texts) else ""
-                    for name, index in self.columns.items()
-                },
-            )
+            if len(texts) < width:  # a short row: the cells it lacks are empty
+                texts = texts + [""] * (width - len(texts))
+            yield number, {name: texts[index] for name, index in columns}
 
 
 # What makes a spreadsheet read a cell as a formula (and so run it).
@@ -118,7 +120,7 @@ def _text(cell: object) -> str:
     return str(cell)
 
 
-def _csv_tables(path: Path) -> Iterator[tuple[str, int | None, Iterator[list]]]:
+def _csv_tables(path: Path) -> Iterator[tuple[str, int | None, Iterator[list[str]]]]:
     with open(path, "rb") as binary:
         lines = sum(chunk.count(b"\n") for chunk in iter(lambda: binary.read(1 << 20), b""))
     with open(path, encoding="utf-8-sig", newline="") as f:
@@ -131,12 +133,12 @@ def _csv_tables(path: Path) -> Iterator[tuple[str, int | None, Iterator[list]]]:
         # with semicolons; the header line tells which one a file uses.
         delimiter = max(",;\t", key=first.count)
 
-        def rows() -> Iterator[list]:
+        def rows() -> Iterator[list[str]]:
             # strict: an unclosed quote is an error, not the rest of the file in one cell.
             reader = csv.reader(f, delimiter=delimiter, strict=True)
             try:
                 for cells in reader:
-                    yield [_unguarded(cell) for cell in cells]
+                    yield _unguarded(cells)
             except UnicodeDecodeError:
                 raise _not_utf8(path) from None
             except csv.Error:
@@ -148,9 +150,9 @@ def _csv_tables(path: Path) -> Iterator[tuple[str, int | None, Iterator[list]]]:
         yield path.name, lines, rows()
 
 
-def _unguarded(cell: str) -> str:
-    """A cell as written before `export` guarded it against spreadsheet formulas."""
-    return cell[1:] if cell[:1] == "'" and cell[1:2] in FORMULA_STARTS else cell
+def _unguarded(cells: list[str]) -> list[str]:
+    """Cells as written before `export` guarded them against spreadsheet formulas."""
+    return [cell[1:] if cell[:1] == "'" and cell[1:2] in FORMULA_STARTS else cell for cell in cells]
 
 
 def _not_utf8(path: Path) -> HeartlinkError:
@@ -160,7 +162,7 @@ def _not_utf8(path: Path) -> HeartlinkError:
     )
 
 
-def _xlsx_tables(path: Path) -> Iterator[tuple[str, int | None, Iterator[list]]]:
+def _xlsx_tables(path: Path) -> Iterator[tuple[str, int | None, Iterator[list[str]]]]:
     from zipfile import BadZipFile
 
     from openpyxl import load_workbook
@@ -173,7 +175,7 @@ def _xlsx_tables(path: Path) -> Iterator[tuple[str, int | None, Iterator[list]]]
         raise HeartlinkError(f"{path.name} is not an .xlsx workbook that can be read") from None
     try:
         for sheet in workbook.worksheets:
-            rows = (list(row) for row in sheet.iter_rows(values_only=True))
+            rows = ([_text(cell) for cell in row] for row in sheet.iter_rows(values_only=True))
             yield f"{path.name} (sheet {sheet.title})", sheet.max_row, rows
     finally:
         workbook.close()
@@ -216,14 +218,14 @@ def open_sheet(path: Path, wanted: tuple[fields.Field, ...]) -> Iterator[Sheet]:
         tables.close()
 
 
-def _header(cells: list, spellings: dict[str, str]) -> tuple[dict, list, list]:
+def _header(cells: list[str], spellings: dict[str, str]) -> tuple[dict, list, list]:
     """The fields a row's cells name, by position; the headings not recognised; and fields
     named twice, as (field, first column, second column), columns counted from 1."""
     columns: dict[str, int] = {}
     ignored: list[str] = []
     repeated: list[tuple[str, int, int]] = []
     for index, cell in enumerate(cells):
-        heading = _text(cell).strip()
+        heading = cell.strip()
         name = spellings.get(fields.header_key(heading))
         if name is None:
             if heading:
@@ -262,10 +264,12 @@ class _Run:
         if len(self.problems) < MAX_LISTED:
             self.problems.append(Problem(row, column, message))
 
-    def records(self, required: list[str]) -> Iterator[tuple[int, dict[str, str], set[str]]]:
-        """(row number, {field: text}, the required fields it lacks), counted as they go; the
-        missing fields are reported here."""
-        for number, given in self.sheet.records():
+    def records(
+        self, required: list[str], rows: Iterable[tuple[int, dict[str, str]]] | None = None
+    ) -> Iterator[tuple[int, dict[str, str], set[str]]]:
+        """(row number, {field: text}, the required fields it lacks) of `rows` (by default the
+        sheet's records), counted as they go; the missing fields are reported here."""
+        for number, given in self.sheet.records() if rows is None else rows:
             self.summary["rows"] += 1
             if self.progress and self.summary["rows"] % 500 == 0:
                 self.progress(self.summary["rows"], self.sheet.size)
@@ -370,35 +374,78 @@ def _importing(
 def _import_handouts(
     conn: sqlite3.Connection, run: _Run, officer: str, today: dt.date | None
 ) -> dict:
+    with _page_cache(conn, IMPORT_CACHE_KIB):
+        _check_and_add_handouts(conn, run, officer, today)
+    return run.finish()
+
+
+@contextmanager
+def _page_cache(conn: sqlite3.Connection, kib: int) -> Iterator[None]:
+    """The connection's page cache set to `kib` KiB, and back to what it was afterwards."""
+    before = conn.execute("PRAGMA cache_size").fetchone()[0]
+    conn.execute(f"PRAGMA cache_size = {-kib}")
+    try:
+        yield
+    finally:
+        conn.execute(f"PRAGMA cache_size = {before}")
+
+
+def _check_and_add_handouts(
+    conn: sqlite3.Connection, run: _Run, officer: str, today: dt.date | None
+) -> None:
     rules = handouts.HandoutRules(conn, today)
     created_at = utc_now()
     occurrences: Counter[bytes] = Counter()
     batch: list[dict] = []
+    fresh_ids = _fresh_ids()
     upkeep = summaries.Bulk(conn)
-    for number, given, missing in run.records(_REQUIRED_HANDOUT):
-        id_ok, row_id = run.file_id(number, given)
-        if row_id and _present(conn, "id", [row_id]):
-            # Already in the ledger: history, skipped unchecked (its beneficiary may have been
-            # archived since, which would refuse a new handout).
-            run.summary["already_present"] += 1
-            continue
-        row, found = rules.check(given)
-        run.row_problems(number, found, missing)
-        by = clean_name(given.get("officer", "")) or officer
-        kept = _kept_history(run, number, given)
-        if row is None or not id_ok or missing or kept is None:
-            continue
-        if row_id is None:
-            row["id"], row["import_key"] = ids.new_id(), row_key(row, given, occurrences)
-        else:  # an export: the same handout, with the key and time it first came in with
-            row["id"], row["import_key"] = row_id, kept.get("import_key")
-        row.update(officer=by, created_at=kept.get("created_at") or created_at)
-        batch.append(row)
-        if len(batch) >= BATCH:
-            _add_handouts(conn, batch, run, upkeep)
+    records = run.sheet.records()
+    while chunk := list(islice(records, BATCH)):
+        # The ids already in the ledger, looked up for BATCH rows at once: no row inserted
+        # meanwhile can be one of them (an id is inserted from its first row in the file, and
+        # any later row with that id is refused as a repeat before this look-up matters).
+        here = _present(conn, "id", _file_ids(chunk))
+        for number, given, missing in run.records(_REQUIRED_HANDOUT, chunk):
+            id_ok, row_id = run.file_id(number, given)
+            if row_id in here:
+                # Already in the ledger: history, skipped unchecked (its beneficiary may have
+                # been archived since, which would refuse a new handout).
+                run.summary["already_present"] += 1
+                continue
+            row, found = rules.check(given)
+            run.row_problems(number, found, missing)
+            by = clean_name(given.get("officer", "")) or officer
+            kept = _kept_history(run, number, given)
+            if row is None or not id_ok or missing or kept is None:
+                continue
+            if row_id is None:
+                row["id"], row["import_key"] = next(fresh_ids), row_key(row, given, occurrences)
+            else:  # an export: the same handout, with the key and time it first came in with
+                row["id"], row["import_key"] = row_id, kept.get("import_key")
+            row.update(officer=by, created_at=kept.get("created_at") or created_at)
+            batch.append(row)
+            if len(batch) >= BATCH:
+                _add_handouts(conn, batch, run, upkeep)
     _add_handouts(conn, batch, run, upkeep)
     upkeep.finish()
-    return run.finish()
+
+
+def _fresh_ids() -> Iterator[str]:
+    """New ids for rows without one, made BATCH at a time."""
+    while True:
+        yield from ids.new_ids(BATCH)
+
+
+def _file_ids(records: list[tuple[int, dict[str, str]]]) -> list[str]:
+    """The valid ids the records carry, in canonical form (the others are reported when their
+    row is checked)."""
+    found = []
+    for _, given in records:
+        text = given.get("id", "").strip()
+        if text:
+            with suppress(InputError):
+                found.append(ids.check_id(text))
+    return found
 
 
 _IMPORT_KEY = re.compile(r"^[0-9a-f]{32}$")
@@ -417,6 +464,10 @@ def _kept_history(run: _Run, number: int, given: dict[str, str]) -> dict | None:
     return kept
 
 
+# json.dumps(content, ensure_ascii=False), set up once: stored keys depend on these exact bytes.
+_KEY_JSON = json.JSONEncoder(ensure_ascii=False)
+
+
 def row_key(row: dict, given: dict[str, str], occurrences: Counter[bytes]) -> str:
     """The stable key of an imported handout row: its checked content with the number of
     identical rows before it in the file. Programme and value enter as given (not as defaulted
@@ -431,7 +482,7 @@ def row_key(row: dict, given: dict[str, str], occurrences: Counter[bytes]) -> st
         row["place"],
         row["note"],
     ]
-    digest = hashlib.sha256(json.dumps(content, ensure_ascii=False).encode()).digest()
+    digest = hashlib.sha256(_KEY_JSON.encode(content).encode()).digest()
     occurrence = occurrences[digest]
     occurrences[digest] += 1
     return hashlib.sha256(digest + occurrence.to_bytes(8, "big")).hexdigest()[:32]

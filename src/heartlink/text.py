@@ -37,6 +37,8 @@ def fold(text: str | None) -> str:
     return " ".join(bare.casefold().split())
 
 
+# The most characters a number may have, separators included, once blanks are removed.
+_LONGEST_NUMBER = 24
 _GROUPED = re.compile(r"^\d{1,3}(?:([.,])\d{3})(?:\1\d{3})*$")
 _PLAIN = re.compile(r"^\d+$")
 
@@ -50,8 +52,14 @@ def parse_whole_number(text: str | int, what: str = "count") -> int:
     """
     if isinstance(text, int):
         return text
+    if text.isdecimal() and len(text) <= _LONGEST_NUMBER:  # as _parse_typed_number reads them
+        return int(text)
+    return _parse_typed_number(text, what)
+
+
+def _parse_typed_number(text: str, what: str) -> int:
     raw = text.strip().replace(" ", "").replace("_", "")
-    if len(raw) > 24:
+    if len(raw) > _LONGEST_NUMBER:
         raise InputError(f"{what} has {len(raw)} characters; no {what} needs more than 20 digits")
     if raw.startswith("-"):
         raise InputError(f"{what} must be positive, got {text!r}")
