@@ -28,7 +28,7 @@ from pathlib import Path
 from heartlink import db, ids, summaries
 from heartlink.migrations import CATEGORIES
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 FIRST_YEAR = 2016
 YEARS = 10  # 2016 to 2025: the report year is the last one
 HANDOUTS_PER_BENEFICIARY = 40
@@ -360,14 +360,14 @@ def generate(path: Path, count: int, *, years: int = YEARS, seed: int = 5) -> No
             for name, _sql in indexes:
                 tx.execute(f"DROP INDEX {name}")
             # The yearly summaries are computed once at the end, as an import does.
-            tx.execute("UPDATE summary_state SET bulk = 1")
+            upkeep = summaries.Bulk(tx)
+            upkeep.start()
             rows = handouts(rng, per_year(count, years), calendar, people_ids)
             for batch in _in_batches(rows):
                 _insert(tx, "handout", HANDOUT_COLUMNS, batch)
             for _name, sql in indexes:
                 tx.execute(sql)
-            tx.execute("UPDATE summary_state SET bulk = 0")
-            summaries.rebuild(tx)
+            upkeep.finish()
         # heartlink's files are always in WAL mode.
         conn.execute("PRAGMA journal_mode = WAL")
 

@@ -23,7 +23,6 @@ EXPECTED_TABLES = {
     "audit_log",
     "year_summary",
     "year_recipients",
-    "summary_state",
     "beneficiary_alias",
 }
 

@@ -29,6 +29,23 @@ def scanned_and_kept(path, year):
 VIEWS = ("kind", "programme")
 
 
+TRIGGER_SQL = {
+    "handout_summary_added": summaries.ADDED_TRIGGER.strip(),
+    "handout_summary_voided": summaries.VOIDED_TRIGGER.strip(),
+}
+
+
+def triggers(where) -> dict[str, str]:
+    """The summary triggers of a database file or connection, with their SQL."""
+    conn = where if isinstance(where, sqlite3.Connection) else sqlite3.connect(where)
+    marks = ", ".join("?" for _ in summaries.TRIGGERS)
+    rows = conn.execute(
+        f"SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN ({marks})",
+        summaries.TRIGGERS,
+    ).fetchall()
+    return dict(rows)
+
+
 def differences(path) -> int:
     with db.open_for_read(path) as ledger:
         return summaries.differences(ledger.conn)
@@ -111,9 +128,7 @@ def test_a_large_import_recomputes_its_years_once(ok, db_path, tmp_path, monkeyp
     ok("import", "beneficiaries", str(SAMPLE_BENEFICIARIES))
     ok("import", "handouts", str(SAMPLE_BENEFICIARIES.with_name("sample-2023-handouts.csv")))
     assert rebuilt == [[2023]]
-    conn = sqlite3.connect(db_path)
-    assert conn.execute("SELECT bulk FROM summary_state").fetchone()[0] == 0
-    conn.close()
+    assert triggers(db_path) == TRIGGER_SQL  # dropped for the import, made again after it
     assert_agree(db_path)
     meals = ok("report", "2023", "--format", "json").json()["totals"][0]
     assert (meals["kind"], meals["count"]) == ("meal", 2960)
@@ -142,8 +157,9 @@ def test_a_failed_bulk_import_changes_nothing(ok, run, db_path, monkeypatch):
     assert result.exit_code == 1 and result.stderr.startswith("Error: ")
     conn = sqlite3.connect(db_path)
     assert conn.execute("SELECT * FROM year_summary").fetchall() == before
-    assert conn.execute("SELECT bulk FROM summary_state").fetchone()[0] == 0
     assert conn.execute("SELECT COUNT(*) FROM handout").fetchone()[0] == 1
+    conn.close()
+    assert triggers(db_path) == TRIGGER_SQL  # the rollback brought them back
 
 
 def _make_version_5_database(path):
@@ -212,33 +228,13 @@ def test_rebuild_totals_needs_a_database(run, db_path):
     assert not db_path.exists()
 
 
-@pytest.mark.parametrize("state", ["missing row", "bulk left on"])
-def test_triggers_run_unless_bulk_is_set_in_this_transaction(db_path, ok, state):
-    ok("record", "meal", "-n", "1", "--date", "2023-01-02")
-    conn = sqlite3.connect(db_path, isolation_level=None)
-    conn.execute("BEGIN IMMEDIATE")
-    if state == "missing row":  # a damaged state table must not silence the upkeep
-        conn.execute("DELETE FROM summary_state")
-    else:  # an import in progress: its own inserts skip the triggers
-        conn.execute("UPDATE summary_state SET bulk = 1")
-    conn.execute(
-        "INSERT INTO handout (id, date, year, kind, programme, count, officer, created_at)"
-        " VALUES ('01H00000000000000000000009', '2023-01-09', 2023, 'meal', 'meals', 5, 'Lan',"
-        " '2023-01-09T00:00:00Z')"
-    )
-    kept = conn.execute("SELECT count FROM year_summary WHERE kind = '' AND programme = ''")
-    assert kept.fetchone()[0] == (6 if state == "missing row" else 1)
-    conn.execute("ROLLBACK")
-    conn.close()
-
-
-def test_bulk_mode_begins_only_past_the_threshold(tmp_path, monkeypatch):
+def test_bulk_mode_begins_only_past_the_threshold(monkeypatch):
     monkeypatch.setattr(summaries, "BULK_AFTER", 3)
     with db.open_memory() as ledger, ledger.write() as conn:
         bulk = summaries.Bulk(conn)
         bulk.adding(3)
-        assert conn.execute("SELECT bulk FROM summary_state").fetchone()[0] == 0
+        assert len(triggers(conn)) == 2
         bulk.adding(1)
-        assert conn.execute("SELECT bulk FROM summary_state").fetchone()[0] == 1
+        assert triggers(conn) == {}
         bulk.finish()
-        assert conn.execute("SELECT bulk FROM summary_state").fetchone()[0] == 0
+        assert triggers(conn) == TRIGGER_SQL
