@@ -24,7 +24,6 @@ from collections.abc import Iterable
 
 SUMMARY = "year_summary"
 RECIPIENTS = "year_recipients"
-ALL = ""  # the kind or programme of a level that spans them all
 
 TABLES = f"""
 CREATE TABLE {SUMMARY} (
@@ -52,10 +51,10 @@ CREATE TABLE {RECIPIENTS} (
 
 # Whether the named beneficiary of handout H has (still) a recipient row at the level of
 # `{kind}` and `{programme}` ('' at a level that spans them all).
-_RECEIVED = """EXISTS (
-    SELECT 1 FROM {recipients} r
-    WHERE r.year = {h}.year AND r.beneficiary_id = {h}.beneficiary_id
-      AND {kind} IN ('', r.kind) AND {programme} IN ('', r.programme))"""
+_RECEIVED = f"""EXISTS (
+    SELECT 1 FROM {RECIPIENTS} r
+    WHERE r.year = {{h}}.year AND r.beneficiary_id = {{h}}.beneficiary_id
+      AND {{kind}} IN ('', r.kind) AND {{programme}} IN ('', r.programme))"""
 
 ADDED_TRIGGER = f"""
 CREATE TRIGGER handout_summary_added AFTER INSERT ON handout
@@ -66,7 +65,7 @@ BEGIN
     SELECT NEW.year, g.kind, g.programme, NEW.count, 1, NEW.beneficiary_id IS NULL,
            coalesce(NEW.value_vnd, 0), NEW.value_vnd IS NOT NULL,
            NEW.beneficiary_id IS NOT NULL AND NOT {
-    _RECEIVED.format(recipients=RECIPIENTS, h="NEW", kind="g.kind", programme="g.programme")
+    _RECEIVED.format(h="NEW", kind="g.kind", programme="g.programme")
 }
     FROM (SELECT NEW.kind AS kind, NEW.programme AS programme
           UNION ALL SELECT NEW.kind, '' UNION ALL SELECT '', NEW.programme
@@ -106,9 +105,7 @@ BEGIN
         value_vnd = value_vnd - coalesce(OLD.value_vnd, 0),
         valued = valued - (OLD.value_vnd IS NOT NULL),
         people = people - (OLD.beneficiary_id IS NOT NULL AND NOT {
-    _RECEIVED.format(
-        recipients=RECIPIENTS, h="OLD", kind=f"{SUMMARY}.kind", programme=f"{SUMMARY}.programme"
-    )
+    _RECEIVED.format(h="OLD", kind=f"{SUMMARY}.kind", programme=f"{SUMMARY}.programme")
 })
     WHERE year = OLD.year AND kind IN (OLD.kind, '') AND programme IN (OLD.programme, '');
 
@@ -137,9 +134,9 @@ def _recipients_query(where: str) -> str:
     )
 
 
-def _summary_query(where: str, recipients: str) -> str:
-    """year_summary's rows computed from the handouts and from `recipients` (a table or a
-    parenthesised query with year_recipients' columns)."""
+def _summary_query(where: str) -> str:
+    """year_summary's rows computed from the handouts (the totals) and from year_recipients
+    (the people)."""
     figures = (
         "SUM(count) AS count, SUM(handouts) AS handouts, SUM(anonymous) AS anonymous,"
         " SUM(value_vnd) AS value_vnd, SUM(valued) AS valued"
@@ -158,13 +155,13 @@ WITH totals AS (
     UNION ALL SELECT year, '', programme, {figures} FROM totals GROUP BY year, programme
     UNION ALL SELECT year, '', '', {figures} FROM totals GROUP BY year
 ), people AS (
-    SELECT year, kind, programme, COUNT(*) AS people FROM {recipients} r
+    SELECT year, kind, programme, COUNT(*) AS people FROM {RECIPIENTS} r
     WHERE {where} GROUP BY year, kind, programme
-    UNION ALL SELECT year, kind, '', COUNT(DISTINCT beneficiary_id) FROM {recipients} r
+    UNION ALL SELECT year, kind, '', COUNT(DISTINCT beneficiary_id) FROM {RECIPIENTS} r
     WHERE {where} GROUP BY year, kind
-    UNION ALL SELECT year, '', programme, COUNT(DISTINCT beneficiary_id) FROM {recipients} r
+    UNION ALL SELECT year, '', programme, COUNT(DISTINCT beneficiary_id) FROM {RECIPIENTS} r
     WHERE {where} GROUP BY year, programme
-    UNION ALL SELECT year, '', '', COUNT(DISTINCT beneficiary_id) FROM {recipients} r
+    UNION ALL SELECT year, '', '', COUNT(DISTINCT beneficiary_id) FROM {RECIPIENTS} r
     WHERE {where} GROUP BY year
 )
 SELECT l.year, l.kind, l.programme, l.count, l.handouts, l.anonymous, l.value_vnd, l.valued,
@@ -179,7 +176,7 @@ def rebuild(conn: sqlite3.Connection, years: Iterable[int] | None = None) -> Non
     conn.execute(f"DELETE FROM {SUMMARY} WHERE {where}", params)
     conn.execute(f"DELETE FROM {RECIPIENTS} WHERE {where}", params)
     conn.execute(f"INSERT INTO {RECIPIENTS} {_recipients_query(where)}", params)
-    conn.execute(f"INSERT INTO {SUMMARY} {_summary_query(where, RECIPIENTS)}", params)
+    conn.execute(f"INSERT INTO {SUMMARY} {_summary_query(where)}", params)
 
 
 def differences(conn: sqlite3.Connection) -> int:
@@ -199,7 +196,7 @@ def differences(conn: sqlite3.Connection) -> int:
     # The summary has a few rows per year and kind: compared in memory. Its people come from
     # the stored recipients, just checked.
     kept = set(conn.execute(f"SELECT * FROM {SUMMARY}"))
-    computed = set(conn.execute(_summary_query("1", RECIPIENTS)))
+    computed = set(conn.execute(_summary_query("1")))
     return wrong + len(kept ^ computed)
 
 
