@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from heartlink import backup, db
+from heartlink import backup, db, soundness
+from heartlink import restore as restoring
 
 from conftest import file_state, heartlink_process
 
@@ -196,10 +197,10 @@ def test_backup_while_another_process_records(station, tmp_path):
         assert backup.checksum_status(copy.path) == "ok"
     # Restore the last one: the database holds exactly the backup's rows.
     _, last = made[-1]
-    info = backup.verify(last.path)
-    backup.restore(station, last.path, officer="t", verified=info)
+    info = restoring.verify(last.path)
+    restoring.restore(station, last.path, officer="t", verified=info)
     with db.open_for_read(station) as ledger:
-        assert backup.fingerprint(ledger.conn) == last.fingerprint
+        assert soundness.fingerprint(ledger.conn) == last.fingerprint
 
 
 def corrupt(path: Path) -> None:
@@ -384,7 +385,7 @@ def test_restore_asks_first(ok, run, station, monkeypatch):
     before = file_state(station)
     refused = run("restore", path)  # no terminal to ask on
     assert refused.exit_code == 1 and "--yes" in refused.stderr
-    monkeypatch.setattr("heartlink.cli.backup._interactive", lambda: True)
+    monkeypatch.setattr("heartlink.cli.restore._interactive", lambda: True)
     from typer.testing import CliRunner
 
     from heartlink.cli.app import app
@@ -500,8 +501,8 @@ def test_a_many_line_integrity_report_becomes_one_line():
                 ]
             )
 
-    with pytest.raises(backup.DatabaseError) as caught:
-        backup._check_sound(Reporting(), "the copy")
+    with pytest.raises(soundness.DatabaseError) as caught:
+        soundness.check_sound(Reporting(), "the copy")
     assert "\n" not in str(caught.value)
     assert "in database main On tree page 52" in str(caught.value)
 
@@ -549,7 +550,7 @@ def varied(station):
 
 def test_the_fingerprint_gives_what_plain_queries_give(varied):
     with db.open_for_read(varied) as ledger:
-        found = backup.fingerprint(ledger.conn)
+        found = soundness.fingerprint(ledger.conn)
         assert found == plain_fingerprint(ledger.conn)
     assert found["rows"]["voided"] == 3
     assert "cash" not in found["totals"]["2021"] and "meal" in found["totals"]["2021"]
@@ -613,7 +614,7 @@ def test_a_copy_that_differs_from_the_database_is_not_kept(varied, tmp_path, mon
     monkeypatch.setattr(backup, "_copy", faulty)
     folder = tmp_path / "b"
     folder.mkdir()
-    with pytest.raises(backup.DatabaseError, match="totals differ"):
+    with pytest.raises(soundness.DatabaseError, match="totals differ"):
         backup.create(varied, folder)
     assert list(folder.iterdir()) == []
 
@@ -663,13 +664,13 @@ def test_a_copy_pointing_at_missing_records_is_not_kept(varied, tmp_path, before
     conn.execute(missing)
     conn.commit()
     expected = conn.execute("PRAGMA foreign_key_check").fetchall()
-    _, pairs = backup._census(conn)
-    assert sorted(backup._orphans(conn, pairs)) == sorted(expected)
+    _, pairs = soundness.census(conn)
+    assert sorted(soundness.orphans(conn, pairs)) == sorted(expected)
     conn.close()
     assert expected
     folder = tmp_path / "b"
     folder.mkdir()
-    with pytest.raises(backup.DatabaseError, match=f" {len(expected)} record\\(s\\) pointing"):
+    with pytest.raises(soundness.DatabaseError, match=f" {len(expected)} record\\(s\\) pointing"):
         backup.create(varied, folder)
     assert list(folder.iterdir()) == []
 
@@ -678,15 +679,15 @@ def test_handout_is_checked_by_its_distinct_keys_only_when_its_keys_are_heartlin
     varied, monkeypatch
 ):
     with db.open_for_read(varied) as ledger:
-        _, pairs = backup._census(ledger.conn)
-        assert backup._handout_keys_found(ledger.conn, pairs) is True
-        assert backup._orphans(ledger.conn, pairs) == []
-        monkeypatch.setattr(backup, "HANDOUT_KEYS", {("kind", "kind", "slug")})
-        assert backup._handout_keys_found(ledger.conn, pairs) is False
+        _, pairs = soundness.census(ledger.conn)
+        assert soundness.handout_keys_found(ledger.conn, pairs) is True
+        assert soundness.orphans(ledger.conn, pairs) == []
+        monkeypatch.setattr(soundness, "HANDOUT_KEYS", {("kind", "kind", "slug")})
+        assert soundness.handout_keys_found(ledger.conn, pairs) is False
     # Then the PRAGMA goes through handout, and finds what is missing.
     conn = sqlite3.connect(varied)
     conn.execute("DELETE FROM kind WHERE slug = 'gift'")
-    assert len(backup._orphans(conn, pairs)) == 2  # a gift, and a voided one
+    assert len(soundness.orphans(conn, pairs)) == 2  # a gift, and a voided one
     conn.close()
 
 
@@ -695,7 +696,7 @@ def test_verifying_the_copy_only_reads_it(varied, tmp_path):
     copy = tmp_path / "copy.db"
     source = sqlite3.connect(db.sqlite_uri(varied, mode="ro"), uri=True, isolation_level=None)
     source.execute("BEGIN")
-    expected = backup.fingerprint(source)
+    expected = soundness.fingerprint(source)
     backup._copy(source, copy)
     source.close()
     before = file_state(copy)

@@ -10,7 +10,7 @@ from typer import _click  # Typer 0.28 vendors click; pinned <0.29 in pyproject.
 from typer.core import TyperGroup
 
 from heartlink import __version__
-from heartlink.cli import backup, handout, log, report
+from heartlink.cli import handout, health, log, report, restore
 from heartlink.cli.common import settings
 
 DEBUG_ENV = "HEARTLINK_DEBUG"
@@ -176,8 +176,8 @@ def root(
 app.command("record", help=handout.RECORD_HELP, no_args_is_help=True)(handout.record)
 app.command("report")(report.report)
 app.command("log")(log.log)
-app.command("restore")(backup.restore)
-app.command("check")(backup.check)
+app.command("restore")(restore.restore)
+app.command("check")(health.check)
 
 
 def main() -> None:

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from heartlink.cli.common import FormatOption, OfficerOption, db_path, officer, say
+from heartlink.cli.common import FormatOption, db_path, say
 from heartlink.cli.render import Column, Format
 
 
@@ -26,7 +26,7 @@ app = typer.Typer(
 )
 
 
-def _refuse_sample() -> None:
+def refuse_sample() -> None:
     from heartlink.cli.common import settings
     from heartlink.errors import InputError
 
@@ -64,7 +64,7 @@ def create(
     """
     from heartlink import backup
 
-    _refuse_sample()
+    refuse_sample()
     if folder is not None and not folder.strip():
         from heartlink.errors import InputError
 
@@ -119,74 +119,3 @@ def list_backups(
         fields=["name", "taken", "size", "checksum", "path"],
         empty="No backups yet.",
     )
-
-
-def restore(
-    backup_file: Annotated[Path, typer.Argument(metavar="BACKUP", help="The backup file.")],
-    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
-    by: OfficerOption = None,
-    fmt: FormatOption = Format.table,
-) -> None:
-    """Replace the database with a verified backup, keeping the current one as a safety copy.
-
-    Example: heartlink restore backups/heartlink-20231231-230000.db --yes
-
-    The backup is checked first (checksum, integrity, a heartlink database this version can
-    read); nothing changes if it fails. Close every other heartlink first.
-    """
-    from heartlink import backup
-    from heartlink.errors import HeartlinkError
-
-    _refuse_sample()
-    verified = backup.verify(backup_file)
-    target = db_path()
-    if not yes:
-        if not _interactive():
-            raise HeartlinkError("restore replaces the database; add --yes to confirm")
-        rows = verified["fingerprint"]["rows"]
-        question = (
-            f"Replace {target} with {backup_file.name} ({rows['handout']:,} handouts, "
-            f"{rows['beneficiary']:,} beneficiaries)?"
-        )
-        if not typer.confirm(question, default=False, err=True):
-            raise typer.Abort()
-    result = backup.restore(target, backup_file, officer=officer(by), verified=verified)
-    from heartlink.cli.render import output_record
-
-    def show() -> None:
-        print(result["database"])
-        kept = f"; the previous database is kept as {result['safety_copy']}"
-        say(f"Restored from {backup_file.name}{kept if result['safety_copy'] else ''}.")
-
-    output_record(result, fmt, show=show, fields=["database", "restored_from", "safety_copy"])
-
-
-def _interactive() -> bool:
-    """Whether someone is at a terminal to answer a question."""
-    import sys
-
-    return sys.stdin.isatty()
-
-
-def check(fmt: FormatOption = Format.table) -> None:
-    """Check the database (integrity, foreign keys, schema, the yearly totals kept for reports)
-    and every backup's checksum.
-
-    Example: heartlink check
-
-    Exit 0 only if everything is sound.
-    """
-    from heartlink import backup
-    from heartlink.cli.render import output_rows
-
-    _refuse_sample()
-    results = backup.check(db_path())
-    shown = [{**r, "status": "ok" if r["ok"] else "FAILED"} for r in results]
-    output_rows(
-        shown,
-        fmt,
-        [Column("check", "Check"), Column("status", "Status"), Column("detail", "Detail")],
-        fields=["check", "ok", "detail"],
-    )
-    if not all(r["ok"] for r in results):
-        raise typer.Exit(1)
