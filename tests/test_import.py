@@ -8,7 +8,7 @@ from collections import Counter
 import pytest
 from openpyxl import Workbook
 
-from heartlink import db, handouts, importer
+from heartlink import db, handouts, importer, sheets
 
 from conftest import SAMPLE_BENEFICIARIES, SAMPLE_HANDOUTS, file_state
 
@@ -516,13 +516,13 @@ def test_csv_cells_and_workbook_values_give_the_same_records(tmp_path):
     for row in rows:
         book.active.append(row)
     book.save(tmp_path / "h.xlsx")
-    typed = [[importer._text(value) for value in row] for row in rows]
+    typed = [[sheets._text(value) for value in row] for row in rows]
     (tmp_path / "h.csv").write_text(
         "Title\n" + HEADER + "".join(",".join(row) + "\n" for row in typed), encoding="utf-8"
     )
     read = []
     for name in ("h.csv", "h.xlsx"):
-        with importer.open_sheet(tmp_path / name, importer.HANDOUT_COLUMNS) as sheet:
+        with sheets.open_sheet(tmp_path / name, importer.HANDOUT_COLUMNS) as sheet:
             read.append(list(sheet.records()))
     fields = HEADER.strip().split(",")
     expected = [

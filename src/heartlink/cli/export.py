@@ -297,7 +297,7 @@ def _write(out: Any, fmt: ExportFormat, sheets: list, document: Any, formatter: 
     # Dates are stored as 2023-03-06, the English form: only Vietnamese rewrites them.
     dates = [c.key for c in sheet.columns if c.style == "date" and formatter.lang == Lang.vi]
 
-    from heartlink.importer import FORMULA_STARTS
+    from heartlink.sheets import FORMULA_STARTS
 
     def localized(rows: Any) -> Any:
         for row in rows:
