@@ -382,3 +382,107 @@ def export(ctx: Context) -> list[Comparison]:
         )
         for fmt in EXPORT_FORMATS
     ]
+
+
+# 6. Importing beneficiaries -----------------------------------------------------------------
+
+# The sheet of 100,000 people, and the one a tenth of it that sets the rate to keep.
+PEOPLE = 100_000
+PEOPLE_BASELINE = PEOPLE // 10
+PEOPLE_HEADINGS = ["Họ tên", "Nhóm đối tượng", "Năm sinh", "Tổ dân phố", "Địa chỉ"]
+PEOPLE_HEADINGS += ["Điện thoại", "Trường", "Đồng ý lưu dữ liệu", "Hộ gia đình"]
+
+
+def people_sheet(path: Path, count: int, seed: int) -> int:
+    """A sheet of `count` people as a station types one (Vietnamese headings, no ids, a
+    category or two each), drawn as the generated ledgers draw their beneficiaries, each with
+    a name, birth year and group of their own (a sheet repeating someone is refused)."""
+    import csv
+    import random
+
+    from heartlink.text import fold
+
+    rng = random.Random(seed)
+    people = datagen.beneficiaries(rng, count * 2, list(range(datagen.FIRST_YEAR, 2026)))
+    seen: set[tuple] = set()
+    with open(path, "w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(PEOPLE_HEADINGS)
+        for _id, name, household, born, group, address, phone, school, *_rest in people:
+            if (fold(name), born, group) in seen:
+                continue
+            seen.add((fold(name), born, group))
+            categories = sorted(set(rng.choices(datagen.CATEGORY_SLUGS, k=rng.choice((1, 2)))))
+            consent = "có" if rng.random() < 0.8 else ""
+            row = [name, "; ".join(categories), born, group, address, phone, school, consent]
+            writer.writerow([*row, "có" if household else "không"])
+            if len(seen) == count:
+                return count
+    raise BenchmarkError(f"drew fewer than {count:,} distinct people")
+
+
+# Runs each `heartlink import` command given as one JSON list of argv lists, in turn.
+IMPORTS_IN_TURN = """\
+import json, subprocess, sys
+for argv in json.loads(sys.argv[1]):
+    subprocess.run(argv, check=True, stdout=subprocess.DEVNULL)
+"""
+
+
+@measurement(
+    "people", "`heartlink import beneficiaries` of 100k people against 10k of them ten times"
+)
+def import_people(ctx: Context) -> list[Comparison]:
+    """Every row is checked against everyone already there (same name, birth year and group):
+    one file of 100k rows must take about as long as ten files of 10k, as it does when that
+    check costs the same for every row (it once grew with the people imported: 30,000 rows
+    took over 11 minutes)."""
+    import json
+
+    ctx.require_heartlink("import", "beneficiaries")
+    sheets = {}
+    for count in (PEOPLE, PEOPLE_BASELINE):
+        sheets[count] = ctx.scratch(f"people-{count}.csv")
+        sheets[count].parent.mkdir(parents=True, exist_ok=True)
+        people_sheet(sheets[count], count, ctx.seed)
+    whole = ctx.scratch("people-whole.db")
+    parts = [ctx.scratch(f"people-part-{n}.db") for n in range(PEOPLE // PEOPLE_BASELINE)]
+    in_turn = [
+        ctx.heartlink(part, "import", "beneficiaries", str(sheets[PEOPLE_BASELINE]))
+        for part in parts
+    ]
+    return [
+        Comparison(
+            f"6. import beneficiaries {size_label(PEOPLE)} at once vs"
+            f" {size_label(PEOPLE_BASELINE)} {len(parts)} times",
+            Command(
+                f"heartlink import beneficiaries, {PEOPLE:,} rows, into a new ledger",
+                ctx.heartlink(whole, "import", "beneficiaries", str(sheets[PEOPLE])),
+                prepare=lambda: _fresh_ledgers([whole]),
+                check=lambda: _people_in([whole], PEOPLE),
+            ),
+            Command(
+                f"heartlink import beneficiaries, {PEOPLE_BASELINE:,} rows, into {len(parts)}"
+                " new ledgers in turn",
+                ctx.python("-c", IMPORTS_IN_TURN, json.dumps(in_turn)),
+                prepare=lambda: _fresh_ledgers(parts),
+                check=lambda: _people_in(parts, PEOPLE_BASELINE),
+            ),
+            limit=1.3,
+            slow=True,
+        )
+    ]
+
+
+def _fresh_ledgers(paths: list[Path]) -> None:
+    from heartlink.files import remove_database
+
+    for path in paths:
+        remove_database(path)
+
+
+def _people_in(paths: list[Path], count: int) -> None:
+    for path in paths:
+        _expect_rows(
+            f"import beneficiaries into {path.name}", datagen.count_rows(path, "beneficiary"), count
+        )

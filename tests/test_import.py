@@ -501,7 +501,8 @@ def test_dates_remembered_by_their_text_are_read_against_each_import_own_today()
 def test_csv_cells_and_workbook_values_give_the_same_records(tmp_path):
     """CSV cells are text as read; a workbook's values become the text a person would have
     typed. Either way, short rows read as empty cells, blank rows are left out, and a row with
-    text only outside the columns read is kept (its empty fields are then reported)."""
+    text only past the header's last heading is kept and said to be wrong (its empty fields
+    are then reported too)."""
     rows = [
         ("2023-01-02", "meal", "5", "", "", "", "", "Bữa trưa"),
         (dt.datetime(2023, 1, 3), "meal", 6.0, None, None, None, 1500),
@@ -525,9 +526,11 @@ def test_csv_cells_and_workbook_values_give_the_same_records(tmp_path):
         with sheets.open_sheet(tmp_path / name, importer.HANDOUT_COLUMNS) as sheet:
             read.append(list(sheet.records()))
     fields = HEADER.strip().split(",")
+    past_the_header = "9 cells, the header has 8; give the extra cells a heading or remove them"
     expected = [
-        (3 + i, dict(zip(fields, typed[i] + [""] * 8, strict=False))) for i in (0, 1, 2, 4, 5)
+        (3 + i, dict(zip(fields, typed[i] + [""] * 8, strict=False)), None) for i in (0, 1, 2, 4, 5)
     ]
+    expected[3] = (*expected[3][:2], past_the_header)
     assert read == [expected, expected]
     assert expected[1][1]["date"] == "2023-01-03" and expected[1][1]["count"] == "6"
     assert expected[4][1]["count"] == "1.500000" and expected[4][1]["note"] == "1"

@@ -34,7 +34,6 @@ from heartlink import audit, beneficiaries, db, fields, handouts, ids, sheets, s
 from heartlink.db import Ledger, utc_now
 from heartlink.errors import HeartlinkError, InputError
 from heartlink.sheets import InputTable
-from heartlink.text import clean_name
 
 # Rows checked against the ledger (ids and keys already present) and inserted at a time.
 BATCH = 1000
@@ -100,14 +99,17 @@ class _Run:
             self.problems.append(Problem(row, column, message))
 
     def records(
-        self, required: list[str], rows: Iterable[tuple[int, dict[str, str]]] | None = None
+        self, required: list[str], rows: Iterable[sheets.Record] | None = None
     ) -> Iterator[tuple[int, dict[str, str], set[str]]]:
         """(row number, {field: text}, the required fields it lacks) of `rows` (by default the
-        sheet's records), counted as they go; the missing fields are reported here."""
-        for number, given in self.sheet.records() if rows is None else rows:
+        sheet's records), counted as they go; the missing fields, and what is wrong with a row
+        as a whole, are reported here."""
+        for number, given, wrong in self.sheet.records() if rows is None else rows:
             self.summary["rows"] += 1
             if self.progress and self.summary["rows"] % 500 == 0:
                 self.progress(self.summary["rows"], self.sheet.size)
+            if wrong:
+                self.problem(number, None, wrong)
             missing = {name for name in required if not given[name].strip()}
             for name in sorted(missing, key=self.sheet.columns.__getitem__):
                 self.problem(number, name, f"{name} is empty; every row needs one")
@@ -249,9 +251,9 @@ def _check_and_add_handouts(
                 continue
             row, found = rules.check(given)
             run.row_problems(number, found, missing)
-            by = clean_name(given.get("officer", "")) or officer
+            by = _row_officer(run, number, given, officer)
             kept = _kept_history(run, number, given)
-            if row is None or not id_ok or missing or kept is None:
+            if row is None or not id_ok or missing or kept is None or by is None:
                 continue
             if row_id is None:
                 row["id"], row["import_key"] = next(fresh_ids), row_key(row, given, occurrences)
@@ -271,16 +273,29 @@ def _fresh_ids() -> Iterator[str]:
         yield from ids.new_ids(BATCH)
 
 
-def _file_ids(records: list[tuple[int, dict[str, str]]]) -> list[str]:
+def _file_ids(records: list[sheets.Record]) -> list[str]:
     """The valid ids the records carry, in canonical form (the others are reported when their
     row is checked)."""
     found = []
-    for _, given in records:
+    for _, given, _wrong in records:
         text = given.get("id", "").strip()
         if text:
             with suppress(InputError):
                 found.append(ids.check_id(text))
     return found
+
+
+def _row_officer(run: _Run, number: int, given: dict[str, str], importing: str) -> str | None:
+    """Who recorded the row: its officer cell, checked as `--by` is, else the officer
+    importing; None (reported) if the cell is not a name."""
+    text = given.get("officer", "")
+    if not text.strip():
+        return importing
+    try:
+        return handouts.officer_name(text)
+    except HeartlinkError as exc:
+        run.problem(number, "officer", str(exc))
+        return None
 
 
 _IMPORT_KEY = re.compile(r"^[0-9a-f]{32}$")
@@ -383,7 +398,9 @@ def import_beneficiaries(
 def _import_beneficiaries(conn: sqlite3.Connection, run: _Run, officer: str) -> dict:
     created_at = utc_now()
     people_in_file: dict[tuple, int] = {}
-    added: set[str] = set()
+    # Rows are linked to people already in the ledger, never to a row of this same file: the
+    # ledger's people as they were before the first row went in.
+    people_here = _people_by_likeness(conn)
     for number, given, missing in run.records(_REQUIRED_BENEFICIARY):
         raw: dict[str, object] = {
             name: given[name] if given.get(name, "").strip() else None
@@ -396,6 +413,12 @@ def _import_beneficiaries(conn: sqlite3.Connection, run: _Run, officer: str) -> 
         values, found = beneficiaries.check_fields(conn, raw)
         run.row_problems(number, found, missing)
         id_ok, row_id = run.file_id(number, given)
+        if row_id and given["name"].strip().upper() == ids.short_code(row_id):
+            raise HeartlinkError(
+                f"{run.sheet.name} is the export without personal data: names are codes (row "
+                f"{number}, for one); export with --include-personal-data to move people to "
+                "another database"
+            )
         if found or not id_ok or missing:
             continue
         if row_id and _beneficiary_here(conn, row_id):
@@ -412,10 +435,9 @@ def _import_beneficiaries(conn: sqlite3.Connection, run: _Run, officer: str) -> 
             )
             continue
         people_in_file.setdefault(person, number)
-        # Linked to someone already in the ledger, never to a row of this same file.
-        same = [r for r in beneficiaries.find_same(conn, values) if r["id"] not in added]
+        same = people_here.get(person, [])
         if len(same) > 1:
-            codes = ", ".join(ids.short_code(row["id"]) for row in same)
+            codes = ", ".join(ids.short_code(same_id) for same_id in same)
             run.problem(
                 number,
                 "name",
@@ -427,17 +449,28 @@ def _import_beneficiaries(conn: sqlite3.Connection, run: _Run, officer: str) -> 
             if row_id and not run.dry_run:
                 conn.execute(
                     "INSERT INTO beneficiary_alias (alias_id, beneficiary_id) VALUES (?, ?)",
-                    (row_id, same[0]["id"]),
+                    (row_id, same[0]),
                 )
         else:
             run.summary["imported"] += 1
             new_id = row_id or ids.new_id()
-            added.add(new_id)
             if not run.dry_run:
                 beneficiaries.insert(
                     conn, values, beneficiary_id=new_id, officer=officer, created_at=created_at
                 )
     return run.finish()
+
+
+def _people_by_likeness(conn: sqlite3.Connection) -> dict[tuple, list[str]]:
+    """The ids of everyone in the ledger by their likeness (beneficiaries.likeness), in id
+    order: what beneficiaries.find_same answers for one person, for every row of an import
+    from one reading of the table instead of one scan of it per row."""
+    people: dict[tuple, list[str]] = {}
+    rows = conn.execute("SELECT id, name, born, residential_group FROM beneficiary ORDER BY id")
+    for beneficiary_id, name, born, group in rows:
+        key = beneficiaries.likeness({"name": name, "born": born, "group": group})
+        people.setdefault(key, []).append(beneficiary_id)
+    return people
 
 
 def _beneficiary_here(conn: sqlite3.Connection, beneficiary_id: str) -> bool:

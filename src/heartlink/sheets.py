@@ -19,6 +19,10 @@ from heartlink.errors import HeartlinkError, InputError
 HEADER_SEARCH_ROWS = 10
 SUFFIXES = (".csv", ".xlsx")
 
+# A row of a table: its number as a spreadsheet shows it, {field: text}, and what is wrong with
+# the row as a whole (None when nothing is).
+Record = tuple[int, dict[str, str], str | None]
+
 
 @dataclass
 class InputTable:
@@ -30,17 +34,53 @@ class InputTable:
     header_row: int
     rows: Iterator[tuple[int, list[str]]]  # (row number, cells as text) after the header
     size: int | None  # number of rows in the file, when known without reading it
+    headed: int  # cells of the header row up to its last heading
 
-    def records(self) -> Iterator[tuple[int, dict[str, str]]]:
-        """(row number as a spreadsheet shows it, {field: text}); empty rows left out."""
+    def records(self) -> Iterator[Record]:
+        """(row number as a spreadsheet shows it, {field: text}, what is wrong with the row as
+        a whole or None); empty rows left out. A row is wrong when it has text in cells past
+        the header's last heading, which nothing would read (empty cells there are fine:
+        Excel writes trailing separators)."""
         columns = list(self.columns.items())
         width = max(self.columns.values()) + 1
-        for number, texts in self.rows:
-            if not "".join(texts).strip():
-                continue
-            if len(texts) < width:  # a short row: the cells it lacks are empty
-                texts = texts + [""] * (width - len(texts))
-            yield number, {name: texts[index] for name, index in columns}
+        headed = self.headed
+        try:
+            for number, texts in self.rows:
+                if not "".join(texts).strip():
+                    continue
+                wrong = None
+                if len(texts) > headed and "".join(texts[headed:]).strip():
+                    cells = max(i for i, text in enumerate(texts) if text.strip()) + 1
+                    wrong = (
+                        f"{cells} cells, the header has {headed}; give the extra cells a "
+                        "heading or remove them"
+                    )
+                if len(texts) < width:  # a short row: the cells it lacks are empty
+                    texts = texts + [""] * (width - len(texts))
+                yield number, {name: texts[index] for name, index in columns}, wrong
+        except CellTooLong as exc:
+            names = {index: name for name, index in self.columns.items()}
+            raise exc.located(self.name, names) from None
+
+
+class CellTooLong(HeartlinkError):
+    """A CSV cell longer than the csv module reads; `located` names its row and column."""
+
+    def __init__(self, row: int, position: int):
+        self.row, self.position = row, position
+        super().__init__(f"row {row}, column {position}: {self.reason()}")
+
+    @staticmethod
+    def reason() -> str:
+        return (
+            f"a cell is longer than {csv.field_size_limit():,} characters, the most a CSV "
+            "cell may hold here; shorten it (no field needs that much text)"
+        )
+
+    def located(self, file_name: str, names: dict[int, str]) -> HeartlinkError:
+        """The error naming the file, and the column by its field where it is one read."""
+        column = names.get(self.position - 1, str(self.position))
+        return HeartlinkError(f"{file_name}, row {self.row}, column {column}: {self.reason()}")
 
 
 # What makes a spreadsheet read a cell as a formula (and so run it).
@@ -81,18 +121,48 @@ def _csv_tables(path: Path) -> Iterator[tuple[str, int | None, Iterator[list[str
         def rows() -> Iterator[list[str]]:
             # strict: an unclosed quote is an error, not the rest of the file in one cell.
             reader = csv.reader(f, delimiter=delimiter, strict=True)
+            row = ended = 0  # rows read, and the line the last one ended on
             try:
                 for cells in reader:
+                    row, ended = row + 1, reader.line_num
                     yield _unguarded(cells)
             except UnicodeDecodeError:
                 raise _not_utf8(path) from None
-            except csv.Error:
+            except csv.Error as exc:
+                if "field limit" in str(exc):
+                    record = _lines(path, ended, reader.line_num)
+                    raise CellTooLong(row + 1, _longest_cell(record, delimiter)) from None
                 raise HeartlinkError(
                     f'{path.name}, line {reader.line_num}: a quote (") is opened and never '
                     "closed, or a cell is malformed; fix the quotes and import again"
                 ) from None
 
         yield path.name, lines, rows()
+
+
+def _lines(path: Path, after: int, last: int) -> str:
+    """Lines after+1 to last of a text file, read again (only when a row could not be read)."""
+    from itertools import islice
+
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        return "".join(islice(f, after, last))
+
+
+def _longest_cell(record: str, delimiter: str) -> int:
+    """The position (from 1) of the longest cell in the text of one CSV row: the csv module
+    refuses an over-long cell without saying which it was. Quotes only decide whether a
+    delimiter separates cells, which is all the counting needs."""
+    position, longest, length, longest_at, quoted = 1, -1, 0, 1, False
+    for char in record:
+        if char == '"':
+            quoted = not quoted
+        elif char == delimiter and not quoted:
+            position, length = position + 1, 0
+        else:
+            length += 1
+        if length > longest:
+            longest, longest_at = length, position
+    return longest_at
 
 
 def _unguarded(cells: list[str]) -> list[str]:
@@ -120,8 +190,12 @@ def _xlsx_tables(path: Path) -> Iterator[tuple[str, int | None, Iterator[list[st
         raise HeartlinkError(f"{path.name} is not an .xlsx workbook that can be read") from None
     try:
         for sheet in workbook.worksheets:
+            # Read-only mode trusts the size a sheet declares (its <dimension>), and stops there:
+            # some tools other than Excel declare fewer rows or columns than they write. Without
+            # it every row is read as it is, and how many there are is known only at the end.
+            sheet.reset_dimensions()
             rows = ([_text(cell) for cell in row] for row in sheet.iter_rows(values_only=True))
-            yield f"{path.name} (sheet {sheet.title})", sheet.max_row, rows
+            yield f"{path.name} (sheet {sheet.title})", None, rows
     finally:
         workbook.close()
 
@@ -132,6 +206,8 @@ def open_sheet(path: Path, wanted: tuple[fields.Field, ...]) -> Iterator[InputTa
     row, within its first rows, names every required field of `wanted`."""
     path = Path(path)
     suffix = path.suffix.lower()
+    if path.is_dir():
+        raise HeartlinkError(f"{path} is a folder; give the .csv or .xlsx file to import")
     if suffix not in SUFFIXES:
         raise InputError(f"cannot import {path.name}: give a .csv or .xlsx file")
     if not path.is_file():
@@ -141,26 +217,44 @@ def open_sheet(path: Path, wanted: tuple[fields.Field, ...]) -> Iterator[InputTa
     tables = _csv_tables(path) if suffix == ".csv" else _xlsx_tables(path)
     try:
         for name, size, rows in tables:
-            for number, cells in enumerate(rows, start=1):
-                if number > HEADER_SEARCH_ROWS:
-                    break
-                columns, ignored, repeated = _header(cells, spellings)
-                if not all(f in columns for f in required):
-                    continue
-                if repeated:
-                    field_name, first, second = repeated[0]
-                    raise HeartlinkError(
-                        f"row {number}: two columns are read as {field_name} (columns {first} "
-                        f"and {second}); rename or remove one"
-                    )
-                yield InputTable(name, columns, ignored, number, enumerate(rows, number + 1), size)
-                return
+            try:
+                found = _find_header(rows, spellings, required)
+            except CellTooLong as exc:
+                raise exc.located(name, {}) from None
+            if found is None:
+                continue
+            number, columns, ignored, headed = found
+            after = enumerate(rows, number + 1)
+            yield InputTable(name, columns, ignored, number, after, size, headed)
+            return
         raise HeartlinkError(
             f"{path.name} has no header row naming the columns {', '.join(required)} (English "
             "or Vietnamese headings; see README, Import)"
         )
     finally:
         tables.close()
+
+
+def _find_header(
+    rows: Iterator[list[str]], spellings: dict[str, str], required: list[str]
+) -> tuple[int, dict[str, int], list[str], int] | None:
+    """The header among the first rows: (its row number, the fields by position, the headings
+    not recognised, its cells up to the last heading); None if there is none."""
+    for number, cells in enumerate(rows, start=1):
+        if number > HEADER_SEARCH_ROWS:
+            break
+        columns, ignored, repeated = _header(cells, spellings)
+        if not all(f in columns for f in required):
+            continue
+        if repeated:
+            field_name, first, second = repeated[0]
+            raise HeartlinkError(
+                f"row {number}: two columns are read as {field_name} (columns {first} "
+                f"and {second}); rename or remove one"
+            )
+        headed = max(i for i, cell in enumerate(cells) if cell.strip()) + 1
+        return number, columns, ignored, headed
+    return None
 
 
 def _header(cells: list[str], spellings: dict[str, str]) -> tuple[dict, list, list]:

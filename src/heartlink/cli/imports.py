@@ -130,7 +130,11 @@ class _ProgressBar:
             self.bar = Progress(console=Console(stderr=True), transient=True)
             self.bar.start()
             self.task = self.bar.add_task("Reading rows", total=total)
-        self.bar.update(self.task, completed=done, total=max(total or 0, done))
+        # An unknown total (a workbook's rows are counted only by reading them) keeps the bar
+        # without an end until the last call gives it.
+        self.bar.update(
+            self.task, completed=done, total=None if total is None else max(total, done)
+        )
 
     def __exit__(self, *exc: object) -> None:
         if getattr(self, "bar", None) is not None:
