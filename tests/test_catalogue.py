@@ -109,7 +109,7 @@ def test_catalogue_csv_and_table(ok):
 
 
 BAD = [
-    (["kind", "add", "Meal Box", "--unit", "box", "--name-vi", "Hộp"], 2, "not a valid slug"),
+    (["kind", "add", "Meal Box", "--unit", "box", "--name-vi", "Hộp"], 2, "kind must be a slug"),
     (["kind", "add", "meal", "--unit", "box", "--name-vi", "Hộp"], 2, "already exists"),
     (["kind", "add", "box", "--unit", "box", "--name-vi", " "], 2, "Vietnamese name is empty"),
     (

@@ -217,7 +217,7 @@ def test_vietnamese_export(ok, sample_2023, tmp_path):
 
 def test_bad_export_options(run, sample_2023, tmp_path):
     for args, code, says in (
-        (["export", "totals", "--year", "1999"], 2, "year 1999 is out of range"),
+        (["export", "totals", "--year", "1999"], 2, "year is out of range"),
         (["export", "handouts", "-f", "pdf"], 2, "Invalid value"),
         (["export", "people"], 2, "No such command"),
         (["export", "totals", "-o", str(tmp_path / "no" / "t.csv")], 1, "does not exist"),

@@ -114,11 +114,12 @@ def test_one_bad_row_imports_nothing_and_every_problem_is_listed(ok, run, db_pat
     assert result.exit_code == 1
     lines = result.stderr.splitlines()
     assert lines[:6] == [
-        "  row 3, column date: date '31/02/2023' does not exist (day 31 of month 2); check "
-        "the day and month",
+        "  row 3, column date: date does not exist; check the day and the month (day first: "
+        "06/03/2023 is 6 March)",
         "  row 3, column kind: unknown kind 'meel'; did you mean 'meal'? see `heartlink kind list`",
-        "  row 3, column count: count must be a whole number such as 120 or 6.000.000, got 'abc'",
-        "  row 3, column value_vnd: value must be a whole number, got '12.5'",
+        "  row 3, column count: count must be a whole number such as 120, 6.000.000 or 6,000,000",
+        "  row 3, column value_vnd: value must be a whole number; a . or , separates thousands: "
+        "1.500 is 1500",
         "  row 4, column kind: kind is empty; every row needs one",
         "  row 4, column programme: unknown programme 'nowhere'; see `heartlink programme list`",
     ]
@@ -458,10 +459,10 @@ def test_ids_looked_up_in_batches_give_what_one_row_at_a_time_gives(
     assert _import_result(db_path, sheet) == [
         "row 4, column kind: unknown kind 'meel'; did you mean 'meal'? see `heartlink kind list`",
         "row 5, column id: the same id as row 2",
-        "row 5, column count: count must be a whole number such as 120 or 6.000.000, got 'x'",
+        "row 5, column count: count must be a whole number such as 120, 6.000.000 or 6,000,000",
         "row 6, column id: the same id as row 3",
-        "row 7, column date: date '31/02/2023' does not exist (day 31 of month 2); check the "
-        "day and month",
+        "row 7, column date: date does not exist; check the day and the month (day first: "
+        "06/03/2023 is 6 March)",
         "row 8, column id: that is not a valid id (26 characters of Crockford base32)",
     ]
     good = write(

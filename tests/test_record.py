@@ -160,16 +160,16 @@ BAD_RECORDS = [
         "in the future",
     ),
     (["record", "meal", "-n", "1", "--to", "ZZZZZZZZ"], 1, "no beneficiary has that id or code"),
-    (["record", "meal", "-n", "1", "--to", "Phạm Văn A"], 1, "is not a beneficiary id"),
+    (["record", "meal", "-n", "1", "--to", "Phạm Văn A"], 2, "is not a beneficiary id"),
     (["record", "meal", "-n", "1", "-p", "meels"], 2, "unknown programme 'meels'"),
     (["record", "meal", "-n", "1", "--value", "12.5"], 2, "value must be a whole number"),
     (["record", "meal"], 2, "Missing option '--count'"),
     (["record", "meal", "--cout", "3"], 2, "No such option: --cout"),
     (["handout", "void", "ZZZZZZZZ", "--reason", "x"], 1, "no handout has that id or code"),
     (["handout", "void", "ZZZZZZZZ", "--reason", " "], 2, "reason is empty"),
-    (["handout", "list", "--year", "1999"], 2, "year 1999 is out of range"),
+    (["handout", "list", "--year", "1999"], 2, "year is out of range"),
     (["handout", "list", "--kind", "bike"], 2, "unknown kind 'bike'"),
-    (["report", "1999"], 2, "year 1999 is out of range"),
+    (["report", "1999"], 2, "year is out of range"),
     (["report", str(TODAY.year + 2)], 2, "out of range"),
     (["report", "last-year"], 2, "Invalid value"),
 ]
@@ -243,7 +243,7 @@ def test_names_typed_where_an_id_belongs_are_not_echoed(run, ok):
         ["handout", "void", "Phạm Thanh Sơn", "--reason", "x"],
     ):
         result = run(*args)
-        assert result.exit_code == 1
+        assert result.exit_code == 2  # not an id or a code at all: a usage error
         assert "Phạm" not in result.stderr and "Error: " in result.stderr
 
 

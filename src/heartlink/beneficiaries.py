@@ -2,16 +2,18 @@
 
 import sqlite3
 from collections.abc import Iterator
+from functools import partial
 
 from heartlink import audit, ids
 from heartlink.catalogue import check_categories
 from heartlink.db import Ledger, utc_now
 from heartlink.errors import HeartlinkError, InputError, NotFoundError
 from heartlink.text import (
-    clean,
+    canonical_group,
     clean_group,
     clean_phone,
     fold,
+    optional_text,
     parse_born,
     parse_flag,
     require_text,
@@ -70,7 +72,8 @@ def check_fields(
         if value is None:
             continue
         try:
-            values[field] = cleaners.get(field, lambda v: clean(v) or None)(value)
+            # Every other field is free text, checked under its own name (see TEXT_LIMITS).
+            values[field] = cleaners.get(field, partial(optional_text, what=field))(value)
         except HeartlinkError as exc:
             problems.append((field, exc))
     return values, problems
@@ -85,8 +88,13 @@ def _clean_fields(conn: sqlite3.Connection | None, given: dict) -> dict:
 
 def likeness(values: dict) -> tuple:
     """What makes two records likely the same person or household: the name ignoring accents
-    and case, the birth year and the residential group."""
-    return (fold(values["name"]), values.get("born"), fold(values.get("group")))
+    and case, the birth year and the residential group in its one form (so "08" of an old
+    record is "tổ 8")."""
+    return (fold(values["name"]), values.get("born"), _group_key(values.get("group")))
+
+
+def _group_key(group: str | None) -> str:
+    return fold(canonical_group(group)) if group else ""
 
 
 def find_same(
@@ -99,7 +107,7 @@ def find_same(
         " WHERE heartlink_fold(name) = ? AND born IS ? AND id IS NOT ? ORDER BY id",
         (name, born, except_id),
     )
-    return [row for row in rows if fold(row["residential_group"]) == group]
+    return [row for row in rows if _group_key(row["residential_group"]) == group]
 
 
 def _refuse_duplicate(conn: sqlite3.Connection, values: dict, except_id: str | None) -> None:
@@ -216,7 +224,8 @@ def set_archived(ledger: Ledger, ref: str, archived: bool, *, officer: str) -> d
 
 def resolve(conn: sqlite3.Connection, ref: str) -> str:
     """The full id for an id or short code, or for an id another file gave someone who was
-    then matched to a record here (see heartlink.importer)."""
+    then matched to a record here (see heartlink.importer). Text that cannot be an id or code
+    is an InputError (a usage error); an id or code that matches nobody, NotFoundError."""
     try:
         return ids.resolve(conn, "beneficiary", ref, NOUN, FIND_HINT)
     except NotFoundError:

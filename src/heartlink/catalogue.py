@@ -5,27 +5,31 @@ import sqlite3
 
 from heartlink import audit
 from heartlink.db import Ledger, utc_now
-from heartlink.errors import InputError
-from heartlink.text import clean_name, fold, parse_money, parse_slug, require_text
+from heartlink.errors import HeartlinkError, InputError
+from heartlink.text import fold, is_slug, optional_text, parse_money, parse_slug, require_text
 
 KIND_COLUMNS = "slug, name_en, name_vi, unit_en, unit_vi, unit_value_vnd, programme"
 
 
-def _unknown(what: str, given: str, choices: dict[str, str], list_command: str) -> InputError:
-    """An error naming the closest known slug. `choices` maps every spelling to its slug."""
+def _unknown(what: str, given: str, choices: dict[str, list[str]], list_command: str) -> InputError:
+    """An error naming the closest known slug. `choices` maps every spelling to its slugs.
+    What was typed is repeated only when it is a slug's form: other text may be a name."""
     close = difflib.get_close_matches(fold(given), list(choices), n=1, cutoff=0.6)
-    hint = f"did you mean {choices[close[0]]!r}? " if close else ""
-    return InputError(f"unknown {what} {given!r}; {hint}see `{list_command}`")
+    hint = f"did you mean {choices[close[0]][0]!r}? " if close else ""
+    typed = given.strip().lower()
+    shown = f" {typed!r}" if is_slug(typed) else ""
+    return InputError(f"unknown {what}{shown}; {hint}see `{list_command}`")
 
 
-def _spellings(rows: list[sqlite3.Row]) -> dict[str, str]:
-    """Slug and folded English and Vietnamese names, each mapped to the slug."""
-    spellings: dict[str, str] = {}
+def _spellings(rows: list[sqlite3.Row]) -> dict[str, list[str]]:
+    """Slug and folded English and Vietnamese names, each mapped to the slugs it names (more
+    than one when two rows share a name: a name then says nothing)."""
+    spellings: dict[str, list[str]] = {}
     for row in rows:
-        for spelling in (row["name_en"], row["name_vi"]):
-            spellings.setdefault(fold(spelling), row["slug"])
+        for spelling in {fold(row["name_en"]), fold(row["name_vi"])}:
+            spellings.setdefault(spelling, []).append(row["slug"])
     for row in rows:
-        spellings[row["slug"]] = row["slug"]
+        spellings[row["slug"]] = [row["slug"]]
     return spellings
 
 
@@ -35,9 +39,28 @@ def _resolve(conn: sqlite3.Connection, table: str, given: str, what: str, comman
     if conn.execute(f"SELECT 1 FROM {table} WHERE slug = ?", (wanted,)).fetchone():
         return wanted
     spellings = _spellings(conn.execute(f"SELECT slug, name_en, name_vi FROM {table}").fetchall())
-    if fold(given) in spellings:
-        return spellings[fold(given)]
-    raise _unknown(what, given, spellings, command)
+    slugs = spellings.get(fold(given))
+    if slugs is None:
+        raise _unknown(what, given, spellings, command)
+    if len(slugs) > 1:
+        # Repeated, as it is a name of the catalogue's (folded), not free text.
+        raise InputError(f"{fold(given)!r} matches {what}s {' and '.join(slugs)}; use the slug")
+    return slugs[0]
+
+
+def _refuse_taken_names(
+    conn: sqlite3.Connection, table: str, what: str, slug: str, names: dict[str, str]
+) -> None:
+    """Refuse a name (folded) that another row already has, in either language: a look-up by
+    name reads both, and would have to guess. `names` maps a field's label to the name."""
+    others = conn.execute(f"SELECT slug, name_en, name_vi FROM {table} WHERE slug != ?", (slug,))
+    taken = _spellings(others.fetchall())
+    for label, name in names.items():
+        if other := taken.get(fold(name)):
+            raise HeartlinkError(
+                f"the {label} is already {what} {other[0]}'s name (accents and case ignored); "
+                f"give each {what} a name of its own"
+            )
 
 
 def get_kind(conn: sqlite3.Connection, given: str) -> dict:
@@ -103,14 +126,14 @@ def add_kind(
     unit = require_text(unit, "unit")
     row = {
         "slug": slug,
-        "name_en": clean_name(name_en or "") or slug.replace("-", " ").capitalize(),
-        "name_vi": require_text(name_vi, "Vietnamese name"),
+        **_names(slug, name_en, name_vi),
         "unit_en": unit,
-        "unit_vi": clean_name(unit_vi or "") or unit,
+        "unit_vi": _one_line(unit_vi, "Vietnamese unit") or unit,
         "unit_value_vnd": None if unit_value is None else parse_money(unit_value, "unit value"),
     }
     with ledger.write() as conn:
         _ensure_new(conn, "kind", slug, "kind")
+        _refuse_taken_names(conn, "kind", "kind", slug, _labelled(row))
         row["programme"] = get_programme(conn, programme)["slug"]
         conn.execute(
             f"INSERT INTO kind ({KIND_COLUMNS}, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -137,14 +160,11 @@ def edit_kind(
     Handouts already recorded keep the value and programme they were recorded with.
     """
     changes: dict[str, object] = {}
-    for column, value, what in (
-        ("name_en", name_en, "English name"),
-        ("name_vi", name_vi, "Vietnamese name"),
-        ("unit_en", unit_en, "unit"),
-        ("unit_vi", unit_vi, "Vietnamese unit"),
-    ):
+    given_text = {"name_en": name_en, "name_vi": name_vi, "unit_en": unit_en, "unit_vi": unit_vi}
+    labels = {**_NAME_LABELS, "unit_en": "unit", "unit_vi": "Vietnamese unit"}
+    for column, value in given_text.items():
         if value is not None:
-            changes[column] = require_text(value, what)
+            changes[column] = require_text(value, labels[column])
     if unit_value is not None:
         changes["unit_value_vnd"] = parse_money(unit_value, "unit value")
     if not changes and programme is None:
@@ -152,6 +172,7 @@ def edit_kind(
     with ledger.write() as conn:
         before = get_kind(conn, given)
         slug = before["slug"]
+        _refuse_taken_names(conn, "kind", "kind", slug, _labelled(changes))
         if programme is not None:
             changes["programme"] = get_programme(conn, programme)["slug"]
         assignments = ", ".join(f"{column} = ?" for column in changes)
@@ -167,16 +188,35 @@ def add_programme(
     ledger: Ledger, slug: str, *, name_vi: str, name_en: str | None = None, officer: str
 ) -> dict:
     slug = parse_slug(slug, "programme")
-    row = {
-        "slug": slug,
-        "name_en": clean_name(name_en or "") or slug.replace("-", " ").capitalize(),
-        "name_vi": require_text(name_vi, "Vietnamese name"),
-    }
+    row = {"slug": slug, **_names(slug, name_en, name_vi)}
     with ledger.write() as conn:
         _ensure_new(conn, "programme", slug, "programme")
+        _refuse_taken_names(conn, "programme", "programme", slug, _labelled(row))
         conn.execute(
             "INSERT INTO programme (slug, name_en, name_vi, created_at) VALUES (?, ?, ?, ?)",
             (*row.values(), utc_now()),
         )
         audit.append(conn, audit.PROGRAMME_ADD, officer=officer, target=slug, after=row)
     return row
+
+
+_NAME_LABELS = {"name_en": "English name", "name_vi": "Vietnamese name"}
+
+
+def _names(slug: str, name_en: str | None, name_vi: str) -> dict[str, str]:
+    """A new row's names; the English one defaults to the slug ("flood-relief": "Flood relief")."""
+    return {
+        "name_en": _one_line(name_en, "English name") or slug.replace("-", " ").capitalize(),
+        "name_vi": require_text(name_vi, "Vietnamese name"),
+    }
+
+
+def _one_line(text: str | None, what: str) -> str | None:
+    """An optional one-line field, blanks collapsed as require_text does; None when blank."""
+    value = optional_text(text, what)
+    return value and " ".join(value.split())
+
+
+def _labelled(columns: dict) -> dict[str, str]:
+    """The names among `columns`, by the label messages give them."""
+    return {label: columns[column] for column, label in _NAME_LABELS.items() if column in columns}

@@ -5,6 +5,7 @@ import getpass
 import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
+from functools import partial
 from typing import Any
 
 from heartlink import audit, beneficiaries, ids
@@ -13,7 +14,7 @@ from heartlink.db import Ledger, utc_now
 from heartlink.errors import HeartlinkError, InputError
 from heartlink.text import (
     check_money,
-    clean,
+    optional_text,
     parse_count,
     parse_date,
     parse_money,
@@ -27,13 +28,28 @@ FIND_HINT = "find it with `heartlink handout list`"
 
 def officer_name(given: str | None = None) -> str:
     """Who is recording: --by, then HEARTLINK_OFFICER, then the login name."""
-    name = given or os.environ.get(OFFICER_ENV)
-    if not name:
+    if given is None:
+        given = os.environ.get(OFFICER_ENV)
+        if given is not None and not given.strip():
+            raise InputError(
+                f"{OFFICER_ENV} is set but empty; set it to the officer's name, or unset it to "
+                "use your login name"
+            )
+    if given is None:
         try:
-            name = getpass.getuser()
+            given = getpass.getuser()
         except Exception:  # no login name on some service accounts and containers
-            name = "unknown"
-    return require_text(name, "officer name")
+            given = "unknown"
+    return require_text(given, "officer name")
+
+
+# The free-text fields of a handout, each checked under the name messages give it (see
+# text.TEXT_LIMITS). The officer is checked when a row names one (an imported sheet); `record`
+# checks --by itself.
+_TEXT_FIELDS = {
+    field: partial(optional_text, what=what)
+    for field, what in (("place", "place"), ("note", "note"), ("officer", "officer name"))
+}
 
 
 class HandoutRules:
@@ -117,8 +133,8 @@ class HandoutRules:
             "beneficiary_id": beneficiary_id,
             "count": count,
             "value_vnd": value_vnd,
-            "place": clean(given.get("place") or "") or None,
-            "note": clean(given.get("note") or "") or None,
+            "place": values["place"],
+            "note": values["note"],
         }
         return row, []
 
@@ -126,7 +142,8 @@ class HandoutRules:
     def check_values(
         given: dict, today: dt.date, dates: dict[str, dt.date] | None = None
     ) -> tuple[dict, list[tuple[str, HeartlinkError]]]:
-        """The checks that need no database: date, count and value (None where refused).
+        """The checks that need no database: date, count, value and the free text (None where
+        refused or not given).
 
         `dates` remembers the dates read against this same `today`, by their text (refusals
         are not remembered), for checking many rows.
@@ -146,7 +163,11 @@ class HandoutRules:
         count = _checked(problems, "count", parse_count, "" if count_text is None else count_text)
         value = _given(given, "value_vnd")
         value_vnd = None if value is None else _checked(problems, "value_vnd", parse_money, value)
-        return {"date": on, "count": count, "value_vnd": value_vnd}, problems
+        checked = {"date": on, "count": count, "value_vnd": value_vnd}
+        for field, check in _TEXT_FIELDS.items():
+            text = given.get(field)
+            checked[field] = _checked(problems, field, check, text) if text else None
+        return checked, problems
 
 
 def _checked(

@@ -100,8 +100,9 @@ def resolve(conn: sqlite3.Connection, table: str, text: str, noun: str, hint: st
     """
     ref = normalize_reference(text)
     if not looks_like_reference(text):
-        # Not echoed: what was typed instead of an id is often a name.
-        raise NotFoundError(
+        # A usage error (malformed), unlike a well-formed code that matches nothing. Not
+        # echoed: what was typed instead of an id is often a name.
+        raise InputError(
             f"that is not a {noun} id or code (an id has {ID_LENGTH} letters and digits, a code"
             f" its last {CODE_LENGTH}); {hint}"
         )

@@ -28,6 +28,75 @@ def clean_name(text: str) -> str:
     return " ".join(clean(text).split())
 
 
+# The most characters each text field may hold (in NFC), by the name messages give the field:
+# room for anything a person writes there, not for a pasted document or a key held down.
+TEXT_LIMITS = {
+    "name": 200,
+    "group": 100,
+    "address": 500,
+    "phone": 20,
+    "school": 200,
+    "note": 2000,
+    "place": 200,
+    "reason": 500,
+    "officer name": 100,
+    "English name": 200,
+    "Vietnamese name": 200,
+    "unit": 40,
+    "Vietnamese unit": 40,
+    "slug": 40,
+}
+# The fields that may hold several lines; every other field is one line.
+SEVERAL_LINES = frozenset({"address", "note"})
+
+# The C0 and C1 controls and DEL (Unicode category Cc), which break terminals, CSV and .xlsx
+# files, except tab; the second leaves newline to the fields of several lines.
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+_CONTROL_BUT_NEWLINE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def check_text(text: str, what: str) -> str:
+    """The store form (see clean) of the text field `what`, a key of TEXT_LIMITS: refused with
+    a control character (a line break, unless the field is in SEVERAL_LINES) or over its limit.
+
+    The one door of every text heartlink stores; messages name the field, never the text.
+    """
+    value = clean(text)
+    if what in SEVERAL_LINES:
+        value = value.replace("\r\n", "\n").replace("\r", "\n")  # Windows line ends
+        control = _CONTROL_BUT_NEWLINE.search(value)
+    else:
+        control = _CONTROL.search(value)
+    if control:
+        if control.group() in "\n\r":
+            raise InputError(f"{what} has a line break; give it on one line")
+        raise InputError(
+            f"{what} has a control character (U+{ord(control.group()):04X}); remove it"
+        )
+    limit = TEXT_LIMITS[what]
+    if len(value) > limit:
+        raise InputError(f"{what} is {len(value):,} characters; at most {limit}")
+    return value
+
+
+def optional_text(text: str | None, what: str) -> str | None:
+    """An optional text field (see check_text): None when blank."""
+    return check_text(text or "", what) or None
+
+
+def require_text(text: str | None, what: str) -> str:
+    """A required one-line text field (see check_text), runs of blanks collapsed: not blank."""
+    value = " ".join(check_text(text or "", what).split())
+    if not value:
+        raise InputError(f"{what} is empty; give {_a(what)} {what}")
+    return value
+
+
+def _a(noun: str) -> str:
+    """The article before `noun` ("an officer name", "a unit": a u sounds as "you" here)."""
+    return "an" if noun[:1].lower() in "aeio" else "a"
+
+
 def fold(text: str | None) -> str:
     """Accent-free, case-free form for searching and duplicate checks: "Phạm Đức" -> "pham duc"."""
     if not text:
@@ -37,14 +106,18 @@ def fold(text: str | None) -> str:
     return " ".join(bare.casefold().split())
 
 
-# The most characters a number may have, separators included, once blanks are removed.
+# The most characters a number may have, separators included.
 _LONGEST_NUMBER = 24
-_GROUPED = re.compile(r"^\d{1,3}(?:([.,])\d{3})(?:\1\d{3})*$")
-_PLAIN = re.compile(r"^\d+$")
+# ASCII digits only: int() and \d read the digits of every script ("1٢0" would be 120).
+_PLAIN = re.compile(r"[0-9]+")
+_GROUPED = re.compile(r"[0-9]{1,3}(?:([.,])[0-9]{3})(?:\1[0-9]{3})*")
+_FRACTION = re.compile(r"[0-9]*[.,][0-9]+")
+_NUMBER_FORMS = "120, 6.000.000 or 6,000,000"
 
 
 def parse_whole_number(text: str | int, what: str = "count") -> int:
-    """A whole number typed as 1234567, 1.234.567 (Vietnamese) or 1,234,567.
+    """A whole number typed as 1234567, 1.234.567 (Vietnamese) or 1,234,567, in ASCII digits,
+    with blanks around it at most.
 
     A single separator followed by exactly three digits is a thousands separator ("1.500" is
     1500: nobody hands out one and a half meals); anything else with a separator is a fraction
@@ -52,34 +125,44 @@ def parse_whole_number(text: str | int, what: str = "count") -> int:
     """
     if isinstance(text, int):
         return text
-    if text.isdecimal() and len(text) <= _LONGEST_NUMBER:  # as _parse_typed_number reads them
+    # ASCII isdigit is exactly [0-9]: the plain form, as _parse_typed_number reads it.
+    if text.isascii() and text.isdigit() and len(text) <= _LONGEST_NUMBER:
         return int(text)
     return _parse_typed_number(text, what)
 
 
 def _parse_typed_number(text: str, what: str) -> int:
-    raw = text.strip().replace(" ", "").replace("_", "")
+    raw = text.strip()
     if len(raw) > _LONGEST_NUMBER:
-        raise InputError(f"{what} has {len(raw)} characters; no {what} needs more than 20 digits")
-    if raw.startswith("-"):
-        raise InputError(f"{what} must be positive, got {text!r}")
-    if _PLAIN.match(raw):
+        raise InputError(f"{what} has {len(raw):,} characters; no {what} needs more than 20 digits")
+    if _PLAIN.fullmatch(raw):
         return int(raw)
-    if _GROUPED.match(raw):
-        return int(re.sub(r"[.,]", "", raw))
-    if re.match(r"^\d*[.,]\d+$", raw):
-        raise InputError(f"{what} must be a whole number, got {text!r}")
-    raise InputError(f"{what} must be a whole number such as 120 or 6.000.000, got {text!r}")
+    if _GROUPED.fullmatch(raw):
+        return int(raw.replace(".", "").replace(",", ""))
+    raise InputError(_not_a_number(raw, what))
+
+
+def _not_a_number(raw: str, what: str) -> str:
+    """Why `raw` is not a whole number, in words that do not repeat it (it may be a name)."""
+    if raw[:1] == "-" and (_PLAIN.fullmatch(raw[1:]) or _GROUPED.fullmatch(raw[1:])):
+        return f"{what} must be positive, not negative"
+    if any(ch.isdigit() and not ch.isascii() for ch in raw):
+        return f"{what} must be written with the digits 0 to 9"
+    if re.search(r"[0-9][\s_]+[0-9]", raw):
+        return f"{what} has a space or _ inside; write it as {_NUMBER_FORMS}"
+    if _FRACTION.fullmatch(raw):
+        return f"{what} must be a whole number; a . or , separates thousands: 1.500 is 1500"
+    return f"{what} must be a whole number such as {_NUMBER_FORMS}"
 
 
 def parse_count(text: str | int, what: str = "count") -> int:
     """A handed-out quantity: a whole number from 1 to one billion."""
     value = parse_whole_number(text, what)
     if value <= 0:
-        raise InputError(f"{what} must be at least 1, got {text!r}")
+        raise InputError(f"{what} must be at least 1")
     if value > MAX_COUNT:
         raise InputError(
-            f"{what} {value:,} is over one billion; check the number (no decimals or extra zeros)"
+            f"{what} is over one billion; check the number (no decimals or extra zeros)"
         )
     return value
 
@@ -94,11 +177,11 @@ def parse_money(text: str | int, what: str = "value") -> int:
 def check_money(value: int, what: str = "value") -> None:
     """Amounts stay far below SQLite's 64-bit integers, so that no sum of them overflows."""
     if value > MAX_VALUE_VND:
-        raise InputError(f"{what} {value:,} VND is over a trillion; check the number")
+        raise InputError(f"{what} is over a trillion VND; check the number")
 
 
-_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-_DAY_FIRST = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$")
+_ISO = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})")
+_DAY_FIRST = re.compile(r"([0-9]{1,2})[/.]([0-9]{1,2})[/.]([0-9]{4})")
 
 
 def parse_date(text: str, today: dt.date | None = None, *, allow_future: bool = False) -> dt.date:
@@ -106,7 +189,7 @@ def parse_date(text: str, today: dt.date | None = None, *, allow_future: bool = 
 
     Refuses impossible dates (2023-02-30), dates before MIN_YEAR and, unless `allow_future`,
     dates more than a day ahead (a handout cannot be recorded before it happens; one day allows
-    for time zones).
+    for time zones). Messages never repeat the text: it may be a name typed in the wrong place.
     """
     today = today or dt.date.today()
     raw = text.strip().lower()
@@ -114,54 +197,48 @@ def parse_date(text: str, today: dt.date | None = None, *, allow_future: bool = 
         return today
     if raw in ("yesterday", "hôm qua", "hom qua"):
         return today - dt.timedelta(days=1)
-    if m := _ISO.match(raw):
+    if m := _ISO.fullmatch(raw):
         year, month, day = (int(g) for g in m.groups())
-    elif m := _DAY_FIRST.match(raw):
+    elif m := _DAY_FIRST.fullmatch(raw):
         day, month, year = (int(g) for g in m.groups())
     else:
-        raise InputError(
-            f"date {text!r} is not a date; write it as 2023-03-06 or 06/03/2023 (day first)"
-        )
+        raise InputError("date is not a date; write it as 2023-03-06 or 06/03/2023 (day first)")
     try:
         value = dt.date(year, month, day)
     except ValueError:
         raise InputError(
-            f"date {text!r} does not exist (day {day} of month {month}); check the day and month"
+            "date does not exist; check the day and the month (day first: 06/03/2023 is 6 March)"
         ) from None
     if value.year < MIN_YEAR:
-        raise InputError(f"date {text!r} is before {MIN_YEAR}; check the year")
+        raise InputError(f"date is before {MIN_YEAR}; check the year")
     if not allow_future and value > today + dt.timedelta(days=1):
-        raise InputError(
-            f"date {text!r} is in the future; record a handout on the day it happens or after"
-        )
+        raise InputError("date is in the future; record a handout on the day it happens or after")
     return value
 
 
 def parse_year(value: int | str, today: dt.date | None = None) -> int:
     """A report year from MIN_YEAR to next year."""
     today = today or dt.date.today()
-    try:
-        year = int(str(value).strip())
-    except ValueError:
-        raise InputError(f"year {value!r} is not a year; write it as 2023") from None
-    if not MIN_YEAR <= year <= today.year + 1:
-        raise InputError(
-            f"year {year} is out of range; give a year from {MIN_YEAR} to {today.year}"
-        )
-    return year
+    return _year(value, "year", MIN_YEAR, today.year + 1, "2023")
 
 
 def parse_born(value: int | str, today: dt.date | None = None) -> int:
     """A birth year, 1900 to this year."""
     today = today or dt.date.today()
-    try:
-        year = int(str(value).strip())
-    except ValueError:
-        raise InputError(f"birth year {value!r} is not a year; write it as 1987") from None
-    if not 1900 <= year <= today.year:
-        raise InputError(
-            f"birth year {year} is out of range; give a year from 1900 to {today.year}"
-        )
+    return _year(value, "birth year", 1900, today.year, "1987")
+
+
+def _year(value: int | str, what: str, first: int, last: int, example: str) -> int:
+    """A year from `first` to `last`, in ASCII digits; messages say the range, not the value."""
+    if isinstance(value, int):
+        year = value
+    else:
+        raw = value.strip()
+        if not (raw.isascii() and raw.isdigit()):
+            raise InputError(f"{what} must be a year in digits, such as {example}")
+        year = int(raw)
+    if not first <= year <= last:
+        raise InputError(f"{what} is out of range; give a year from {first} to {last}")
     return year
 
 
@@ -181,45 +258,52 @@ def parse_flag(text: str | bool | None, what: str) -> bool:
     raise InputError(f"{what} is not yes or no; write 1 or 0 (có or không)")
 
 
-_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+def is_slug(text: str) -> bool:
+    """True for a slug's form (see parse_slug): an identifier, never a name or free text, so
+    messages may repeat it."""
+    return len(text) <= TEXT_LIMITS["slug"] and _SLUG.fullmatch(text) is not None
 
 
 def parse_slug(text: str, what: str) -> str:
     """A short identifier for kinds, programmes and categories: lower-case words joined by '-'."""
     slug = text.strip().lower()
-    if not _SLUG.match(slug) or len(slug) > 40:
+    if not is_slug(slug):
         raise InputError(
-            f"{what} {text!r} is not a valid slug; use lower-case letters, digits and '-', "
-            "like school-supplies"
+            f"{what} must be a slug: lower-case letters, digits and '-', at most "
+            f"{TEXT_LIMITS['slug']} characters, like school-supplies"
         )
     return slug
 
 
-def require_text(text: str | None, what: str) -> str:
-    """A required text field: NFC, not blank."""
-    value = clean_name(text or "")
-    if not value:
-        raise InputError(f"{what} is empty; give a {what}")
-    return value
+_GROUP_NUMBER = re.compile(r"(?:to dan pho|to|tdp|group)?\s*0*([0-9]+[a-z]?)")
 
 
-_GROUP_NUMBER = re.compile(r"^(?:to dan pho|to|tdp|group)?\s*(\d+[a-z]?)$")
+def canonical_group(text: str) -> str:
+    """A residential group in its one form: "8", "08", "To 08" and "tổ dân phố 8" are "tổ 8".
 
-
-def clean_group(text: str) -> str:
-    """A residential group in one spelling: "39", "To 39" and "tổ 39" all become "tổ 39"."""
+    Stored groups are compared through it too: files written before it hold "08" and "Tổ 08".
+    """
     value = clean_name(text)
-    if m := _GROUP_NUMBER.match(fold(value)):
+    if m := _GROUP_NUMBER.fullmatch(fold(value)):
         return f"tổ {m.group(1)}"
     return value
 
 
-_PHONE = re.compile(r"^\+?[0-9 ().-]{6,20}$")
+def clean_group(text: str) -> str:
+    """A residential group as typed, checked (see check_text) and in its one form."""
+    return canonical_group(check_text(text, "group"))
+
+
+_PHONE = re.compile(r"\+?[0-9 ().-]{6,}")
 
 
 def clean_phone(text: str) -> str:
-    value = clean_name(text)
-    if not _PHONE.match(value):
+    """A phone number (checked as check_text does, so TEXT_LIMITS holds its longest)."""
+    value = clean_name(check_text(text, "phone"))
+    if not _PHONE.fullmatch(value):
         raise InputError(
             "phone number has characters other than digits, spaces, +, -, ( and ); "
             "write it like 0905 123 456"
