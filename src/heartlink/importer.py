@@ -34,6 +34,7 @@ from heartlink import audit, beneficiaries, db, fields, handouts, ids, sheets, s
 from heartlink.db import Ledger, utc_now
 from heartlink.errors import HeartlinkError, InputError
 from heartlink.sheets import InputTable
+from heartlink.text import clean_name
 
 # Rows checked against the ledger (ids and keys already present) and inserted at a time.
 BATCH = 1000
@@ -251,7 +252,7 @@ def _check_and_add_handouts(
                 continue
             row, found = rules.check(given)
             run.row_problems(number, found, missing)
-            by = _row_officer(run, number, given, officer)
+            by = _row_officer(given, officer, found)
             kept = _kept_history(run, number, given)
             if row is None or not id_ok or missing or kept is None or by is None:
                 continue
@@ -285,17 +286,15 @@ def _file_ids(records: list[sheets.Record]) -> list[str]:
     return found
 
 
-def _row_officer(run: _Run, number: int, given: dict[str, str], importing: str) -> str | None:
-    """Who recorded the row: its officer cell, checked as `--by` is, else the officer
-    importing; None (reported) if the cell is not a name."""
-    text = given.get("officer", "")
-    if not text.strip():
-        return importing
-    try:
-        return handouts.officer_name(text)
-    except HeartlinkError as exc:
-        run.problem(number, "officer", str(exc))
+def _row_officer(
+    given: dict[str, str], importing: str, found: list[tuple[str, Exception]]
+) -> str | None:
+    """Who recorded the row: its officer cell (checked with the row, as `--by` is, by
+    HandoutRules), else the officer importing; None when the rules refused the cell."""
+    if any(field == "officer" for field, _ in found):
         return None
+    text = given.get("officer", "")
+    return clean_name(text) if text.strip() else importing
 
 
 _IMPORT_KEY = re.compile(r"^[0-9a-f]{32}$")
