@@ -255,31 +255,50 @@ class FittedTable:
         }
         self.row_count = len(rows)
 
+    @staticmethod
+    def _unbreakable(column: Column) -> bool:
+        # Codes, dates and numbers never break across lines; names, places and headings may.
+        return column.numeric or column.key in ("code", "date", "id")
+
+    def _longest(self, column: Column) -> int:
+        """The width below which a cell of `column` would be cut: its longest value when that
+        never breaks, else its longest word, and its heading's longest word."""
+        from rich.cells import cell_len
+
+        values = self.cells[column.key]
+        if not self._unbreakable(column):
+            values = [word for value in values for word in value.split()]
+        return max(map(cell_len, [*values, *column.heading.split()]), default=1)
+
     def _table(self, columns: Sequence[Column]) -> Any:
         from rich.table import Table as RichTable
 
         table = RichTable(title=self.title, title_justify="left", header_style="bold")
         for column in columns:
-            # Codes, dates and numbers never break across lines; names and places may.
-            no_wrap = column.numeric or column.key in ("code", "date", "id")
-            justify = "right" if column.numeric else "left"
-            table.add_column(column.heading, justify=justify, no_wrap=no_wrap)
+            unbreakable = self._unbreakable(column)
+            table.add_column(
+                column.heading,
+                justify="right" if column.numeric else "left",
+                min_width=self._longest(column) if unbreakable else None,
+            )
         for index in range(self.row_count):
             table.add_row(*(self.cells[column.key][index] for column in columns))
         return table
 
-    def __rich_console__(self, console: Any, options: Any) -> Any:
-        from rich.measure import Measurement
+    def _narrowest(self, columns: Sequence[Column]) -> int:
+        """The narrowest the table can be with no label cut: each column at its longest
+        unbreakable text, with its padding and border."""
+        return 1 + sum(self._longest(column) + 3 for column in columns)
 
+    def __rich_console__(self, console: Any, options: Any) -> Any:
         columns, left_out = list(self.columns), []
-        table = self._table(columns)
-        while Measurement.get(console, options, table).minimum > options.max_width:
+        while self._narrowest(columns) > options.max_width:
             optional = [column for column in columns if column.optional]
             if not optional:
                 break
             columns.remove(optional[-1])
             left_out.insert(0, optional[-1].heading)
-            table = self._table(columns)
+        table = self._table(columns)
         if left_out:
             table.caption = self.formatter.word(
                 "Left out to fit the terminal: {columns}. Widen it, or use --format csv.",

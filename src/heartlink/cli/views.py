@@ -91,7 +91,7 @@ def columns(fmt: Formatter, by: str, compare_with: tuple[int, int] | None = None
             *shown,
             Column("count", f"{word('Count')} {year}", "number"),
             Column("compare_count", f"{word('Count')} {other}", "number"),
-            Column("count_change", word("Change"), "signed"),
+            Column("count_change", word("Change"), "signed", optional=True),
             Column("change_pct", word("Change %"), "percent"),
             Column("value_vnd", f"{word('Value')} {year}", "money", optional=True),
             Column("compare_value_vnd", f"{word('Value')} {other}", "money", optional=True),

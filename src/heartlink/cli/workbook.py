@@ -7,6 +7,7 @@ thousands separators shown as the reader's Excel or LibreOffice writes them), da
 and column widths fit the longest value.
 """
 
+import contextlib
 import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -47,16 +48,32 @@ def write(tables: Sequence[Table], destination: Destination) -> list[str]:
     cleaner = _Cleaner()
     with files.scratch_folder_beside(destination.path) as scratch, _temporary_files_in(scratch):
         workbook = Workbook(write_only=True)
-        for table, table_widths in zip(tables, widths, strict=True):
-            _write_sheet(workbook, table, table_widths, destination, cleaner)
-        _save(workbook, destination.stream)
+        try:
+            for table, table_widths in zip(tables, widths, strict=True):
+                _write_sheet(workbook, table, table_widths, destination, cleaner)
+            _save(workbook, destination.stream)
+        except BaseException:
+            _abandon(workbook)
+            raise
     return cleaner.notes()
+
+
+def _abandon(workbook: Any) -> None:
+    """A workbook that failed half-way (a full disk, Ctrl-C): its sheets' streams closed now,
+    their errors ignored (the first error is the one to report). Left to the garbage collector,
+    each would print a traceback at exit, after the Error: line. openpyxl has no public way to
+    drop a write-only sheet, hence its private generators."""
+    for worksheet in workbook.worksheets:
+        writer = getattr(worksheet, "_writer", None)
+        for stream in (getattr(worksheet, "_rows", None), getattr(writer, "xf", None)):
+            if stream is not None:
+                with contextlib.suppress(BaseException):
+                    stream.close()
 
 
 def _save(workbook: Any, stream: Any) -> None:
     """openpyxl's save_workbook, closing the archive when writing fails (a full disk): left to
     the garbage collector, it would try again at exit and print a traceback."""
-    import contextlib
     from zipfile import ZIP_DEFLATED, ZipFile
 
     from openpyxl.writer.excel import ExcelWriter
