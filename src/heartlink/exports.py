@@ -8,10 +8,24 @@ id, never their name, and not the officer's name either.
 """
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from functools import partial
 
 from heartlink import beneficiaries, fields, handouts
 from heartlink.fields import Field
+from heartlink.i18n import Lang
+from heartlink.tables import Column, Table
+
+# The kind of each exported column that is not text (heartlink.tables.Column kinds).
+KINDS = {
+    "date": "date",
+    "count": "number",
+    "value_vnd": "money",
+    "categories": "list",
+    "consent": "flag",
+    "household": "flag",
+    "archived": "flag",
+}
 
 
 def handout_fields(personal: bool = False) -> tuple[Field, ...]:
@@ -72,3 +86,33 @@ def beneficiary_rows(
             "archived": profile["archived"],
             "created_at": profile["created_at"],
         }
+
+
+def handouts_table(
+    conn: sqlite3.Connection, *, year: int | None = None, personal: bool = False, lang: Lang
+) -> Table:
+    """`export handouts` as a table, its headings in `lang`."""
+    fields_ = handout_fields(personal)
+    rows = partial(handout_rows, conn, year=year, personal=personal)
+    return _table(fields_, rows, ("Handouts", "Lượt trao"), year, lang)
+
+
+def beneficiaries_table(
+    conn: sqlite3.Connection, *, year: int | None = None, personal: bool = False, lang: Lang
+) -> Table:
+    """`export beneficiaries` as a table, its headings in `lang`."""
+    fields_ = beneficiary_fields(personal)
+    rows = partial(beneficiary_rows, conn, year=year, personal=personal)
+    return _table(fields_, rows, ("Beneficiaries", "Người nhận"), year, lang)
+
+
+def _table(
+    fields_: tuple[Field, ...],
+    rows: Callable[[], Iterator[dict]],
+    names: tuple[str, str],
+    year: int | None,
+    lang: Lang,
+) -> Table:
+    name = names[1] if lang == Lang.vi else names[0]
+    columns = tuple(Column(f.name, f.heading(lang), KINDS.get(f.name, "text")) for f in fields_)
+    return Table(columns, rows, name, name if year is None else f"{name} {year}")

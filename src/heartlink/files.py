@@ -4,6 +4,7 @@
 import contextlib
 import hashlib
 import os
+import re
 import secrets
 import sys
 from collections.abc import Iterator
@@ -82,7 +83,8 @@ def remove_database(path: Path) -> None:
 @contextmanager
 def new_file(path: Path, *, force: bool = False, private: bool = False) -> Iterator[Path]:
     """A temporary file beside `path` for the caller to write (exports): placed at `path` when
-    the block ends without an error, removed when it fails, so no half-written file is left.
+    the block ends without an error, removed when it fails or is interrupted (Ctrl-C, SIGTERM,
+    SIGHUP), so no half-written file is left.
 
     `path` is not replaced when it exists unless `force`. `private` files (personal data) are
     created readable and writable by their owner only; others get the usual permissions of new
@@ -94,28 +96,96 @@ def new_file(path: Path, *, force: bool = False, private: bool = False) -> Itera
         raise _exists(path)
     if not path.parent.is_dir():
         raise HeartlinkError(f"folder {path.parent} does not exist; create it first")
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}{TEMPORARY_SUFFIX}")
+    with _signals_interrupt():
+        try:
+            # Created with its final permissions, so personal data is never readable by
+            # others, not even for the moment before a chmod.
+            mode = PRIVATE_FILE if private else 0o666
+            os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode))
+        except OSError as exc:
+            raise HeartlinkError(f"cannot create a file in {path.parent}: {exc.strerror}") from None
+        try:
+            yield temporary
+            fsync_file(temporary)
+            if force:
+                os.replace(temporary, path)
+            else:
+                try:
+                    place_new(temporary, path)
+                except FileExistsError:
+                    raise _exists(path) from None
+            fsync_folder(path.parent)
+        except BaseException:
+            remove_quietly(temporary)
+            raise
+
+
+# new_file's temporary files are named .NAME.XXXXXXXX.part, and a workbook's scratch folder
+# beside one .NAME.XXXXXXXX.part.d (scratch_folder_beside).
+TEMPORARY_SUFFIX = ".part"
+SCRATCH_SUFFIX = ".d"
+_TEMPORARY_NAME = re.compile(r"^\..+\.[0-9a-f]{8}\.part(\.d)?$")
+
+
+def leftover_temporary_files(folder: Path) -> list[Path]:
+    """The temporary files and folders of exports left in `folder` by a process that could not
+    clean up (killed with SIGKILL, a power cut): they may hold personal data. Sorted by name."""
     try:
-        # Created with its final permissions, so personal data is never readable by others,
-        # not even for the moment before a chmod.
-        mode = PRIVATE_FILE if private else 0o666
-        os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode))
+        names = sorted(entry.name for entry in os.scandir(folder))
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    return [folder / name for name in names if _TEMPORARY_NAME.match(name)]
+
+
+@contextmanager
+def scratch_folder_beside(path: Path | None) -> Iterator[Path]:
+    """An owner-only folder beside `path` (new_file's temporary file) for the temporary files
+    of whatever writes it, removed with them when the block ends, however it ends. Without a
+    `path`, a folder in the system's temp folder."""
+    import shutil
+    import tempfile
+
+    if path is None:
+        with tempfile.TemporaryDirectory(prefix="heartlink-") as folder:
+            yield Path(folder)
+        return
+    folder = path.with_name(path.name + SCRATCH_SUFFIX)
+    try:
+        folder.mkdir(mode=PRIVATE_FOLDER)
     except OSError as exc:
-        raise HeartlinkError(f"cannot create a file in {path.parent}: {exc.strerror}") from None
+        raise HeartlinkError(f"cannot create a folder in {path.parent}: {exc.strerror}") from None
     try:
-        yield temporary
-        fsync_file(temporary)
-        if force:
-            os.replace(temporary, path)
-        else:
-            try:
-                place_new(temporary, path)
-            except FileExistsError:
-                raise _exists(path) from None
-        fsync_folder(path.parent)
-    except BaseException:
-        remove_quietly(temporary)
-        raise
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextmanager
+def _signals_interrupt() -> Iterator[None]:
+    """SIGTERM and SIGHUP (a closed terminal) raise KeyboardInterrupt inside the block, as
+    Ctrl-C does, so that its clean-up runs: by default they end the process on the spot and
+    leave its temporary files behind."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may set handlers
+        return
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = {}
+    for name in ("SIGTERM", "SIGHUP"):
+        number = getattr(signal, name, None)
+        if number is not None:
+            previous[number] = signal.signal(number, interrupt)
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 def _exists(path: Path) -> HeartlinkError:

@@ -16,6 +16,8 @@ from collections.abc import Callable, Iterable, Iterator
 from functools import partial
 
 from heartlink.errors import InputError
+from heartlink.i18n import Lang
+from heartlink.tables import Column, Table
 from heartlink.text import parse_year
 
 VIEWS = ("kind", "programme", "month", "category", "group")
@@ -172,6 +174,50 @@ TOTALS_FIELDS = [
     "beneficiaries",
     "value_vnd",
 ]
+
+
+# TOTALS_FIELDS' headings in Vietnamese (the English heading is the field itself).
+TOTALS_HEADINGS_VI = {
+    "section": "Phần",
+    "key": "Mã",
+    "name": "Tên",
+    "name_vi": "Tên tiếng Việt",
+    "unit": "Đơn vị",
+    "count": "Số lượng",
+    "handouts": "Lượt trao",
+    "beneficiaries": "Người nhận có tên",
+    "value_vnd": "Giá trị (đồng)",
+}
+_FIGURE_KINDS = {"value_vnd": "money", "compare_value_vnd": "money", "change_pct": "percent"}
+
+
+def _figure_kind(field: str) -> str:
+    if field in _FIGURE_KINDS:
+        return _FIGURE_KINDS[field]
+    if field.endswith("_change"):
+        return "signed"
+    figure = field.removeprefix("compare_")
+    return "number" if figure in FIGURES else "text"
+
+
+def totals_table(totals: dict, lang: Lang = Lang.en) -> Table:
+    """yearly()'s object as one flat table (TOTALS_FIELDS), names, units and headings in
+    `lang`: what `report --format csv` and `export totals --format csv` write."""
+    vi = lang == Lang.vi
+    columns = [
+        Column(field, TOTALS_HEADINGS_VI[field] if vi else field, _figure_kind(field))
+        for field in TOTALS_FIELDS
+    ]
+    return Table.of(columns, list(totals_rows(totals, vi=vi)), "totals")
+
+
+def view_table(rows: list[dict], by: str, *, compare: bool = False) -> Table:
+    """view()'s (or compare()'s) rows as a table of view_fields(), for scripts."""
+    fields = view_fields(by, compare=compare)
+    columns = [
+        Column(field, field, "text" if field == by else _figure_kind(field)) for field in fields
+    ]
+    return Table.of(columns, rows, by)
 
 
 def totals_rows(totals: dict, *, vi: bool = False) -> Iterator[dict]:

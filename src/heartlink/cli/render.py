@@ -1,5 +1,8 @@
-"""One renderer registry for every command that prints data: tables for people, JSON and CSV
-for scripts. Data goes to stdout; messages go to stderr (see heartlink.cli.common.say)."""
+"""One renderer registry for everything heartlink shows or writes: a table for people, JSON and
+CSV for scripts, Excel workbooks for the head of station. Every command builds a Document (its
+tables, from the core: heartlink.tables) and `render` writes it in the format asked, to standard
+output or to a file. Data goes to stdout; messages go to stderr (see heartlink.cli.common.say).
+"""
 
 import csv
 import json
@@ -7,74 +10,141 @@ import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache
+from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
+
+from heartlink.tables import Column, Table, english
 
 if TYPE_CHECKING:
     from heartlink.i18n import Formatter
 
+__all__ = ["Column", "Document", "Format", "Table", "english", "render"]
+
 
 class Format(StrEnum):
+    """The formats of commands that print: to the terminal or to a script."""
+
     table = "table"
     json = "json"
     csv = "csv"
 
 
 class ExportFormat(StrEnum):
+    """The formats of `heartlink export`: files."""
+
     csv = "csv"
     json = "json"
     xlsx = "xlsx"
 
 
-_english: "Formatter | None" = None
-
-
-def english() -> "Formatter":
-    """The default formatter (English)."""
-    global _english
-    if _english is None:
-        from heartlink.i18n import Formatter
-
-        _english = Formatter()
-    return _english
-
-
 @dataclass(frozen=True)
-class Column:
-    """One column of a table: the row key, its heading, and how to show the value."""
+class Document:
+    """What a command shows, whatever the format: its tables (CSV writes the first, a workbook
+    has a sheet for each), and what some formats show their own way.
 
-    key: str
-    heading: str
-    style: str = "text"  # text | number | money | signed | percent | date | list | flag
-
-    def show(self, value: Any, formatter: "Formatter | None" = None) -> str:
-        """The value as text for people, in the formatter's language (English by default)."""
-        if value is None or value == []:
-            return "—"
-        fmt = formatter or english()
-        shown: dict[str, Callable[[Any], str]] = {
-            "number": fmt.number,
-            "money": fmt.money,
-            "signed": fmt.signed,
-            "percent": fmt.percent,
-            "date": fmt.date,
-            "list": ", ".join,
-            "flag": lambda v: fmt.word("yes" if v else "no"),
-        }
-        return shown.get(self.style, str)(value)
-
-
-@dataclass(frozen=True)
-class Sheet:
-    """A table written to a file: one sheet of a workbook, or the whole of a CSV or JSON file.
-
-    `rows` gives a fresh iterable each time it is called: the workbook writer reads the rows
-    twice (once to fit the column widths, once to write them) rather than holding them.
+    `json` is the object --format json gives where it is not the first table's rows (a report's
+    object, a record); `people`, when given, draws the document for people instead of a table
+    per table; `empty` is said on stderr when there is nothing to draw.
     """
 
-    name: str
-    title: str
-    columns: Sequence[Column]
-    rows: Callable[[], Iterable[dict]]
+    tables: Sequence[Table]
+    json: Any = None
+    people: Callable[[], None] | None = None
+    empty: str = "Nothing to show."
+
+
+@dataclass(frozen=True)
+class Destination:
+    """Where a document goes: `stream` (binary), or standard output when None.
+
+    `for_spreadsheet` is a file to be opened in Excel: CSV starts with a byte order mark, which
+    Excel on Windows needs to read UTF-8. Standard output has none, for the scripts that read it
+    (and `report --format csv` and `export totals --format csv` give the same bytes there).
+    `heading` is a workbook's title (the station); `path` the file `stream` writes, beside
+    which a workbook keeps its temporary files.
+    """
+
+    stream: IO[bytes] | None = None
+    formatter: "Formatter | None" = None
+    for_spreadsheet: bool = False
+    heading: str = ""
+    path: Path | None = None
+
+    @property
+    def fmt(self) -> "Formatter":
+        return self.formatter or english()
+
+
+Renderer = Callable[[Document, Destination], list[str]]
+
+
+def render(fmt: str, document: Document, destination: Destination | None = None) -> list[str]:
+    """Write `document` in format `fmt` (table, json, csv or xlsx) to `destination`; returns
+    notes for the person at the terminal (what had to be changed to write it)."""
+    return RENDERERS[str(fmt)](document, destination or Destination())
+
+
+# --- cells -----------------------------------------------------------------------------------
+
+
+@cache
+def _formula_starts() -> tuple[str, ...]:
+    # The import reads the same starts to take the guard off again; loaded on first use only.
+    from heartlink.sheets import FORMULA_STARTS
+
+    return FORMULA_STARTS
+
+
+def looks_like_formula(column: Column, value: Any) -> bool:
+    """Text a spreadsheet would run as a formula (`=HYPERLINK(…)`, `+1`, `@SUM`): every CSV and
+    workbook heartlink writes keeps it text. Numbers, negative ones too, stay numbers."""
+    return isinstance(value, str) and not column.numeric and value.startswith(_formula_starts())
+
+
+def _csv_cell(column: Column, value: Any, formatter: "Formatter") -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        value = ";".join(str(v) for v in value)
+    elif isinstance(value, bool):
+        return "1" if value else "0"
+    elif column.kind == "date" and formatter.lang != "en":
+        # Dates are stored as 2023-03-06, the English form: only Vietnamese rewrites them.
+        return formatter.date(value)
+    # An apostrophe in front keeps it text (and `heartlink import` takes it off again).
+    return "'" + value if looks_like_formula(column, value) else value
+
+
+# --- streams ---------------------------------------------------------------------------------
+
+
+class _Utf8:
+    """Text written as UTF-8 to a binary stream, which it never closes (a TextIOWrapper closes
+    the stream under it when it is collected: standard output, after an error)."""
+
+    def __init__(self, binary: IO[bytes]):
+        self.binary = binary
+
+    def write(self, text: str) -> int:
+        return self.binary.write(text.encode("utf-8"))
+
+
+def _text_out(destination: Destination) -> Any:
+    if destination.stream is not None:
+        return _Utf8(destination.stream)
+    sys.stdout.flush()
+    binary = getattr(sys.stdout, "buffer", None)
+    # Bytes, not the console's text mode: the same bytes on every platform and console encoding.
+    return sys.stdout if binary is None else _Utf8(binary)
+
+
+def _flush(destination: Destination) -> None:
+    stream = destination.stream or getattr(sys.stdout, "buffer", sys.stdout)
+    stream.flush()
+
+
+# --- the formats -----------------------------------------------------------------------------
 
 
 def _json_default(value: Any) -> Any:
@@ -87,13 +157,12 @@ def _dumps(value: Any, indent: int | None = 2) -> str:
     return json.dumps(value, ensure_ascii=False, indent=indent, default=_json_default)
 
 
-def write_json(value: Any, out: IO[str] | None = None) -> None:
-    (out or sys.stdout).write(_dumps(value) + "\n")
+def write_json(value: Any, out: Any) -> None:
+    out.write(_dumps(value) + "\n")
 
 
-def write_json_rows(rows: Iterable[dict], out: IO[str] | None = None) -> None:
+def write_json_rows(rows: Iterable[dict], out: Any) -> None:
     """A JSON array written one row at a time, so a long list is never held in memory."""
-    out = out or sys.stdout
     out.write("[")
     separator = "\n  "
     for row in rows:
@@ -102,25 +171,141 @@ def write_json_rows(rows: Iterable[dict], out: IO[str] | None = None) -> None:
     out.write("]\n" if separator == "\n  " else "\n]\n")
 
 
-def _csv_cell(value: Any) -> Any:
-    if isinstance(value, list):
-        return ";".join(str(v) for v in value)
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    return "" if value is None else value
+def _as_json(document: Document, destination: Destination) -> list[str]:
+    out = _text_out(destination)
+    if document.json is not None:
+        write_json(document.json, out)
+    else:
+        write_json_rows(document.tables[0].rows(), out)
+    _flush(destination)
+    return []
 
 
-def write_csv_rows(
-    rows: Iterable[dict],
-    fields: Sequence[str],
-    out: IO[str] | None = None,
-    headings: Sequence[str] | None = None,
-) -> None:
-    """One header row (`headings`, else the field names), then a line per row, streamed."""
-    writer = csv.writer(out or sys.stdout, lineterminator="\n")
-    writer.writerow(headings or fields)
-    for row in rows:
-        writer.writerow([_csv_cell(row.get(field)) for field in fields])
+def _as_csv(document: Document, destination: Destination) -> list[str]:
+    """The first table: one header row (the headings), then a line per row, streamed."""
+    table, formatter = document.tables[0], destination.fmt
+    out = _text_out(destination)
+    if destination.for_spreadsheet:
+        out.write("\ufeff")
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([column.heading for column in table.columns])
+    for row in table.rows():
+        writer.writerow([_csv_cell(c, row.get(c.key), formatter) for c in table.columns])
+    _flush(destination)
+    return []
+
+
+def _as_workbook(document: Document, destination: Destination) -> list[str]:
+    from heartlink.cli import workbook
+
+    if destination.stream is None:
+        from heartlink.errors import InputError
+
+        raise InputError("a workbook is a file, not text for standard output; give --output FILE")
+    return workbook.write(document.tables, destination)
+
+
+def _for_people(document: Document, destination: Destination) -> list[str]:
+    if document.people is not None:
+        document.people()
+        return []
+    shown = []
+    for table in document.tables:
+        rows = list(table.rows())
+        if rows:
+            shown.append(make_table(table.columns, rows, table.title or None, destination.fmt))
+    if shown:
+        print_tables(*shown)
+    else:
+        from heartlink.cli.common import say
+
+        say(document.empty)
+    return []
+
+
+RENDERERS: dict[str, Renderer] = {
+    "table": _for_people,
+    "json": _as_json,
+    "csv": _as_csv,
+    "xlsx": _as_workbook,
+}
+
+
+# --- tables for people -----------------------------------------------------------------------
+
+
+class FittedTable:
+    """A rich table of `columns` that fits the console: on a narrow terminal its optional
+    columns are left out, rightmost first, before its labels would shrink to nothing (a caption
+    says which)."""
+
+    def __init__(
+        self,
+        columns: Sequence[Column],
+        rows: Iterable[dict],
+        title: str | None = None,
+        formatter: "Formatter | None" = None,
+    ):
+        self.columns = list(columns)
+        self.title = title
+        self.formatter = formatter or english()
+        rows = list(rows)
+        self.cells = {
+            c.key: [c.show(row.get(c.key), self.formatter) for row in rows] for c in self.columns
+        }
+        self.row_count = len(rows)
+
+    @staticmethod
+    def _unbreakable(column: Column) -> bool:
+        # Codes, dates and numbers never break across lines; names, places and headings may.
+        return column.numeric or column.key in ("code", "date", "id")
+
+    def _longest(self, column: Column) -> int:
+        """The width below which a cell of `column` would be cut: its longest value when that
+        never breaks, else its longest word, and its heading's longest word."""
+        from rich.cells import cell_len
+
+        values = self.cells[column.key]
+        if not self._unbreakable(column):
+            values = [word for value in values for word in value.split()]
+        return max(map(cell_len, [*values, *column.heading.split()]), default=1)
+
+    def _table(self, columns: Sequence[Column]) -> Any:
+        from rich.table import Table as RichTable
+
+        table = RichTable(title=self.title, title_justify="left", header_style="bold")
+        for column in columns:
+            unbreakable = self._unbreakable(column)
+            table.add_column(
+                column.heading,
+                justify="right" if column.numeric else "left",
+                min_width=self._longest(column) if unbreakable else None,
+            )
+        for index in range(self.row_count):
+            table.add_row(*(self.cells[column.key][index] for column in columns))
+        return table
+
+    def _narrowest(self, columns: Sequence[Column]) -> int:
+        """The narrowest the table can be with no label cut: each column at its longest
+        unbreakable text, with its padding and border."""
+        return 1 + sum(self._longest(column) + 3 for column in columns)
+
+    def __rich_console__(self, console: Any, options: Any) -> Any:
+        columns, left_out = list(self.columns), []
+        while self._narrowest(columns) > options.max_width:
+            optional = [column for column in columns if column.optional]
+            if not optional:
+                break
+            columns.remove(optional[-1])
+            left_out.insert(0, optional[-1].heading)
+        table = self._table(columns)
+        if left_out:
+            table.caption = self.formatter.word(
+                "Left out to fit the terminal: {columns}. Widen it, or use --format csv.",
+                columns=", ".join(left_out),
+            )
+            table.caption_justify = "left"
+        yield table
 
 
 def make_table(
@@ -128,25 +313,17 @@ def make_table(
     rows: Iterable[dict],
     title: str | None = None,
     formatter: "Formatter | None" = None,
-) -> Any:
-    from rich.table import Table
-
-    table = Table(title=title, title_justify="left", header_style="bold")
-    for column in columns:
-        right = column.style in ("number", "money", "signed", "percent")
-        # Codes, dates and numbers never break across lines; names and places may.
-        no_wrap = right or column.key in ("code", "date", "id")
-        table.add_column(column.heading, justify="right" if right else "left", no_wrap=no_wrap)
-    for row in rows:
-        table.add_row(*(column.show(row.get(column.key), formatter) for column in columns))
-    return table
+) -> FittedTable:
+    return FittedTable(columns, rows, title, formatter)
 
 
 def print_tables(*renderables: Any) -> None:
     from rich.console import Console
 
     # A terminal gets its own width; a file or a pipe gets wide lines rather than wrapped cells.
-    console = Console(soft_wrap=False, width=None if sys.stdout.isatty() else 160)
+    console = Console(soft_wrap=False)
+    if not console.is_terminal:
+        console = Console(soft_wrap=False, width=160)
     # Rich turns a closed stdout into SystemExit; let the command line's handler see the pipe.
     console.on_broken_pipe = _raise_broken_pipe  # type: ignore[method-assign]
     for renderable in renderables:
@@ -157,17 +334,7 @@ def _raise_broken_pipe() -> None:
     raise BrokenPipeError
 
 
-def _table_rows(columns: Sequence[Column], title: str | None, empty: str):
-    def show(rows: Iterable[dict]) -> None:
-        rows = list(rows)
-        if not rows:
-            from heartlink.cli.common import say
-
-            say(empty)
-            return
-        print_tables(make_table(columns, rows, title))
-
-    return show
+# --- the commands' shortcuts -----------------------------------------------------------------
 
 
 def output_rows(
@@ -180,12 +347,13 @@ def output_rows(
     empty: str = "Nothing to show.",
 ) -> None:
     """A list of records: a table of `columns`, a JSON array of whole rows, or CSV of `fields`."""
-    renderers: dict[Format, Callable[[Iterable[dict]], None]] = {
-        Format.table: _table_rows(columns, title, empty),
-        Format.json: write_json_rows,
-        Format.csv: lambda rs: write_csv_rows(rs, fields),
-    }
-    renderers[fmt](rows)
+    kinds = {column.key: column.kind for column in columns}
+    data = Table.of([Column(f, f, kinds.get(f, "text")) for f in fields], rows, title=title or "")
+
+    def people() -> None:
+        _for_people(Document([Table.of(columns, rows, title=title or "")], empty=empty), _PLAIN)
+
+    render(fmt, Document([data], people=people, empty=empty))
 
 
 def output_record(
@@ -198,20 +366,9 @@ def output_record(
 ) -> None:
     """One record or summary: `show()` for people, the whole record as a JSON object, and for
     CSV `rows` of `fields` (by default the record itself as one row)."""
-    renderers: dict[Format, Callable[[], None]] = {
-        Format.table: show,
-        Format.json: lambda: write_json(record),
-        Format.csv: lambda: write_csv_rows(
-            [record] if rows is None else rows, list(record) if fields is None else fields
-        ),
-    }
-    renderers[fmt]()
+    keys = list(record) if fields is None else fields
+    data = Table.of([Column(key, key) for key in keys], [record] if rows is None else rows)
+    render(fmt, Document([data], json=record, people=show))
 
 
-def write_workbook(
-    path: Any, *, title: str, sheets: Sequence[Sheet], formatter: "Formatter"
-) -> None:
-    """An Excel workbook (.xlsx) of `sheets`: see heartlink.cli.workbook."""
-    from heartlink.cli import workbook
-
-    workbook.write(path, title=title, sheets=sheets, formatter=formatter)
+_PLAIN = Destination()

@@ -1,13 +1,15 @@
-"""The report's views for people, in English or Vietnamese: names for the rows of
-heartlink.reports, their columns, and the month chart. Shared by `report` (terminal tables) and
-`export totals` (workbook sheets)."""
+"""The report's documents, in English or Vietnamese: names for the rows of heartlink.reports,
+their columns, the month chart, and the Documents that `report` renders and `export totals`
+writes (one document, so that both give the same bytes)."""
 
+import datetime as dt
 import sqlite3
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from heartlink.cli.render import Column
+from heartlink.cli.render import Column, Document
 from heartlink.i18n import Formatter, Lang
+from heartlink.tables import Table
 
 DIMENSION_HEADINGS = {
     "programme": "Programme",
@@ -82,23 +84,24 @@ def columns(fmt: Formatter, by: str, compare_with: tuple[int, int] | None = None
     word = fmt.word
     shown = [] if by == "kind" else [Column("dimension_name", word(DIMENSION_HEADINGS[by]))]
     shown += [Column("kind_name", word("Kind")), Column("unit_name", word("Unit"))]
+    # Optional figures are the first left out on a narrow terminal, the rightmost first.
     if compare_with:
         year, other = compare_with
         return [
             *shown,
             Column("count", f"{word('Count')} {year}", "number"),
             Column("compare_count", f"{word('Count')} {other}", "number"),
-            Column("count_change", word("Change"), "signed"),
+            Column("count_change", word("Change"), "signed", optional=True),
             Column("change_pct", word("Change %"), "percent"),
-            Column("value_vnd", f"{word('Value')} {year}", "money"),
-            Column("compare_value_vnd", f"{word('Value')} {other}", "money"),
+            Column("value_vnd", f"{word('Value')} {year}", "money", optional=True),
+            Column("compare_value_vnd", f"{word('Value')} {other}", "money", optional=True),
         ]
     return [
         *shown,
         Column("count", word("Count"), "number"),
-        Column("handouts", word("Handouts"), "number"),
-        Column("anonymous_handouts", word("Anonymous"), "number"),
-        Column("beneficiaries", word("Named"), "number"),
+        Column("handouts", word("Handouts"), "number", optional=True),
+        Column("anonymous_handouts", word("Anonymous"), "number", optional=True),
+        Column("beneficiaries", word("Named"), "number", optional=True),
         Column("value_vnd", word("Value"), "money"),
     ]
 
@@ -143,3 +146,115 @@ def bar(value: int, peak: int, width: int = BAR_WIDTH) -> str:
     eighths = round(value * width * 8 / peak) if peak else 0
     full, rest = divmod(eighths, 8)
     return "█" * full + (_EIGHTHS[rest] if rest else "")
+
+
+def totals_document(
+    conn: sqlite3.Connection, year: int, as_of: dt.date | None, fmt: Formatter
+) -> Document:
+    """The report without --by or --compare: the object scripts have always had (JSON), its
+    flat table (CSV), and for people the kinds, the programmes and a sentence of totals."""
+    from heartlink import reports
+
+    totals = reports.yearly(conn, year, as_of)
+    return Document(
+        [reports.totals_table(totals, fmt.lang)],
+        json=totals,
+        people=lambda: _print_totals(conn, totals, fmt, as_of),
+    )
+
+
+def _print_totals(conn: sqlite3.Connection, totals: dict, fmt: Formatter, as_of: Any) -> None:
+    from heartlink import reports
+    from heartlink.cli import render
+    from heartlink.cli.common import say
+
+    year = totals["year"]
+    if not totals["totals"]:
+        say(fmt.word("No handouts recorded in {year}.", year=year))
+        return
+    labels = Labels(conn, fmt)
+    # The kind table comes from the kind view, which counts anonymous handouts apart.
+    kinds = reports.view(conn, year, "kind", as_of)
+    programmes = [
+        row | {"dimension_name": labels.dimension("programme", row["programme"])}
+        for row in totals["programmes"]
+    ]
+    figures = [c for c in columns(fmt, "kind")[2:] if c.key not in ("count", "anonymous_handouts")]
+    overall = totals["overall"]
+    render.print_tables(
+        render.make_table(
+            columns(fmt, "kind"), labels.named(kinds, "kind"), title(fmt, "kind", year, as_of), fmt
+        ),
+        render.make_table(
+            [Column("dimension_name", fmt.word("Programme")), *figures],
+            programmes,
+            fmt.word("By programme"),
+            fmt,
+        ),
+        fmt.word(
+            "{handouts} handouts ({anonymous} anonymous), {people} named beneficiaries (people "
+            "and households), value {value} where known. Anonymous handouts count in Count and "
+            "Handouts, not in Named.",
+            handouts=fmt.number(overall["handouts"]),
+            anonymous=fmt.number(sum(row["anonymous_handouts"] for row in kinds)),
+            people=fmt.number(overall["beneficiaries"]),
+            value=Column("", "", "money").show(overall["value_vnd"], fmt),
+        ),
+    )
+
+
+def view_document(
+    conn: sqlite3.Connection,
+    by: str,
+    year: int,
+    compare: int | None,
+    as_of: dt.date | None,
+    fmt: Formatter,
+) -> Document:
+    """One view of a year (or of a year beside another): a row per dimension and kind for
+    scripts, a table (and for months a chart) for people."""
+    from heartlink import reports
+
+    if compare is None:
+        rows = reports.view(conn, year, by, as_of)
+    else:
+        rows = reports.compare(conn, year, compare, by, as_of)
+
+    def people() -> None:
+        from heartlink.cli import render
+        from heartlink.cli.common import say
+
+        if not rows:
+            say(fmt.word("No handouts recorded in {year}.", year=year))
+            return
+        labels = Labels(conn, fmt)
+        if compare is None:
+            shown, heading = columns(fmt, by), title(fmt, by, year, as_of)
+        else:
+            shown = columns(fmt, by, (year, compare))
+            heading = compare_title(fmt, by, year, compare, as_of)
+        drawn = [render.make_table(shown, labels.named(rows, by), heading, fmt)]
+        if by == "month" and compare is None:
+            drawn += [fmt.word("Per month, in each kind's unit"), month_chart(rows, labels)]
+        render.print_tables(*drawn)
+
+    return Document([reports.view_table(rows, by, compare=compare is not None)], people=people)
+
+
+def workbook_document(
+    conn: sqlite3.Connection, year: int, as_of: dt.date | None, fmt: Formatter
+) -> Document:
+    """`export totals` as a workbook: a sheet per view, with the names people read."""
+    from heartlink import reports
+
+    labels = Labels(conn, fmt)
+    sheets = [
+        Table.of(
+            columns(fmt, by),
+            list(labels.named(reports.view(conn, year, by, as_of), by)),
+            fmt.word(f"By {by}"),
+            title(fmt, by, year, as_of),
+        )
+        for by in reports.VIEWS
+    ]
+    return Document(sheets)

@@ -7,12 +7,24 @@ thousands separators shown as the reader's Excel or LibreOffice writes them), da
 and column widths fit the longest value.
 """
 
+import contextlib
 import datetime as dt
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
 
-from heartlink.cli.render import Column, Sheet
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+from heartlink.cli.render import Destination, looks_like_formula
+from heartlink.errors import HeartlinkError, InputError
 from heartlink.i18n import Formatter
+from heartlink.tables import Column, Table
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 MAX_WIDTH = 60
 NUMBER_FORMATS = {
@@ -21,74 +33,168 @@ NUMBER_FORMATS = {
     "money": '#,##0 "₫"',
     "percent": '+0.0"%";-0.0"%";0.0"%"',
 }
+# Excel keeps at most this many characters in a cell (and cuts longer text when it opens one).
+MAX_CELL_TEXT = 32_767
+REPLACEMENT = "\ufffd"
 
 
-def write(path: Any, *, title: str, sheets: Sequence[Sheet], formatter: Formatter) -> None:
-    from openpyxl import Workbook
+def write(tables: Sequence[Table], destination: Destination) -> list[str]:
+    """A workbook of `tables`, a sheet each, written to `destination.stream`; returns notes for
+    the person at the terminal. Every table is read once first (widths, Excel's limits), so a
+    workbook that cannot be written is refused before anything is."""
+    from heartlink import files
 
-    workbook = Workbook(write_only=True)
-    for sheet in sheets:
-        _write_sheet(workbook, sheet, title, formatter)
-    workbook.save(path)
+    widths = [_fitted_widths(table) for table in tables]
+    cleaner = _Cleaner()
+    with files.scratch_folder_beside(destination.path) as scratch, _temporary_files_in(scratch):
+        workbook = Workbook(write_only=True)
+        try:
+            for table, table_widths in zip(tables, widths, strict=True):
+                _write_sheet(workbook, table, table_widths, destination, cleaner)
+            _save(workbook, destination.stream)
+        except BaseException:
+            _abandon(workbook)
+            raise
+    return cleaner.notes()
 
 
-def _write_sheet(workbook: Any, sheet: Sheet, title: str, formatter: Formatter) -> None:
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-    from openpyxl.utils import get_column_letter
+def _abandon(workbook: Any) -> None:
+    """A workbook that failed half-way (a full disk, Ctrl-C): its sheets' streams closed now,
+    their errors ignored (the first error is the one to report). Left to the garbage collector,
+    each would print a traceback at exit, after the Error: line. openpyxl has no public way to
+    drop a write-only sheet, hence its private generators."""
+    for worksheet in workbook.worksheets:
+        writer = getattr(worksheet, "_writer", None)
+        for stream in (getattr(worksheet, "_rows", None), getattr(writer, "xf", None)):
+            if stream is not None:
+                with contextlib.suppress(BaseException):
+                    stream.close()
 
-    worksheet = workbook.create_sheet(sheet.name[:31])  # Excel's limit for sheet names
-    # Widths must be set before the first row is written in write-only mode: a first pass.
-    for index, width in enumerate(_fitted_widths(sheet), start=1):
+
+def _save(workbook: Any, stream: Any) -> None:
+    """openpyxl's save_workbook, closing the archive when writing fails (a full disk): left to
+    the garbage collector, it would try again at exit and print a traceback."""
+    from zipfile import ZIP_DEFLATED, ZipFile
+
+    from openpyxl.writer.excel import ExcelWriter
+
+    archive = ZipFile(stream, "w", ZIP_DEFLATED, allowZip64=True)
+    try:
+        ExcelWriter(workbook, archive).save()
+    except BaseException:
+        with contextlib.suppress(Exception):
+            archive.close()
+        raise
+
+
+class _Cleaner:
+    """Text as a workbook can hold it: control characters (which old databases may hold, and
+    which openpyxl refuses) replaced by U+FFFD, counted."""
+
+    def __init__(self) -> None:
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+        self.pattern = ILLEGAL_CHARACTERS_RE
+        self.cells = 0
+
+    def __call__(self, text: str) -> str:
+        cleaned, found = self.pattern.subn(REPLACEMENT, text)
+        if found:
+            self.cells += 1
+        return cleaned
+
+    def notes(self) -> list[str]:
+        if not self.cells:
+            return []
+        return [
+            f"Note: {self.cells:,} cells held control characters, which Excel cannot store; "
+            f"each was replaced by {REPLACEMENT}."
+        ]
+
+
+@contextmanager
+def _temporary_files_in(folder: "Path") -> Iterator[None]:
+    """openpyxl's write-only sheets stream into temporary files in the system's temp folder,
+    where a killed export would leave every name it wrote: inside this block they go to
+    `folder` (beside the output, owner-only, removed whatever happens) instead."""
+    import tempfile
+
+    before = tempfile.tempdir
+    tempfile.tempdir = str(folder)
+    try:
+        yield
+    finally:
+        tempfile.tempdir = before
+
+
+def _write_sheet(
+    workbook: Any,
+    table: Table,
+    widths: list[float],
+    destination: Destination,
+    clean: "_Cleaner",
+) -> None:
+    worksheet = workbook.create_sheet(clean(table.name)[:31])  # Excel's limit for sheet names
+    # Widths must be set before the first row is written in write-only mode: the first pass.
+    for index, width in enumerate(widths, start=1):
         worksheet.column_dimensions[get_column_letter(index)].width = width
     worksheet.freeze_panes = "A3"
 
-    heading = WriteOnlyCell(worksheet, value=f"{title} — {sheet.title}")
+    heading = WriteOnlyCell(worksheet, value=clean(f"{destination.heading} — {table.title}"))
     heading.font = Font(bold=True, size=13)
     worksheet.append([heading])
     header = []
-    for column in sheet.columns:
-        cell = WriteOnlyCell(worksheet, value=column.heading)
+    for column in table.columns:
+        cell = WriteOnlyCell(worksheet, value=clean(column.heading))
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
         cell.border = Border(bottom=Side(style="thin"))
         cell.alignment = Alignment(
-            horizontal="right" if column.style in NUMBER_FORMATS else "left", wrap_text=True
+            horizontal="right" if column.kind in NUMBER_FORMATS else "left", wrap_text=True
         )
         header.append(cell)
     worksheet.append(header)
 
+    formatter = destination.fmt
     date_format = Formatter.XLSX_DATE[formatter.lang]
-    for row in sheet.rows():
+    for row in table.rows():
         worksheet.append(
             [
-                _cell(worksheet, column, row.get(column.key), formatter, date_format, WriteOnlyCell)
-                for column in sheet.columns
+                _cell(worksheet, column, row.get(column.key), formatter, date_format, clean)
+                for column in table.columns
             ]
         )
 
 
 def _cell(
-    worksheet: Any, column: Column, value: Any, formatter: Formatter, date_format: str, make: Any
+    worksheet: Any,
+    column: Column,
+    value: Any,
+    formatter: Formatter,
+    date_format: str,
+    clean: "_Cleaner",
 ) -> Any:
     if value is None:
         return None
-    if column.style in NUMBER_FORMATS:
-        cell = make(worksheet, value=value)
-        cell.number_format = NUMBER_FORMATS[column.style]
+    if column.kind in NUMBER_FORMATS:
+        cell = WriteOnlyCell(worksheet, value=value)
+        cell.number_format = NUMBER_FORMATS[column.kind]
         return cell
-    if column.style == "date":
-        cell = make(worksheet, value=dt.date.fromisoformat(value))
+    if column.kind == "date":
+        cell = WriteOnlyCell(worksheet, value=dt.date.fromisoformat(value))
         cell.number_format = date_format
         return cell
-    if column.style == "list":
-        return ";".join(value)
-    if column.style == "flag":
+    if column.kind == "list":
+        value = ";".join(value)
+    elif column.kind == "flag":
         return formatter.word("yes" if value else "no")
-    if isinstance(value, str) and value.startswith("="):
+    if not isinstance(value, str):
+        return value
+    value = clean(value)
+    if looks_like_formula(column, value):
         # openpyxl writes a string starting with "=" as a formula: a note such as "=2+2", or a
         # name crafted to run something, must stay text.
-        cell = make(worksheet, value=value)
+        cell = WriteOnlyCell(worksheet, value=value)
         cell.data_type = "s"
         return cell
     return value
@@ -98,31 +204,47 @@ def _cell(
 MAX_ROWS = 1_048_576 - 2
 
 
-def _fitted_widths(sheet: Sheet, max_rows: int = MAX_ROWS) -> list[float]:
-    """Column widths from a first read of the rows, which also refuses a sheet too long for
-    Excel (before anything is written)."""
-    widths = [len(column.heading) for column in sheet.columns]
-    for number, row in enumerate(sheet.rows(), start=1):
+def _fitted_widths(table: Table, max_rows: int = MAX_ROWS) -> list[float]:
+    """Column widths from a first read of the rows, which also refuses, before anything is
+    written, a sheet too long for Excel and text too long for one of its cells (Excel would cut
+    it, and a re-import lose the rest)."""
+    widths = [len(column.heading) for column in table.columns]
+    for number, row in enumerate(table.rows(), start=1):
         if number > max_rows:
-            from heartlink.errors import InputError
-
             raise InputError(
-                f"sheet {sheet.title!r} has more than {max_rows:,} rows, more than Excel opens; "
+                f"sheet {table.title!r} has more than {max_rows:,} rows, more than Excel opens; "
                 "export one --year at a time, or as CSV"
             )
-        for index, column in enumerate(sheet.columns):
-            widths[index] = max(widths[index], _shown_length(column, row.get(column.key)))
+        for index, column in enumerate(table.columns):
+            value = row.get(column.key)
+            if isinstance(value, str) and _excel_length(value) > MAX_CELL_TEXT:
+                raise HeartlinkError(
+                    f"{_record(row, number)}, column {column.key}: text longer than the "
+                    f"{MAX_CELL_TEXT:,} characters an Excel cell holds; nothing was written. "
+                    "Export as CSV (no such limit), or shorten it"
+                )
+            widths[index] = max(widths[index], _shown_length(column, value))
     return [min(MAX_WIDTH, width + 2) for width in widths]
+
+
+def _excel_length(text: str) -> int:
+    if len(text) <= MAX_CELL_TEXT // 2:
+        return len(text)
+    return len(text.encode("utf-16-le")) // 2  # Excel counts UTF-16 units, emoji as two
+
+
+def _record(row: dict, number: int) -> str:
+    return f"record {row['id']}" if row.get("id") else f"row {number}"
 
 
 def _shown_length(column: Column, value: Any) -> int:
     if value is None:
         return 0
-    if column.style in NUMBER_FORMATS:
+    if column.kind in NUMBER_FORMATS:
         digits = len(str(abs(value)))
         return digits + (digits - 1) // 3 + 3  # separators, sign or currency
-    if column.style == "date":
+    if column.kind == "date":
         return 10
-    if column.style == "list" and isinstance(value, Iterable):
+    if column.kind == "list" and isinstance(value, Iterable):
         return len(";".join(value))
     return len(str(value))
