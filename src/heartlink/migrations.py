@@ -401,6 +401,55 @@ def m0006_year_summaries(db: Database) -> None:
     _run(db, _0006_FILL)
 
 
+@migrations(name="0007_audit_chain")
+def m0007_audit_chain(db: Database) -> None:
+    # The audit log becomes a hash chain and every record is sealed by an entry (see
+    # heartlink.audit and heartlink.seals); the records already here are sealed by the
+    # baseline, kept in the chain's head. Entries are hashed with audit_log's update trigger
+    # dropped for the moment, then the trigger is created again exactly as 0003 made it.
+    from heartlink import audit
+
+    _run(
+        db,
+        """
+ALTER TABLE audit_log ADD COLUMN seal TEXT;
+
+ALTER TABLE audit_log ADD COLUMN prev_hash TEXT;
+
+ALTER TABLE audit_log ADD COLUMN hash TEXT;
+
+-- The chain's head: the last entry's id and hash and the number of entries, kept by the
+-- trigger below in the same transaction as each entry, and the baseline the chain starts from.
+CREATE TABLE audit_head (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    entry_id INTEGER,
+    hash TEXT NOT NULL,
+    entries INTEGER NOT NULL,
+    baseline TEXT NOT NULL
+);
+
+CREATE TRIGGER audit_head_follows AFTER INSERT ON audit_log
+BEGIN
+    UPDATE audit_head SET entry_id = NEW.id, hash = NEW.hash, entries = entries + 1;
+END;
+
+CREATE TRIGGER audit_head_never_deleted BEFORE DELETE ON audit_head
+BEGIN
+    SELECT RAISE(ABORT, 'the audit log is never changed; append a new entry instead');
+END;
+
+DROP TRIGGER audit_log_never_updated
+""",
+    )
+    audit.start_chain(db.conn)
+    db.execute(
+        """CREATE TRIGGER audit_log_never_updated BEFORE UPDATE ON audit_log
+BEGIN
+    SELECT RAISE(ABORT, 'the audit log is never changed; append a new entry instead');
+END"""
+    )
+
+
 def apply(conn: sqlite3.Connection) -> None:
     """Apply every pending migration on conn, which must already be inside a transaction."""
     migrations.apply(Database(conn, recursive_triggers=False, execute_plugins=False))
