@@ -382,3 +382,24 @@ def export(ctx: Context) -> list[Comparison]:
         )
         for fmt in EXPORT_FORMATS
     ]
+
+
+# 6. Check: the audit chain and every record ------------------------------------------------
+
+
+@measurement("check", "`heartlink log --verify` (chain + records) of 1M against integrity_check")
+def check(ctx: Context) -> list[Comparison]:
+    ctx.require_heartlink("log", "--verify")
+    sqlite3_cli = ctx.require_sqlite3_cli()
+    size = bulk_size(ctx)
+    db = ctx.ledger(size)
+    return [
+        Comparison(
+            f"6. check chain + records {size_label(size)}",
+            Command("heartlink log --verify", ctx.heartlink(db, "log", "--verify")),
+            Command(
+                "sqlite3 PRAGMA integrity_check", [sqlite3_cli, str(db), "PRAGMA integrity_check;"]
+            ),
+            limit=1.5,
+        )
+    ]
