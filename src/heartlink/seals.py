@@ -29,7 +29,8 @@ from dataclasses import dataclass
 
 from heartlink import ids
 
-# The seal format; a later format must keep reading this one.
+# The seal format; a later format must keep reading this one. The columns below are part of
+# it, so they are listed here rather than taken from handouts.INSERT_COLUMNS.
 FORMAT = 1
 CHUNK = 1000
 

@@ -27,7 +27,12 @@ def check(fmt: FormatOption = Format.table) -> None:
     from heartlink import health
 
     refuse_sample()
-    result = health.check(db_path())
+    output_findings(health.check(db_path()), fmt)
+
+
+def output_findings(result: dict, fmt: Format, sound: str | None = None) -> None:
+    """A check's result: one JSON object, CSV of the findings, or tables for people (and
+    `sound` on stderr when all is well); exit 1 on any finding."""
     if fmt == Format.json:
         from heartlink.cli.render import write_json
 
@@ -38,6 +43,10 @@ def check(fmt: FormatOption = Format.table) -> None:
         write_csv_rows(result["findings"], ["kind", "target", "detail"])
     else:
         show_report(result)
+        if sound and result["ok"]:
+            from heartlink.cli.common import say
+
+            say(sound)
     if not result["ok"]:
         raise typer.Exit(1)
 

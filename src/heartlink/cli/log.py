@@ -55,21 +55,10 @@ def log(
 
 def _verify(conn, fmt: Format) -> None:
     from heartlink import audit
-    from heartlink.cli.common import say
-    from heartlink.cli.health import show_report
-    from heartlink.cli.render import write_csv_rows, write_json
+    from heartlink.cli.health import output_findings
 
-    result = audit.verify(conn)
-    if fmt == Format.json:
-        write_json(result)
-    elif fmt == Format.csv:
-        write_csv_rows(result["findings"], ["kind", "target", "detail"])
-    else:
-        show_report(result)
-        if result["ok"]:
-            say("The audit chain is whole and every record matches it.")
-    if not result["ok"]:
-        raise typer.Exit(1)
+    sound = "The audit chain is whole and every record matches it."
+    output_findings(audit.verify(conn), fmt, sound)
 
 
 def _for_csv(entry: dict) -> dict:
