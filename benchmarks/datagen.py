@@ -7,6 +7,9 @@ default catalogue); beneficiaries, their categories and handouts are then bulk-i
 next to named cash, bicycles and school supplies, about 1% voided. Everything follows from the
 seed, so a size always gives the same file.
 
+The generated records are sealed in the audit log as one import (heartlink.audit.append with
+`added_since`), so that `heartlink check` finds the ledger sound.
+
 Generated files are cached by size, years, seed, schema version and GENERATOR_VERSION: bump the
 latter whenever the data changes shape, so that stale caches are not reused.
 """
@@ -25,10 +28,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from heartlink import db, ids, summaries
+from heartlink import audit, db, ids, seals, summaries
 from heartlink.migrations import CATEGORIES
 
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3
 FIRST_YEAR = 2016
 YEARS = 10  # 2016 to 2025: the report year is the last one
 HANDOUTS_PER_BENEFICIARY = 40
@@ -345,6 +348,7 @@ def generate(path: Path, count: int, *, years: int = YEARS, seed: int = 5) -> No
         conn.execute("PRAGMA foreign_keys = OFF")
         conn.execute("PRAGMA cache_size = -2000000")
         with ledger.write() as tx:
+            before = seals.mark(tx)
             people = list(beneficiaries(rng, beneficiary_count(count), calendar))
             _insert(tx, "beneficiary", BENEFICIARY_COLUMNS, people)
             people_ids = [row[0] for row in people]
@@ -368,6 +372,8 @@ def generate(path: Path, count: int, *, years: int = YEARS, seed: int = 5) -> No
             for _name, sql in indexes:
                 tx.execute(sql)
             upkeep.finish()
+            # Sealed as an import is: one entry for every record added (heartlink.seals).
+            audit.append(tx, audit.IMPORT, officer=OFFICER, target="generated", added_since=before)
         # heartlink's files are always in WAL mode.
         conn.execute("PRAGMA journal_mode = WAL")
 

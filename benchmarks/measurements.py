@@ -486,3 +486,24 @@ def _people_in(paths: list[Path], count: int) -> None:
         _expect_rows(
             f"import beneficiaries into {path.name}", datagen.count_rows(path, "beneficiary"), count
         )
+
+
+# 7. Check: the audit chain and every record ------------------------------------------------
+
+
+@measurement("check", "`heartlink log --verify` (chain + records) of 1M against integrity_check")
+def check(ctx: Context) -> list[Comparison]:
+    ctx.require_heartlink("log", "--verify")
+    sqlite3_cli = ctx.require_sqlite3_cli()
+    size = bulk_size(ctx)
+    db = ctx.ledger(size)
+    return [
+        Comparison(
+            f"7. check chain + records {size_label(size)}",
+            Command("heartlink log --verify", ctx.heartlink(db, "log", "--verify")),
+            Command(
+                "sqlite3 PRAGMA integrity_check", [sqlite3_cli, str(db), "PRAGMA integrity_check;"]
+            ),
+            limit=1.5,
+        )
+    ]

@@ -280,7 +280,7 @@ def test_check_finds_a_damaged_database(run, station):
     corrupt(station)
     result = run("check", "--format", "json")
     assert result.exit_code == 1
-    assert any(not c["ok"] and c["check"] == "integrity" for c in result.json())
+    assert any(not c["ok"] and c["check"] == "integrity" for c in result.json()["checks"])
 
 
 def test_check_without_a_database_fails(run):

@@ -88,3 +88,11 @@ def test_every_report_statement_reads_only_the_one_year(tmp_path):
     for plan in plans:
         assert measurements.reads_one_year(plan), plan
         assert not any(step.startswith("USE TEMP B-TREE") for step in plan), plan
+
+
+def test_the_generated_ledger_is_sealed_and_checks_clean(ledger):
+    from heartlink import audit
+
+    verified = audit.verify(ledger)
+    assert verified["ok"], verified["findings"][:3]
+    assert verified["head"]["entries"] == 1

@@ -21,6 +21,7 @@ EXPECTED_TABLES = {
     "beneficiary_category",
     "handout",
     "audit_log",
+    "audit_head",
     "year_summary",
     "year_recipients",
     "beneficiary_alias",
@@ -49,6 +50,7 @@ def test_migrating_a_blank_database_gives_the_schema(db_path):
             "0004_import_keys",
             "0005_beneficiary_codes",
             "0006_year_summaries",
+            "0007_audit_chain",
         ]
         columns = {r["name"] for r in conn.execute("SELECT * FROM pragma_table_xinfo('handout')")}
         assert {

@@ -213,7 +213,7 @@ def test_check_finds_totals_that_disagree_and_rebuild_mends_them(ok, run, db_pat
     conn.close()
     result = run("check", "--format", "json")
     assert result.exit_code == 1
-    totals = [c for c in result.json() if c["check"] == "totals"]
+    totals = [c for c in result.json()["checks"] if c["check"] == "totals"]
     assert totals[0]["ok"] is False
     assert "heartlink db rebuild-totals" in totals[0]["detail"]
     ok("db", "rebuild-totals")

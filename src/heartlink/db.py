@@ -26,7 +26,7 @@ from heartlink.text import fold
 
 # The number of migrations in heartlink.migrations; a test holds the two together. Kept here so
 # that checking a current file needs no import of the migrations (and of sqlite-utils).
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 # PRAGMA application_id marks a file as heartlink's ("HLNK"), readable from the header alone.
 APPLICATION_ID = 0x484C4E4B
 BUSY_TIMEOUT_S = 30.0
@@ -304,6 +304,24 @@ def open_for_read(path: Path) -> Ledger:
     conn.close()
     migrate(memory, on_disk=False)
     return Ledger(memory, path)
+
+
+def schema_of(conn: sqlite3.Connection) -> list[tuple[str, str, str, str | None]]:
+    """The tables, indexes and triggers heartlink made: (type, name, table, SQL), in a stable
+    order. SQLite's own objects and sqlite-utils' record of the migrations are left out."""
+    rows = conn.execute(
+        "SELECT type, name, tbl_name, sql FROM sqlite_master"
+        " WHERE substr(name, 1, 7) != 'sqlite_' AND name != '_sqlite_migrations'"
+        " ORDER BY type = 'trigger', type = 'index', tbl_name, type, name"
+    )
+    return [tuple(row) for row in rows]
+
+
+def expected_schema() -> list[tuple[str, str, str, str | None]]:
+    """schema_of a blank database brought to this version: what every current file must hold
+    (tests/golden_schema.sql holds it too)."""
+    with open_memory() as ledger:
+        return schema_of(ledger.conn)
 
 
 def describe_sqlite_error(exc: sqlite3.Error) -> str:

@@ -1,10 +1,14 @@
-"""`heartlink check`: is the database sound, and do its backups still match their checksums."""
+"""`heartlink check`: is the database sound, does it still match its audit log, and do its
+backups still match their checksums."""
 
 import sqlite3
 from pathlib import Path
 
-from heartlink import backup, db, soundness, summaries
+from heartlink import audit, backup, db, soundness, summaries
 from heartlink.errors import DatabaseError
+
+# Findings listed one by one; beyond that, one more says how many were left out.
+MAX_FINDINGS = 200
 
 
 def _check_totals(conn: sqlite3.Connection) -> tuple[bool, str]:
@@ -18,46 +22,123 @@ def _check_totals(conn: sqlite3.Connection) -> tuple[bool, str]:
     )
 
 
-def check(db_path: Path) -> list[dict]:
-    """Integrity, foreign keys, schema and yearly totals of the database, and the checksum of
-    every backup in its default backup folder. Each check: {"check", "ok", "detail"}. Reads
-    only."""
-    results: list[dict] = []
-
-    def note(name: str, ok: bool, detail: str) -> None:
-        results.append({"check": name, "ok": ok, "detail": detail})
-
-    if not db_path.is_file():
-        note("database", False, f"no database at {db_path}")
-        return results
-    conn = sqlite3.connect(db.sqlite_uri(db_path, mode="ro"), uri=True)
-    try:
-        try:
-            version = db.schema_version(conn, db_path)
-        except DatabaseError as exc:
-            note("schema", False, str(exc))
-            return results
-        note(
-            "schema",
-            True,
-            f"version {version}"
-            + ("" if version == db.SCHEMA_VERSION else ", upgraded on the next write"),
-        )
-        try:
-            soundness.check_sound(conn, "the database")
-            note("integrity", True, "integrity and foreign keys ok")
-        except DatabaseError as exc:
-            note("integrity", False, str(exc))
+def schema_findings(conn: sqlite3.Connection) -> list[dict]:
+    """Each table, index and trigger missing, different from what heartlink made, or added."""
+    expected = {row[1]: row for row in db.expected_schema()}
+    found = {row[1]: row for row in db.schema_of(conn)}
+    findings = []
+    for name, (kind, _, table, _sql) in expected.items():
+        if name not in found:
+            detail = f"the {kind} on {table} is missing (dropped outside heartlink)"
+        elif found[name] != expected[name]:
+            detail = (
+                f"the {kind} on {table} is not as heartlink made it (changed outside heartlink)"
+            )
         else:
-            if version == db.SCHEMA_VERSION:
-                note("totals", *_check_totals(conn))
+            continue
+        findings.append({"kind": "schema", "target": name, "detail": detail})
+    for name, (kind, _, table, _sql) in found.items():
+        if name not in expected:
+            findings.append(
+                {
+                    "kind": "schema",
+                    "target": name,
+                    "detail": f"a {kind} on {table} that heartlink did not make",
+                }
+            )
+    return findings
+
+
+def check(db_path: Path) -> dict:
+    """Integrity, foreign keys, schema (version and every table, index and trigger), yearly
+    totals, the audit chain and every record against it, and the checksum of every backup in
+    the default backup folder. Reads only.
+
+    Returns {"ok", "database", "checks": [{"check", "ok", "detail"}], "findings": [{"kind",
+    "target", "detail"}], "head": the chain head ({"entry", "hash", "entries"}) or None}.
+    """
+    checks: list[dict] = []
+    findings: list[dict] = []
+    result = {"ok": True, "database": str(db_path), "checks": checks, "findings": findings}
+    result["head"] = None
+
+    def note(name: str, ok: bool, detail: str, found: list[dict] | None = None) -> None:
+        """One check; a failed one is a finding (or `found` lists them)."""
+        checks.append({"check": name, "ok": ok, "detail": detail})
+        if found:
+            findings.extend(found)
+        elif not ok:
+            findings.append({"kind": name, "target": name, "detail": detail})
+
+    try:
+        if not db_path.is_file():
+            note("database", False, f"no database at {db_path}")
+            return result
+        conn = sqlite3.connect(db.sqlite_uri(db_path, mode="ro"), uri=True)
+        try:
+            _check_database(conn, db_path, note, result)
+        finally:
+            conn.close()
+        folder = backup.default_folder(db_path)
+        found = backup.backups_in(folder)
+        if not found:
+            note("backups", True, f"no backups in {folder}")
+        for path in found:
+            status = backup.checksum_status(path)
+            note(f"backup {path.name}", status == "ok", f"checksum {status}")
+        return result
     finally:
-        conn.close()
-    folder = backup.default_folder(db_path)
-    found = backup.backups_in(folder)
-    if not found:
-        note("backups", True, f"no backups in {folder}")
-    for path in found:
-        status = backup.checksum_status(path)
-        note(f"backup {path.name}", status == "ok", f"checksum {status}")
-    return results
+        if len(findings) > MAX_FINDINGS:
+            left = len(findings) - MAX_FINDINGS
+            del findings[MAX_FINDINGS:]
+            findings.append({"kind": "more", "target": None, "detail": f"{left} more not listed"})
+        result["ok"] = all(c["ok"] for c in checks)
+
+
+def _check_database(conn: sqlite3.Connection, db_path: Path, note, result: dict) -> None:
+    try:
+        version = db.schema_version(conn, db_path)
+    except DatabaseError as exc:
+        note("schema", False, str(exc))
+        return
+    current = version == db.SCHEMA_VERSION
+    note("schema", True, f"version {version}" + ("" if current else ", upgraded on the next write"))
+    try:
+        soundness.check_sound(conn, "the database")
+        note("integrity", True, "integrity and foreign keys ok")
+    except DatabaseError as exc:
+        note("integrity", False, str(exc))
+        return
+    if not current:
+        return
+    objects = schema_findings(conn)
+    note(
+        "schema objects",
+        not objects,
+        f"{len(objects)} table(s), index(es) or trigger(s) not as heartlink made them"
+        if objects
+        else "every table, index and trigger as heartlink made them",
+        objects,
+    )
+    note("totals", *_check_totals(conn))
+    verified = audit.verify(conn)
+    result["head"] = verified["head"]
+    head = verified["head"]
+    chain = [f for f in verified["findings"] if f["kind"] == "chain"]
+    note(
+        "audit chain",
+        not chain,
+        f"{len(chain)} break(s) in the chain of {head['entries']} entries"
+        if chain
+        else f"{head['entries']} entries, head {head['hash']}",
+        chain,
+    )
+    changed = [f for f in verified["findings"] if f["kind"] != "chain"]
+    note(
+        "records",
+        not changed,
+        f"{len(changed)} record(s) changed outside heartlink"
+        if changed
+        else "every record matches the audit log",
+        changed,
+    )

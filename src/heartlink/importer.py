@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 
-from heartlink import audit, beneficiaries, db, fields, handouts, ids, sheets, summaries
+from heartlink import audit, beneficiaries, db, fields, handouts, ids, seals, sheets, summaries
 from heartlink.db import Ledger, utc_now
 from heartlink.errors import HeartlinkError, InputError
 from heartlink.sheets import InputTable
@@ -204,8 +204,16 @@ def _importing(
         if dry_run:
             return body(ledger.conn, run)
         with ledger.write() as conn:
+            before = seals.mark(conn)
             done = body(conn, run)
-            audit.append(conn, audit.IMPORT, officer=officer, target=sheet.name, after=done)
+            audit.append(
+                conn,
+                audit.IMPORT,
+                officer=officer,
+                target=sheet.name,
+                after=done,
+                added_since=before,  # the rows it added are sealed by this one entry
+            )
             return done
 
 

@@ -260,16 +260,194 @@ def m0005_beneficiary_codes(db: Database) -> None:
     db.execute("CREATE INDEX beneficiary_by_code ON beneficiary(substr(id, 19))")
 
 
+# Migration 0006 as released, frozen: summaries.py may change its tables and triggers later
+# (in a migration of its own), but upgrading a file from before 0006 must give what 0006 gave.
+_0006_TABLES = """
+CREATE TABLE year_summary (
+    year INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    programme TEXT NOT NULL,
+    count INTEGER NOT NULL,
+    handouts INTEGER NOT NULL,
+    anonymous INTEGER NOT NULL,
+    value_vnd INTEGER NOT NULL,
+    valued INTEGER NOT NULL,
+    people INTEGER NOT NULL,
+    PRIMARY KEY (year, kind, programme)
+) WITHOUT ROWID;
+
+CREATE TABLE year_recipients (
+    year INTEGER NOT NULL,
+    beneficiary_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    programme TEXT NOT NULL,
+    handouts INTEGER NOT NULL,
+    PRIMARY KEY (year, beneficiary_id, kind, programme)
+) WITHOUT ROWID
+"""
+
+_0006_ADDED_TRIGGER = """
+CREATE TRIGGER handout_summary_added AFTER INSERT ON handout
+WHEN NEW.voided_at IS NULL
+BEGIN
+    INSERT INTO year_summary
+        (year, kind, programme, count, handouts, anonymous, value_vnd, valued, people)
+    SELECT NEW.year, g.kind, g.programme, NEW.count, 1, NEW.beneficiary_id IS NULL,
+           coalesce(NEW.value_vnd, 0), NEW.value_vnd IS NOT NULL,
+           NEW.beneficiary_id IS NOT NULL AND NOT EXISTS (
+    SELECT 1 FROM year_recipients r
+    WHERE r.year = NEW.year AND r.beneficiary_id = NEW.beneficiary_id
+      AND g.kind IN ('', r.kind) AND g.programme IN ('', r.programme))
+    FROM (SELECT NEW.kind AS kind, NEW.programme AS programme
+          UNION ALL SELECT NEW.kind, '' UNION ALL SELECT '', NEW.programme
+          UNION ALL SELECT '', '') AS g
+    WHERE true
+    ON CONFLICT (year, kind, programme) DO UPDATE SET
+        count = count + excluded.count,
+        handouts = handouts + 1,
+        anonymous = anonymous + excluded.anonymous,
+        value_vnd = value_vnd + excluded.value_vnd,
+        valued = valued + excluded.valued,
+        people = people + excluded.people;
+
+    INSERT INTO year_recipients (year, beneficiary_id, kind, programme, handouts)
+    SELECT NEW.year, NEW.beneficiary_id, NEW.kind, NEW.programme, 1
+    WHERE NEW.beneficiary_id IS NOT NULL
+    ON CONFLICT (year, beneficiary_id, kind, programme) DO UPDATE SET handouts = handouts + 1;
+END
+"""
+
+_0006_VOIDED_TRIGGER = """
+CREATE TRIGGER handout_summary_voided AFTER UPDATE OF voided_at ON handout
+WHEN OLD.voided_at IS NULL AND NEW.voided_at IS NOT NULL
+BEGIN
+    UPDATE year_recipients SET handouts = handouts - 1
+    WHERE year = OLD.year AND beneficiary_id = OLD.beneficiary_id
+      AND kind = OLD.kind AND programme = OLD.programme;
+
+    DELETE FROM year_recipients
+    WHERE year = OLD.year AND beneficiary_id = OLD.beneficiary_id
+      AND kind = OLD.kind AND programme = OLD.programme AND handouts <= 0;
+
+    UPDATE year_summary SET
+        count = count - OLD.count,
+        handouts = handouts - 1,
+        anonymous = anonymous - (OLD.beneficiary_id IS NULL),
+        value_vnd = value_vnd - coalesce(OLD.value_vnd, 0),
+        valued = valued - (OLD.value_vnd IS NOT NULL),
+        people = people - (OLD.beneficiary_id IS NOT NULL AND NOT EXISTS (
+    SELECT 1 FROM year_recipients r
+    WHERE r.year = OLD.year AND r.beneficiary_id = OLD.beneficiary_id
+      AND year_summary.kind IN ('', r.kind) AND year_summary.programme IN ('', r.programme)))
+    WHERE year = OLD.year AND kind IN (OLD.kind, '') AND programme IN (OLD.programme, '');
+
+    DELETE FROM year_summary
+    WHERE year = OLD.year AND kind IN (OLD.kind, '') AND programme IN (OLD.programme, '')
+      AND handouts <= 0;
+END
+"""
+
+# summaries.rebuild() over every year, as it was: the recipients first (people are counted
+# from them), then the totals.
+_0006_FILL = """
+INSERT INTO year_recipients
+SELECT year, beneficiary_id, kind, programme, COUNT(*) AS handouts
+FROM handout INDEXED BY handout_year_totals
+WHERE 1 AND voided_at IS NULL AND beneficiary_id IS NOT NULL
+GROUP BY year, beneficiary_id, kind, programme;
+
+INSERT INTO year_summary
+WITH totals AS (
+    SELECT year, kind, programme, SUM(count) AS count, COUNT(*) AS handouts,
+           SUM(beneficiary_id IS NULL) AS anonymous, coalesce(SUM(value_vnd), 0) AS value_vnd,
+           COUNT(value_vnd) AS valued
+    FROM handout INDEXED BY handout_year_totals
+    WHERE 1 AND voided_at IS NULL
+    GROUP BY year, kind, programme
+), levels AS (
+    SELECT * FROM totals
+    UNION ALL SELECT year, kind, '', SUM(count) AS count, SUM(handouts) AS handouts,
+        SUM(anonymous) AS anonymous, SUM(value_vnd) AS value_vnd, SUM(valued) AS valued
+        FROM totals GROUP BY year, kind
+    UNION ALL SELECT year, '', programme, SUM(count) AS count, SUM(handouts) AS handouts,
+        SUM(anonymous) AS anonymous, SUM(value_vnd) AS value_vnd, SUM(valued) AS valued
+        FROM totals GROUP BY year, programme
+    UNION ALL SELECT year, '', '', SUM(count) AS count, SUM(handouts) AS handouts,
+        SUM(anonymous) AS anonymous, SUM(value_vnd) AS value_vnd, SUM(valued) AS valued
+        FROM totals GROUP BY year
+), people AS (
+    SELECT year, kind, programme, COUNT(*) AS people FROM year_recipients r
+    WHERE 1 GROUP BY year, kind, programme
+    UNION ALL SELECT year, kind, '', COUNT(DISTINCT beneficiary_id) FROM year_recipients r
+    WHERE 1 GROUP BY year, kind
+    UNION ALL SELECT year, '', programme, COUNT(DISTINCT beneficiary_id) FROM year_recipients r
+    WHERE 1 GROUP BY year, programme
+    UNION ALL SELECT year, '', '', COUNT(DISTINCT beneficiary_id) FROM year_recipients r
+    WHERE 1 GROUP BY year
+)
+SELECT l.year, l.kind, l.programme, l.count, l.handouts, l.anonymous, l.value_vnd, l.valued,
+       coalesce(p.people, 0) AS people
+FROM levels l LEFT JOIN people p USING (year, kind, programme)
+"""
+
+
 @migrations(name="0006_year_summaries")
 def m0006_year_summaries(db: Database) -> None:
     # Yearly totals kept by triggers (see heartlink.summaries), so that a report reads a few
     # dozen rows instead of every handout of the year; filled here from the handouts so far.
-    from heartlink import summaries
+    _run(db, _0006_TABLES)
+    db.execute(_0006_ADDED_TRIGGER)
+    db.execute(_0006_VOIDED_TRIGGER)
+    _run(db, _0006_FILL)
 
-    _run(db, summaries.TABLES)
-    db.execute(summaries.ADDED_TRIGGER)
-    db.execute(summaries.VOIDED_TRIGGER)
-    summaries.rebuild(db.conn)
+
+@migrations(name="0007_audit_chain")
+def m0007_audit_chain(db: Database) -> None:
+    # The audit log becomes a hash chain and every record is sealed by an entry (see
+    # heartlink.audit and heartlink.seals); the records already here are sealed by the
+    # baseline, kept in the chain's head. Entries are hashed with audit_log's update trigger
+    # dropped for the moment, then the trigger is created again exactly as 0003 made it.
+    from heartlink import audit
+
+    _run(
+        db,
+        """
+ALTER TABLE audit_log ADD COLUMN seal TEXT;
+
+ALTER TABLE audit_log ADD COLUMN prev_hash TEXT;
+
+ALTER TABLE audit_log ADD COLUMN hash TEXT;
+
+-- The chain's head: the last entry's id and hash and the number of entries, kept by the
+-- trigger below in the same transaction as each entry, and the baseline the chain starts from.
+CREATE TABLE audit_head (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    entry_id INTEGER,
+    hash TEXT NOT NULL,
+    entries INTEGER NOT NULL,
+    baseline TEXT NOT NULL
+);
+
+CREATE TRIGGER audit_head_follows AFTER INSERT ON audit_log
+BEGIN
+    UPDATE audit_head SET entry_id = NEW.id, hash = NEW.hash, entries = entries + 1;
+END;
+
+CREATE TRIGGER audit_head_never_deleted BEFORE DELETE ON audit_head
+BEGIN
+    SELECT RAISE(ABORT, 'the audit log is never changed; append a new entry instead');
+END;
+
+DROP TRIGGER audit_log_never_updated
+""",
+    )
+    audit.start_chain(db.conn)
+    db.execute(
+        """CREATE TRIGGER audit_log_never_updated BEFORE UPDATE ON audit_log
+BEGIN
+    SELECT RAISE(ABORT, 'the audit log is never changed; append a new entry instead');
+END"""
+    )
 
 
 def apply(conn: sqlite3.Connection) -> None:

@@ -2,6 +2,8 @@
 
 import typer
 
+from heartlink.cli.common import OfficerOption
+
 app = typer.Typer(help="The database file.\n\nExample: heartlink db path", no_args_is_help=True)
 
 
@@ -19,21 +21,26 @@ def path() -> None:
 
 
 @app.command("rebuild-totals")
-def rebuild_totals() -> None:
+def rebuild_totals(by: OfficerOption = None) -> None:
     """Recompute the yearly totals that reports read, from the handouts.
 
     Example: heartlink db rebuild-totals
 
     heartlink keeps them up to date on every record, void and import; run this only if
     `heartlink check` says they disagree with the handouts (say, after the file was edited with
-    another SQLite tool). Handouts and beneficiaries are not changed.
+    another SQLite tool). Handouts and beneficiaries are not changed; the rebuild is written to
+    the audit log.
     """
-    from heartlink import summaries
-    from heartlink.cli.common import db_path, open_ledger, say, settings
+    from heartlink import audit, summaries
+    from heartlink.cli.common import db_path, officer, open_ledger, say, settings
     from heartlink.errors import HeartlinkError
 
     if not settings.sample and not db_path().exists():
         raise HeartlinkError(f"there is no database at {db_path()}; nothing to recompute")
     with open_ledger(write=True) as ledger, ledger.write() as conn:
+        changed = summaries.differences(conn)
         summaries.rebuild(conn)
+        audit.append(
+            conn, audit.REBUILD_TOTALS, officer=officer(by), after={"rows_corrected": changed}
+        )
     say("Yearly totals recomputed from the handouts.")

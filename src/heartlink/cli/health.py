@@ -1,4 +1,4 @@
-"""`heartlink check`: the database's health and its backups' checksums."""
+"""`heartlink check`: the database's health, its audit chain, and its backups' checksums."""
 
 import typer
 
@@ -6,26 +6,64 @@ from heartlink.cli.backup import refuse_sample
 from heartlink.cli.common import FormatOption, db_path
 from heartlink.cli.render import Column, Format
 
+CHECK_COLUMNS = [Column("check", "Check"), Column("status", "Status"), Column("detail", "Detail")]
+FINDING_COLUMNS = [
+    Column("kind", "Kind"),
+    Column("target", "Record or object"),
+    Column("detail", "Finding"),
+]
+
 
 def check(fmt: FormatOption = Format.table) -> None:
-    """Check the database (integrity, foreign keys, schema, the yearly totals kept for reports)
-    and every backup's checksum.
+    """Check the database (integrity, foreign keys, schema and every table, index and trigger,
+    the yearly totals kept for reports, the audit chain and every record against it) and every
+    backup's checksum.
 
-    Example: heartlink check
+    Example: heartlink check --format json
 
-    Exit 0 only if everything is sound.
+    Prints the audit chain's head hash: quote it in a printed report, and a later check shows
+    whether the file still holds that history. Exit 0 only if everything is sound.
     """
     from heartlink import health
-    from heartlink.cli.render import output_rows
 
     refuse_sample()
-    results = health.check(db_path())
-    shown = [{**r, "status": "ok" if r["ok"] else "FAILED"} for r in results]
-    output_rows(
-        shown,
-        fmt,
-        [Column("check", "Check"), Column("status", "Status"), Column("detail", "Detail")],
-        fields=["check", "ok", "detail"],
-    )
-    if not all(r["ok"] for r in results):
+    output_findings(health.check(db_path()), fmt)
+
+
+def output_findings(result: dict, fmt: Format, sound: str | None = None) -> None:
+    """A check's result: one JSON object, CSV of the findings, or tables for people (and
+    `sound` on stderr when all is well); exit 1 on any finding."""
+    if fmt == Format.json:
+        from heartlink.cli.render import write_json
+
+        write_json(result)
+    elif fmt == Format.csv:
+        from heartlink.cli.render import write_csv_rows
+
+        write_csv_rows(result["findings"], ["kind", "target", "detail"])
+    else:
+        show_report(result)
+        if sound and result["ok"]:
+            from heartlink.cli.common import say
+
+            say(sound)
+    if not result["ok"]:
         raise typer.Exit(1)
+
+
+def show_report(result: dict) -> None:
+    """The checks, the findings (if any) and the chain head, as tables for people."""
+    from heartlink.cli.render import make_table, print_tables
+
+    tables = []
+    if "checks" in result:
+        shown = [{**c, "status": "ok" if c["ok"] else "FAILED"} for c in result["checks"]]
+        tables.append(make_table(CHECK_COLUMNS, shown))
+    if result["findings"]:
+        tables.append(make_table(FINDING_COLUMNS, result["findings"], title="Findings"))
+    head = result["head"]
+    if head is not None:
+        tables.append(
+            f"Audit chain head: {head['hash']} (entry {head['entry']}, {head['entries']} entries)"
+        )
+    print_tables(*tables)

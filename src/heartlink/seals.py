@@ -1,0 +1,292 @@
+"""What each audit entry vouches for (its seal), and whether the records still match.
+
+A seal is a JSON object, stored in the entry (and so covered by the entry's hash):
+
+- `"handout": [first, last, chunk, [digest, …]]`: the handouts of rowids first…last, as they
+  were added, in chunks of `chunk` rows: each digest covers the rows of its chunk, in rowid
+  order. A handout recorded by hand is a range of one row; an import is one range (it holds the
+  write lock, so its rows' rowids are contiguous).
+- `"beneficiary"`, `"beneficiary_alias"`, `"kind"`, `"programme"`, `"category"`,
+  `"handout_void"`: `{key: digest}`, each record's whole state after the entry's change (a
+  beneficiary with their categories; a voided handout's void columns).
+
+A digest is the SHA-256, in hex, of SQLite's `json_array(…)` of the row's columns in the order
+listed below (rows of a handout chunk joined by a line feed), cut to 32 characters for a
+record, whole for a chunk. The handout's void columns are not in its chunk (a void is an entry
+of its own); every other column is, with the rowid.
+
+`verify` folds the seals in chain order (a later one replaces an earlier one's record) and
+compares them with the records: each record that differs, has no seal, or is gone is a
+finding. Reads only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from heartlink import ids
+
+# The seal format; a later format must keep reading this one. The columns below are part of
+# it, so they are listed here rather than taken from handouts.INSERT_COLUMNS.
+FORMAT = 1
+CHUNK = 1000
+
+HANDOUT_COLUMNS = (
+    "rowid",
+    "id",
+    "date",
+    "year",
+    "kind",
+    "programme",
+    "beneficiary_id",
+    "count",
+    "value_vnd",
+    "place",
+    "note",
+    "officer",
+    "created_at",
+    "import_key",
+)
+_CHUNK_SQL = (
+    f"SELECT count(*), group_concat(json_array({', '.join(HANDOUT_COLUMNS)}), char(10))"
+    " FROM handout WHERE rowid BETWEEN ? AND ?"
+)
+_VOIDED = "voided_at IS NOT NULL OR voided_by IS NOT NULL OR void_reason IS NOT NULL"
+
+
+@dataclass(frozen=True)
+class Keyed:
+    """A table whose records are sealed one by one: `select` gives (key, state) for the rows
+    matching `{where}`; `every` is the condition for all the rows the log must account for."""
+
+    noun: str
+    key: str
+    select: str
+    every: str = "1"
+
+
+KEYED = {
+    "beneficiary": Keyed(
+        "beneficiary",
+        "b.id",
+        "SELECT b.id, json_array(b.id, b.name, b.is_household, b.born, b.residential_group,"
+        " b.address, b.phone, b.school, b.note, b.consent, b.created_at, b.created_by,"
+        " b.updated_at, b.archived_at, (SELECT group_concat(category, ';') FROM"
+        " (SELECT category FROM beneficiary_category c WHERE c.beneficiary_id = b.id"
+        " ORDER BY category))) FROM beneficiary b WHERE {where}",
+    ),
+    "beneficiary_alias": Keyed(
+        "beneficiary alias",
+        "alias_id",
+        "SELECT alias_id, json_array(alias_id, beneficiary_id) FROM beneficiary_alias"
+        " WHERE {where}",
+    ),
+    "kind": Keyed(
+        "kind",
+        "slug",
+        "SELECT slug, json_array(slug, name_en, name_vi, unit_en, unit_vi, unit_value_vnd,"
+        " programme, created_at) FROM kind WHERE {where}",
+    ),
+    "programme": Keyed(
+        "programme",
+        "slug",
+        "SELECT slug, json_array(slug, name_en, name_vi, created_at) FROM programme WHERE {where}",
+    ),
+    "category": Keyed(
+        "category",
+        "slug",
+        "SELECT slug, json_array(slug, name_en, name_vi) FROM category WHERE {where}",
+    ),
+    "handout_void": Keyed(
+        "handout",
+        "id",
+        "SELECT id, json_array(id, voided_at, voided_by, void_reason) FROM handout WHERE {where}",
+        every=_VOIDED,
+    ),
+}
+
+
+def _digest(text: str | None, length: int = 64) -> str:
+    return hashlib.sha256((text or "").encode()).hexdigest()[:length]
+
+
+def _states(conn: sqlite3.Connection, table: str, keys: Iterable[str] | None) -> Iterator:
+    spec = KEYED[table]
+    if keys is None:
+        yield from conn.execute(spec.select.format(where=spec.every))
+        return
+    query = spec.select.format(where=f"{spec.key} = ?")
+    for key in keys:
+        yield from conn.execute(query, (key,))
+
+
+def records(conn: sqlite3.Connection, table: str, keys: Iterable[str] | None = None) -> dict:
+    """{key: digest} of a keyed table's records (those of `keys`, or all it must account for)."""
+    return {key: _digest(state, 32) for key, state in _states(conn, table, keys)}
+
+
+def chunk_digest(conn: sqlite3.Connection, first: int, last: int) -> tuple[int, str]:
+    """The rows of handout rowids first…last there are, and their digest."""
+    rows, text = conn.execute(_CHUNK_SQL, (first, last)).fetchone()
+    return rows, _digest(text)
+
+
+def _chunks(first: int, last: int, size: int) -> Iterator[tuple[int, int]]:
+    for start in range(first, last + 1, size):
+        yield start, min(start + size - 1, last)
+
+
+def handouts(conn: sqlite3.Connection, first: int, last: int) -> list:
+    """The seal of the handouts of rowids first…last."""
+    digests = [chunk_digest(conn, a, b)[1] for a, b in _chunks(first, last, CHUNK)]
+    return [first, last, CHUNK, digests]
+
+
+def seal(**parts: object) -> dict:
+    """A seal of the parts given (empty ones left out)."""
+    return {"v": FORMAT, **{name: part for name, part in parts.items() if part}}
+
+
+@dataclass(frozen=True)
+class Mark:
+    """Where the ledger stood before a bulk change: what came after it is what it added."""
+
+    handout: int
+    beneficiary: int
+    aliases: frozenset[str]
+
+
+def mark(conn: sqlite3.Connection) -> Mark:
+    def top(table: str) -> int:
+        return conn.execute(f"SELECT coalesce(max(rowid), 0) FROM {table}").fetchone()[0]
+
+    aliases = frozenset(row[0] for row in conn.execute("SELECT alias_id FROM beneficiary_alias"))
+    return Mark(top("handout"), top("beneficiary"), aliases)
+
+
+def added_since(conn: sqlite3.Connection, since: Mark) -> dict:
+    """The seal of every record added after `since` (an import, or generated data)."""
+    last = conn.execute("SELECT coalesce(max(rowid), 0) FROM handout").fetchone()[0]
+    people = [
+        row[0]
+        for row in conn.execute("SELECT id FROM beneficiary WHERE rowid > ?", (since.beneficiary,))
+    ]
+    voided = conn.execute(
+        f"SELECT id FROM handout WHERE rowid > ? AND ({_VOIDED})", (since.handout,)
+    )
+    aliases = {row[0] for row in conn.execute("SELECT alias_id FROM beneficiary_alias")}
+    return seal(
+        handout=handouts(conn, since.handout + 1, last) if last > since.handout else None,
+        handout_void=records(conn, "handout_void", [row[0] for row in voided]),
+        beneficiary=records(conn, "beneficiary", people),
+        beneficiary_alias=records(conn, "beneficiary_alias", sorted(aliases - since.aliases)),
+    )
+
+
+def baseline(conn: sqlite3.Connection) -> dict:
+    """The seal of every record there is: the state a chain starts from."""
+    first, last = conn.execute("SELECT min(rowid), max(rowid) FROM handout").fetchone()
+    return seal(
+        handout=handouts(conn, first, last) if first is not None else None,
+        **{table: records(conn, table) for table in KEYED},
+    )
+
+
+def of_handout(conn: sqlite3.Connection, handout_id: str) -> dict:
+    """The seal of one handout just recorded."""
+    (rowid,) = conn.execute("SELECT rowid FROM handout WHERE id = ?", (handout_id,)).fetchone()
+    return seal(handout=handouts(conn, rowid, rowid))
+
+
+def of_record(conn: sqlite3.Connection, table: str, key: str) -> dict:
+    """The seal of one record's state after a change."""
+    return seal(**{table: records(conn, table, [key])})
+
+
+# Verification -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Sealed:
+    """One seal in chain order, with what names it in a finding."""
+
+    label: str  # "entry 12 (import)", "the baseline"
+    target: str | None
+    seal: dict
+
+
+def code(key: str) -> str:
+    return ids.short_code(key) if ids.looks_like_reference(key) else key
+
+
+def verify(conn: sqlite3.Connection, sealed: list[Sealed]) -> list[dict]:
+    """Every record that differs from what the seals say: {"kind", "target", "detail"}."""
+    findings: list[dict] = []
+
+    def found(target: str, detail: str) -> None:
+        findings.append({"kind": "record", "target": target, "detail": detail})
+
+    expected: dict[str, dict[str, tuple[str, str]]] = {table: {} for table in KEYED}
+    ranges: list[tuple[int, int, int, list[str], Sealed]] = []
+    for item in sealed:
+        for table, part in item.seal.items():
+            if table == "handout":
+                first, last, size, digests = part
+                ranges.append((first, last, size, digests, item))
+            elif table in expected:
+                expected[table].update((key, (digest, item.label)) for key, digest in part.items())
+    for table, wanted in expected.items():
+        noun = KEYED[table].noun
+        voids = table == "handout_void"
+        for key, digest in records(conn, table).items():
+            if key not in wanted:
+                what = "voided" if voids else "added"
+                found(code(key), f"{noun} {what} outside heartlink: no audit entry has it")
+                continue
+            sealed_digest, label = wanted.pop(key)
+            if sealed_digest != digest:
+                found(code(key), f"{noun} changed outside heartlink since {label}")
+        for key, (_, label) in wanted.items():  # sealed, and no longer there
+            what = "its void was undone" if voids else "deleted"
+            found(code(key), f"{noun} {what} outside heartlink (sealed by {label})")
+    _verify_handouts(conn, ranges, found)
+    return findings
+
+
+def _verify_handouts(conn: sqlite3.Connection, ranges: list, found) -> None:
+    """Each sealed chunk of handouts against its rows now, and every handout outside them."""
+    covered = 0  # every rowid up to here is in a range already checked
+    for first, last, size, digests, item in sorted(ranges, key=lambda r: r[0]):
+        if first <= covered:
+            found(item.label, f"handout rows {first}-{last} sealed twice")
+        for (a, b), sealed_digest in zip(_chunks(first, last, size), digests, strict=False):
+            rows, digest = chunk_digest(conn, a, b)
+            if digest == sealed_digest:
+                continue
+            lost = f"; {b - a + 1 - rows} of its {b - a + 1} missing" if rows < b - a + 1 else ""
+            target = item.target if first == last and item.target else _codes(conn, a, b)
+            found(code(target), f"handout changed outside heartlink since {item.label}{lost}")
+        for (handout_id,) in _outside(conn, covered + 1, first - 1):
+            found(code(handout_id), "handout added outside heartlink: no audit entry has it")
+        covered = max(covered, last)
+    for (handout_id,) in _outside(conn, covered + 1, None):
+        found(code(handout_id), "handout added outside heartlink: no audit entry has it")
+
+
+def _outside(conn: sqlite3.Connection, first: int, last: int | None) -> Iterator:
+    if last is None:
+        return conn.execute("SELECT id FROM handout WHERE rowid >= ?", (first,))
+    return conn.execute("SELECT id FROM handout WHERE rowid BETWEEN ? AND ?", (first, last))
+
+
+def _codes(conn: sqlite3.Connection, first: int, last: int) -> str:
+    """The handouts of a chunk, by the codes of its first and last rows still there."""
+    low, high = conn.execute(
+        "SELECT min(id), max(id) FROM handout WHERE rowid BETWEEN ? AND ?", (first, last)
+    ).fetchone()
+    if low is None:
+        return f"handout rows {first}-{last}"
+    return f"{ids.short_code(low)}…{ids.short_code(high)} (rows {first}-{last})"

@@ -1,0 +1,266 @@
+-- table audit_head on audit_head
+CREATE TABLE audit_head (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    entry_id INTEGER,
+    hash TEXT NOT NULL,
+    entries INTEGER NOT NULL,
+    baseline TEXT NOT NULL
+);
+
+-- table audit_log on audit_log
+CREATE TABLE audit_log (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    officer TEXT NOT NULL,
+    action TEXT NOT NULL,
+    target TEXT,
+    before TEXT,
+    after TEXT
+, seal TEXT, prev_hash TEXT, hash TEXT);
+
+-- table beneficiary on beneficiary
+CREATE TABLE beneficiary (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL CHECK (length(trim(name)) > 0),
+    is_household INTEGER NOT NULL DEFAULT 0 CHECK (is_household IN (0, 1)),
+    born INTEGER,
+    residential_group TEXT,
+    address TEXT,
+    phone TEXT,
+    school TEXT,
+    note TEXT,
+    consent INTEGER CHECK (consent IN (0, 1)),
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    updated_at TEXT,
+    archived_at TEXT
+);
+
+-- table beneficiary_alias on beneficiary_alias
+CREATE TABLE beneficiary_alias (
+    alias_id TEXT PRIMARY KEY,
+    beneficiary_id TEXT NOT NULL REFERENCES beneficiary(id)
+) WITHOUT ROWID
+;
+
+-- table beneficiary_category on beneficiary_category
+CREATE TABLE beneficiary_category (
+    beneficiary_id TEXT NOT NULL REFERENCES beneficiary(id),
+    category TEXT NOT NULL REFERENCES category(slug),
+    PRIMARY KEY (beneficiary_id, category)
+) WITHOUT ROWID;
+
+-- table category on category
+CREATE TABLE category (
+    slug TEXT PRIMARY KEY,
+    name_en TEXT NOT NULL,
+    name_vi TEXT NOT NULL
+);
+
+-- table handout on handout
+CREATE TABLE handout (
+    id TEXT PRIMARY KEY,
+    date TEXT NOT NULL CHECK (date GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'),
+    -- A plain column (held equal to the date's year by the CHECK) rather than a generated one:
+    -- SQLite reads an index as covering only when it holds ordinary columns.
+    year INTEGER NOT NULL CHECK (year = CAST(substr(date, 1, 4) AS INTEGER)),
+    kind TEXT NOT NULL REFERENCES kind(slug),
+    programme TEXT NOT NULL REFERENCES programme(slug),
+    beneficiary_id TEXT REFERENCES beneficiary(id),
+    count INTEGER NOT NULL CHECK (count > 0 AND count <= 1000000000),
+    value_vnd INTEGER CHECK (value_vnd >= 0),
+    place TEXT,
+    note TEXT,
+    officer TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    voided_at TEXT,
+    voided_by TEXT,
+    void_reason TEXT
+, import_key TEXT);
+
+-- table kind on kind
+CREATE TABLE kind (
+    slug TEXT PRIMARY KEY,
+    name_en TEXT NOT NULL,
+    name_vi TEXT NOT NULL,
+    unit_en TEXT NOT NULL,
+    unit_vi TEXT NOT NULL,
+    -- Value of one unit in VND, used when a handout is recorded without --value.
+    unit_value_vnd INTEGER CHECK (unit_value_vnd >= 0),
+    programme TEXT NOT NULL REFERENCES programme(slug),
+    created_at TEXT NOT NULL
+);
+
+-- table programme on programme
+CREATE TABLE programme (
+    slug TEXT PRIMARY KEY,
+    name_en TEXT NOT NULL,
+    name_vi TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+
+-- table year_recipients on year_recipients
+CREATE TABLE year_recipients (
+    year INTEGER NOT NULL,
+    beneficiary_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    programme TEXT NOT NULL,
+    handouts INTEGER NOT NULL,
+    PRIMARY KEY (year, beneficiary_id, kind, programme)
+) WITHOUT ROWID
+;
+
+-- table year_summary on year_summary
+CREATE TABLE year_summary (
+    year INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    programme TEXT NOT NULL,
+    count INTEGER NOT NULL,
+    handouts INTEGER NOT NULL,
+    anonymous INTEGER NOT NULL,
+    value_vnd INTEGER NOT NULL,
+    valued INTEGER NOT NULL,
+    people INTEGER NOT NULL,
+    PRIMARY KEY (year, kind, programme)
+) WITHOUT ROWID;
+
+-- index idx__sqlite_migrations_migration_set_name on _sqlite_migrations
+CREATE UNIQUE INDEX "idx__sqlite_migrations_migration_set_name"
+    ON "_sqlite_migrations" ("migration_set", "name");
+
+-- index audit_log_by_time on audit_log
+CREATE INDEX audit_log_by_time ON audit_log(at);
+
+-- index beneficiary_by_code on beneficiary
+CREATE INDEX beneficiary_by_code ON beneficiary(substr(id, 19));
+
+-- index beneficiary_category_by_category on beneficiary_category
+CREATE INDEX beneficiary_category_by_category ON beneficiary_category(category);
+
+-- index handout_by_beneficiary on handout
+CREATE INDEX handout_by_beneficiary ON handout(beneficiary_id, date)
+    WHERE beneficiary_id IS NOT NULL;
+
+-- index handout_by_import_key on handout
+CREATE UNIQUE INDEX handout_by_import_key ON handout(import_key) WHERE import_key IS NOT NULL;
+
+-- index handout_year_totals on handout
+CREATE INDEX handout_year_totals
+    ON handout(year, kind, programme, voided_at, beneficiary_id, count, value_vnd);
+
+-- trigger audit_head_never_deleted on audit_head
+CREATE TRIGGER audit_head_never_deleted BEFORE DELETE ON audit_head
+BEGIN
+    SELECT RAISE(ABORT, 'the audit log is never changed; append a new entry instead');
+END;
+
+-- trigger audit_head_follows on audit_log
+CREATE TRIGGER audit_head_follows AFTER INSERT ON audit_log
+BEGIN
+    UPDATE audit_head SET entry_id = NEW.id, hash = NEW.hash, entries = entries + 1;
+END;
+
+-- trigger audit_log_never_deleted on audit_log
+CREATE TRIGGER audit_log_never_deleted BEFORE DELETE ON audit_log
+BEGIN
+    SELECT RAISE(ABORT, 'the audit log is never changed; append a new entry instead');
+END;
+
+-- trigger audit_log_never_updated on audit_log
+CREATE TRIGGER audit_log_never_updated BEFORE UPDATE ON audit_log
+BEGIN
+    SELECT RAISE(ABORT, 'the audit log is never changed; append a new entry instead');
+END;
+
+-- trigger handout_import_key_fixed on handout
+CREATE TRIGGER handout_import_key_fixed BEFORE UPDATE OF import_key ON handout
+WHEN NEW.import_key IS NOT OLD.import_key
+BEGIN
+    SELECT RAISE(ABORT, 'handouts are never edited; a handout can only be voided, once');
+END;
+
+-- trigger handout_never_deleted on handout
+CREATE TRIGGER handout_never_deleted BEFORE DELETE ON handout
+BEGIN
+    SELECT RAISE(ABORT, 'handouts are never deleted; void them instead');
+END;
+
+-- trigger handout_only_voided on handout
+CREATE TRIGGER handout_only_voided BEFORE UPDATE ON handout
+WHEN OLD.voided_at IS NOT NULL
+    OR NEW.voided_at IS NULL
+    OR NEW.id IS NOT OLD.id
+    OR NEW.date IS NOT OLD.date
+    OR NEW.year IS NOT OLD.year
+    OR NEW.kind IS NOT OLD.kind
+    OR NEW.programme IS NOT OLD.programme
+    OR NEW.beneficiary_id IS NOT OLD.beneficiary_id
+    OR NEW.count IS NOT OLD.count
+    OR NEW.value_vnd IS NOT OLD.value_vnd
+    OR NEW.place IS NOT OLD.place
+    OR NEW.note IS NOT OLD.note
+    OR NEW.officer IS NOT OLD.officer
+    OR NEW.created_at IS NOT OLD.created_at
+BEGIN
+    SELECT RAISE(ABORT, 'handouts are never edited; a handout can only be voided, once');
+END;
+
+-- trigger handout_summary_added on handout
+CREATE TRIGGER handout_summary_added AFTER INSERT ON handout
+WHEN NEW.voided_at IS NULL
+BEGIN
+    INSERT INTO year_summary
+        (year, kind, programme, count, handouts, anonymous, value_vnd, valued, people)
+    SELECT NEW.year, g.kind, g.programme, NEW.count, 1, NEW.beneficiary_id IS NULL,
+           coalesce(NEW.value_vnd, 0), NEW.value_vnd IS NOT NULL,
+           NEW.beneficiary_id IS NOT NULL AND NOT EXISTS (
+    SELECT 1 FROM year_recipients r
+    WHERE r.year = NEW.year AND r.beneficiary_id = NEW.beneficiary_id
+      AND g.kind IN ('', r.kind) AND g.programme IN ('', r.programme))
+    FROM (SELECT NEW.kind AS kind, NEW.programme AS programme
+          UNION ALL SELECT NEW.kind, '' UNION ALL SELECT '', NEW.programme
+          UNION ALL SELECT '', '') AS g
+    WHERE true
+    ON CONFLICT (year, kind, programme) DO UPDATE SET
+        count = count + excluded.count,
+        handouts = handouts + 1,
+        anonymous = anonymous + excluded.anonymous,
+        value_vnd = value_vnd + excluded.value_vnd,
+        valued = valued + excluded.valued,
+        people = people + excluded.people;
+
+    INSERT INTO year_recipients (year, beneficiary_id, kind, programme, handouts)
+    SELECT NEW.year, NEW.beneficiary_id, NEW.kind, NEW.programme, 1
+    WHERE NEW.beneficiary_id IS NOT NULL
+    ON CONFLICT (year, beneficiary_id, kind, programme) DO UPDATE SET handouts = handouts + 1;
+END;
+
+-- trigger handout_summary_voided on handout
+CREATE TRIGGER handout_summary_voided AFTER UPDATE OF voided_at ON handout
+WHEN OLD.voided_at IS NULL AND NEW.voided_at IS NOT NULL
+BEGIN
+    UPDATE year_recipients SET handouts = handouts - 1
+    WHERE year = OLD.year AND beneficiary_id = OLD.beneficiary_id
+      AND kind = OLD.kind AND programme = OLD.programme;
+
+    DELETE FROM year_recipients
+    WHERE year = OLD.year AND beneficiary_id = OLD.beneficiary_id
+      AND kind = OLD.kind AND programme = OLD.programme AND handouts <= 0;
+
+    UPDATE year_summary SET
+        count = count - OLD.count,
+        handouts = handouts - 1,
+        anonymous = anonymous - (OLD.beneficiary_id IS NULL),
+        value_vnd = value_vnd - coalesce(OLD.value_vnd, 0),
+        valued = valued - (OLD.value_vnd IS NOT NULL),
+        people = people - (OLD.beneficiary_id IS NOT NULL AND NOT EXISTS (
+    SELECT 1 FROM year_recipients r
+    WHERE r.year = OLD.year AND r.beneficiary_id = OLD.beneficiary_id
+      AND year_summary.kind IN ('', r.kind) AND year_summary.programme IN ('', r.programme)))
+    WHERE year = OLD.year AND kind IN (OLD.kind, '') AND programme IN (OLD.programme, '');
+
+    DELETE FROM year_summary
+    WHERE year = OLD.year AND kind IN (OLD.kind, '') AND programme IN (OLD.programme, '')
+      AND handouts <= 0;
+END;
+
