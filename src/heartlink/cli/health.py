@@ -30,23 +30,22 @@ def check(fmt: FormatOption = Format.table) -> None:
     output_findings(health.check(db_path()), fmt)
 
 
+FINDING_FIELDS = ["kind", "target", "detail"]
+
+
 def output_findings(result: dict, fmt: Format, sound: str | None = None) -> None:
     """A check's result: one JSON object, CSV of the findings, or tables for people (and
     `sound` on stderr when all is well); exit 1 on any finding."""
-    if fmt == Format.json:
-        from heartlink.cli.render import write_json
+    from heartlink.cli.render import output_record
 
-        write_json(result)
-    elif fmt == Format.csv:
-        from heartlink.cli.render import write_csv_rows
-
-        write_csv_rows(result["findings"], ["kind", "target", "detail"])
-    else:
+    def show() -> None:
         show_report(result)
         if sound and result["ok"]:
             from heartlink.cli.common import say
 
             say(sound)
+
+    output_record(result, fmt, show=show, rows=result["findings"], fields=FINDING_FIELDS)
     if not result["ok"]:
         raise typer.Exit(1)
 
