@@ -17,8 +17,7 @@ import difflib
 import functools
 import importlib
 import re
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import typer
 import typer.main
@@ -50,8 +49,7 @@ FORMS = {
 }
 
 
-@dataclass(frozen=True)
-class Lazy:
+class Lazy(NamedTuple):
     """A command or a noun whose module is imported only when it is named.
 
     `attribute` names a Typer app (a noun, with its own commands) or a command function;
