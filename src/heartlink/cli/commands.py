@@ -33,7 +33,7 @@ TYPER_SETTINGS: dict[str, Any] = {
 }
 
 # What a mistyped option may be echoed as: a plain option name, never free text.
-OPTION_NAME = re.compile(r"-{1,2}[A-Za-z0-9][A-Za-z0-9-]*")
+OPTION_NAME = r"-{1,2}[A-Za-z0-9][A-Za-z0-9-]*"
 
 # Click's parameter types by name (Typer's vendored Click and Click itself spell some apart).
 FORMS = {
@@ -190,7 +190,7 @@ def usage_message(error: typer.TyperException) -> str:
             return error.format_message()
         return f"Invalid value for {option_label(param)}: expected {expected_form(param)}"
     typed_option = getattr(error, "option_name", None)
-    if typed_option is not None and not OPTION_NAME.fullmatch(typed_option):
+    if typed_option is not None and not re.fullmatch(OPTION_NAME, typed_option):
         return "No such option"
     return error.format_message()
 
