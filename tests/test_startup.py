@@ -48,6 +48,7 @@ def command_modules_besides(own: str) -> set[str]:
 def test_record_loads_no_other_command(current_db):
     """`report`, `backup`, `beneficiary`, … are imported only when their command runs."""
     modules = imported_modules("--db", str(current_db), "record", "meal", "--count", "120")
+    assert "heartlink.cli.handout" in modules, "a command's own module was not seen"
     others = command_modules_besides("heartlink.cli.handout")
     assert "heartlink.cli.report" in others and "heartlink.cli.backup" in others
     assert not modules & others, f"`heartlink record` imported {sorted(modules & others)}"

@@ -15,7 +15,6 @@ first.
 
 import difflib
 import functools
-import importlib
 import re
 from typing import Any, NamedTuple
 
@@ -64,7 +63,9 @@ class Lazy(NamedTuple):
 def build(name: str, lazy: Lazy) -> Any:
     """The click command (or group) `name`, built as `add_typer` or `command` would have built
     it on the root app, with heartlink's parsing rules."""
-    module = importlib.import_module(lazy.module)
+    # An import statement's machinery rather than importlib's, so that -X importtime (and
+    # tests/test_startup.py) sees the module.
+    module = __import__(lazy.module, fromlist=[lazy.attribute])
     target = getattr(module, lazy.attribute)
     holder = typer.Typer(**TYPER_SETTINGS)
     if isinstance(target, typer.Typer):
