@@ -24,25 +24,41 @@ def top_level(modules: set[str]) -> set[str]:
     return {name.split(".")[0] for name in modules}
 
 
-@pytest.fixture
-def current_db(tmp_path):
-    db = tmp_path / "current.db"
+@pytest.fixture(scope="module")
+def current_db(tmp_path_factory):
+    """One up-to-date database for the module: each test only needs its schema current."""
+    db = tmp_path_factory.mktemp("startup") / "current.db"
     assert heartlink_process("--db", str(db), "record", "meal", "-n", "1").returncode == 0
     return db
 
 
-def test_record_on_a_current_database_imports_nothing_it_does_not_use(current_db):
-    modules = imported_modules("--db", str(current_db), "record", "meal", "--count", "120")
+@pytest.fixture(scope="module")
+def record_modules(current_db):
+    """What `heartlink record` imports on an up-to-date database (one run for the module)."""
+    return imported_modules("--db", str(current_db), "record", "meal", "--count", "120")
+
+
+def test_record_on_a_current_database_imports_nothing_it_does_not_use(record_modules):
+    modules = record_modules
     assert "heartlink.handouts" in modules, "the import list was not read"
     loaded = top_level(modules) & set(FORBIDDEN)
     assert not loaded, f"`heartlink record` imported {sorted(loaded)}"
 
 
-def test_record_loads_no_other_noun(current_db):
-    """The nouns (beneficiary, kind, db, …) are imported only when their command runs."""
-    modules = imported_modules("--db", str(current_db), "record", "meal", "--count", "120")
-    nouns = {"heartlink.cli.beneficiary", "heartlink.cli.catalogue", "heartlink.cli.database"}
-    assert not modules & nouns, f"`heartlink record` imported {sorted(modules & nouns)}"
+def command_modules_besides(own: str) -> set[str]:
+    """The modules of every other top-level command and noun (each is imported when named)."""
+    from heartlink.cli.app import COMMANDS
+
+    return {lazy.module for lazy in COMMANDS.values()} - {own}
+
+
+def test_record_loads_no_other_command(record_modules):
+    """`report`, `backup`, `beneficiary`, … are imported only when their command runs."""
+    modules = record_modules
+    assert "heartlink.cli.handout" in modules, "a command's own module was not seen"
+    others = command_modules_besides("heartlink.cli.handout")
+    assert "heartlink.cli.report" in others and "heartlink.cli.backup" in others
+    assert not modules & others, f"`heartlink record` imported {sorted(modules & others)}"
 
 
 def test_creating_a_database_does_load_migrations(tmp_path):
@@ -64,6 +80,8 @@ def test_report_loads_rich_but_not_migrations(current_db):
     modules = imported_modules("--db", str(current_db), "report")
     assert "rich" in top_level(modules)
     assert "sqlite_utils" not in top_level(modules)
+    others = command_modules_besides("heartlink.cli.report")
+    assert not modules & others, f"`heartlink report` imported {sorted(modules & others)}"
 
 
 def test_record_on_the_default_database_stays_light(tmp_path):

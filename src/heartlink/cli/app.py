@@ -6,11 +6,10 @@ import sys
 from typing import Annotated, Any
 
 import typer
-from typer import _click  # Typer 0.28 vendors click; pinned <0.29 in pyproject.toml
 from typer.core import TyperGroup
 
 from heartlink import __version__
-from heartlink.cli import handout, health, log, report, restore
+from heartlink.cli.commands import TYPER_SETTINGS, Lazy, StrictGroup, build, usage_message
 from heartlink.cli.common import settings
 
 DEBUG_ENV = "HEARTLINK_DEBUG"
@@ -21,55 +20,51 @@ def _fail(message: str, code: int) -> None:
     sys.exit(code)
 
 
-# The nouns, each imported and built only when named: starting `heartlink record` (or `report`)
-# loads none of them, which saves about 8% of its start-up.
-NOUNS = {
-    "beneficiary": ("heartlink.cli.beneficiary", "app"),
-    "handout": ("heartlink.cli.handout", "app"),
-    "kind": ("heartlink.cli.catalogue", "kind_app"),
-    "programme": ("heartlink.cli.catalogue", "programme_app"),
-    "category": ("heartlink.cli.catalogue", "category_app"),
-    "db": ("heartlink.cli.database", "app"),
-    "backup": ("heartlink.cli.backup", "app"),
-    "export": ("heartlink.cli.export", "app"),
-    "import": ("heartlink.cli.imports", "app"),
+# Every command and noun, in the order `heartlink --help` lists them. Each module is imported
+# only when its command is named: starting `heartlink record` loads none of the others.
+COMMANDS = {
+    "record": Lazy(
+        "heartlink.cli.handout", "record", help_attribute="RECORD_HELP", no_args_is_help=True
+    ),
+    "report": Lazy("heartlink.cli.report", "report"),
+    "log": Lazy("heartlink.cli.log", "log"),
+    "restore": Lazy("heartlink.cli.restore", "restore"),
+    "check": Lazy("heartlink.cli.health", "check"),
+    "beneficiary": Lazy("heartlink.cli.beneficiary", "app"),
+    "handout": Lazy("heartlink.cli.handout", "app"),
+    "kind": Lazy("heartlink.cli.catalogue", "kind_app"),
+    "programme": Lazy("heartlink.cli.catalogue", "programme_app"),
+    "category": Lazy("heartlink.cli.catalogue", "category_app"),
+    "db": Lazy("heartlink.cli.database", "app"),
+    "backup": Lazy("heartlink.cli.backup", "app"),
+    "export": Lazy("heartlink.cli.export", "app"),
+    "import": Lazy("heartlink.cli.imports", "app"),
 }
 
 
-class HeartlinkGroup(TyperGroup):
+class HeartlinkGroup(StrictGroup, TyperGroup):
     """Runs the command and turns any failure into one `Error: …` line and an exit code:
     2 for usage errors, 1 for everything else. No traceback reaches a user unless
-    HEARTLINK_DEBUG=1 is set. Loads the nouns lazily (NOUNS)."""
+    HEARTLINK_DEBUG=1 is set. Builds each command only when it is named (COMMANDS)."""
 
     def list_commands(self, ctx: Any) -> list[str]:
-        loaded = super().list_commands(ctx)
-        return [*loaded, *(name for name in NOUNS if name not in loaded)]
+        return list(COMMANDS)
 
     def get_command(self, ctx: Any, name: str) -> Any:
-        if name in NOUNS and name not in self.commands:
-            self.commands[name] = _load_noun(name)
+        if name in COMMANDS and name not in self.commands:
+            self.commands[name] = build(name, COMMANDS[name])
         return super().get_command(ctx, name)
-
-    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
-        if args and args[0] not in self.commands and args[0] not in NOUNS:
-            # A mistyped command: load every noun so that "Did you mean …?" can name them.
-            for name in NOUNS:
-                self.get_command(ctx, name)
-        return super().resolve_command(ctx, args)
 
     def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
         kwargs.setdefault("prog_name", "heartlink")
         try:
             result = super().main(*args, standalone_mode=False, **kwargs)
-        except _click.exceptions.NoArgsIsHelpError as exc:
-            print(exc.format_message())
-            sys.exit(0)
-        except _click.exceptions.ClickException as exc:
-            where = getattr(exc, "ctx", None)
-            hint = f" (see `{where.command_path} --help`)" if where is not None else ""
-            _fail(f"{exc.format_message()}{hint}", exc.exit_code)
         except typer.Abort:
             _fail("aborted; nothing was changed", 1)
+        except typer.TyperException as exc:  # Click's errors too: usage errors exit with 2
+            where = getattr(exc, "ctx", None)
+            hint = f" (see `{where.command_path} --help`)" if where is not None else ""
+            _fail(f"{usage_message(exc)}{hint}", exc.exit_code)
         except KeyboardInterrupt:
             _fail("interrupted", 130)
         except BrokenPipeError:
@@ -84,22 +79,6 @@ class HeartlinkGroup(TyperGroup):
         if not standalone_mode:
             return result
         sys.exit(result if isinstance(result, int) else 0)
-
-
-def _load_noun(name: str) -> Any:
-    """The click group of one noun, built as `app.add_typer` would (Typer 0.28's own builder)."""
-    import importlib
-
-    import typer.main
-    import typer.models
-
-    module, attribute = NOUNS[name]
-    return typer.main.get_group_from_info(
-        typer.models.TyperInfo(getattr(importlib.import_module(module), attribute), name=name),
-        pretty_exceptions_short=app.pretty_exceptions_short,
-        rich_markup_mode=app.rich_markup_mode,
-        suggest_commands=app.suggest_commands,
-    )
 
 
 def _describe(exc: Exception) -> str:
@@ -125,14 +104,12 @@ def _describe(exc: Exception) -> str:
 
 
 app = typer.Typer(
+    **TYPER_SETTINGS,
     cls=HeartlinkGroup,
     name="heartlink",
     help="Keep the station's charity work in one SQLite file: who receives, what was handed "
     "out, and the year's totals.\n\nExample: heartlink record meal --count 120",
     no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    rich_markup_mode="markdown",
-    add_completion=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -171,13 +148,6 @@ def root(
     """Keep the station's charity work in one SQLite file."""
     settings.db = db
     settings.sample = sample
-
-
-app.command("record", help=handout.RECORD_HELP, no_args_is_help=True)(handout.record)
-app.command("report")(report.report)
-app.command("log")(log.log)
-app.command("restore")(restore.restore)
-app.command("check")(health.check)
 
 
 def main() -> None:
