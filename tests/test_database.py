@@ -316,3 +316,36 @@ def test_a_beneficiary_code_is_found_through_an_index(db_path):
             "EXPLAIN QUERY PLAN SELECT id FROM beneficiary WHERE substr(id, 19) = ?", ("X",)
         ).fetchall()
     assert "beneficiary_by_code" in " ".join(r["detail"] for r in plan)
+
+
+def test_a_file_being_created_by_another_writer_is_read_in_one_snapshot(tmp_path):
+    """The first `record` on a new file migrates it while another command opens it: the header
+    (application id, version) and the tables must be read in one snapshot, or a reader that
+    looks between two of them sees "tables but no heartlink id" and refuses the file."""
+    path = tmp_path / "new.db"
+    db._create_file(path)
+    creator = db._connect(str(path))
+
+    class MigratedBetweenReads(sqlite3.Connection):
+        reads = 0
+
+        def execute(self, sql, *args):
+            rows = super().execute(sql, *args).fetchall()
+            self.reads += 1
+            if self.reads == 1:  # the other writer commits the whole migration right now
+                db.migrate(creator, on_disk=True)
+            return _Rows(rows)
+
+    class _Rows:
+        def __init__(self, rows):
+            self.rows = rows
+
+        def fetchone(self):
+            return self.rows[0] if self.rows else None
+
+    reader = sqlite3.connect(path, factory=MigratedBetweenReads, isolation_level=None)
+    try:
+        assert db.schema_version(reader, path) in (0, db.SCHEMA_VERSION)
+    finally:
+        reader.close()
+        creator.close()

@@ -146,10 +146,12 @@ def schema_version(conn: sqlite3.Connection, path: Path | None) -> int:
     """The file's schema version; refuses files that are not heartlink's or are too new."""
     where = str(path) if path else "the database"
     try:
-        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        has_tables = conn.execute(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' LIMIT 1"
+        # One statement, so one snapshot: read apart, a file that another writer is creating
+        # can show its tables without yet showing heartlink's id.
+        app_id, version, has_tables = conn.execute(
+            "SELECT (SELECT application_id FROM pragma_application_id),"
+            " (SELECT user_version FROM pragma_user_version),"
+            " EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table')"
         ).fetchone()
     except sqlite3.DatabaseError as exc:
         if "not a database" in str(exc):
