@@ -172,4 +172,4 @@ def test_report_tables_come_from_one_snapshot(ok, db_path, monkeypatch):
     monkeypatch.setattr(reports, "yearly", yearly_then_someone_records)
     shown = ok("report", "2023").stdout
     assert "107" not in shown and "100" in shown
-    assert "1 handouts (1 anonymous)" in shown
+    assert "Handouts: 1 (1 anonymous)" in shown and "1 handouts" not in shown

@@ -61,11 +61,11 @@ VIETNAMESE = {
     "as of {date}": "tính đến ngày {date}",
     "No handouts recorded in {year}.": "Không có lượt trao nào trong năm {year}.",
     "Per month, in each kind's unit": "Theo tháng, tính theo đơn vị của từng loại",
-    "{handouts} handouts ({anonymous} anonymous), {people} named beneficiaries (people and "
-    "households), value {value} where known. Anonymous handouts count in Count and Handouts, "
-    "not in Named.": "{handouts} lượt trao ({anonymous} không ghi tên), {people} người nhận có "
-    "tên (người và hộ gia đình), giá trị {value} (phần đã biết). Lượt trao không ghi tên được "
-    "tính vào Số lượng và Lượt trao, không tính vào Người nhận có tên.",
+    "Handouts: {handouts} ({anonymous} anonymous). Named beneficiaries (people and "
+    "households): {people}. Value where known: {value}. Anonymous handouts count in Count and "
+    "Handouts, not in Named.": "Lượt trao: {handouts} ({anonymous} không ghi tên). Người nhận "
+    "có tên (người và hộ gia đình): {people}. Giá trị (phần đã biết): {value}. Lượt trao không "
+    "ghi tên được tính vào Số lượng và Lượt trao, không tính vào Người nhận có tên.",
     "Received by year": "Đã nhận theo năm",
     "Handouts received: {count}": "Các lượt đã nhận: {count}",
 }

@@ -192,9 +192,10 @@ def _print_totals(conn: sqlite3.Connection, totals: dict, fmt: Formatter, as_of:
             fmt,
         ),
         fmt.word(
-            "{handouts} handouts ({anonymous} anonymous), {people} named beneficiaries (people "
-            "and households), value {value} where known. Anonymous handouts count in Count and "
-            "Handouts, not in Named.",
+            # Counts come first as "Label: N", so that one handout reads as well as many.
+            "Handouts: {handouts} ({anonymous} anonymous). Named beneficiaries (people and "
+            "households): {people}. Value where known: {value}. Anonymous handouts count in "
+            "Count and Handouts, not in Named.",
             handouts=fmt.number(overall["handouts"]),
             anonymous=fmt.number(sum(row["anonymous_handouts"] for row in kinds)),
             people=fmt.number(overall["beneficiaries"]),
