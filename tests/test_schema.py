@@ -65,3 +65,12 @@ def test_migration_0006_holds_the_summary_sql_summaries_has_today():
     assert migrations._0006_TABLES == summaries.TABLES
     assert migrations._0006_ADDED_TRIGGER == summaries.ADDED_TRIGGER
     assert migrations._0006_VOIDED_TRIGGER == summaries.VOIDED_TRIGGER
+
+
+def test_the_chains_baseline_seals_the_tables_of_schema_7_only():
+    """Migration 0007 seals what a file of schema 7 holds; a table a later version seals must
+    not be read when 0007 runs on an older file (it does not exist yet there)."""
+    from heartlink import seals
+
+    assert set(seals.SCHEMA_7_KEYED) <= set(seals.KEYED)
+    assert seals.baseline.__defaults__ == (seals.SCHEMA_7_KEYED,)
