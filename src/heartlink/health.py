@@ -49,8 +49,10 @@ def check(db_path: Path) -> list[dict]:
         except DatabaseError as exc:
             note("integrity", False, str(exc))
         else:
+            note("content", *soundness.content_verdict(conn))
             if version == db.SCHEMA_VERSION:
                 note("totals", *_check_totals(conn))
+                note("tables", *soundness.schema_verdict(conn))
     finally:
         conn.close()
     folder = backup.default_folder(db_path)
@@ -59,5 +61,6 @@ def check(db_path: Path) -> list[dict]:
         note("backups", True, f"no backups in {folder}")
     for path in found:
         status = backup.checksum_status(path)
-        note(f"backup {path.name}", status == "ok", f"checksum {status}")
+        note(f"backup {path.name}", status == "ok", backup.describe_checksum(status))
+    note("partial files", *backup.leftovers_verdict(db_path))
     return results

@@ -18,7 +18,7 @@ def check(fmt: FormatOption = Format.table) -> None:
     from heartlink import health
     from heartlink.cli.render import output_rows
 
-    refuse_sample()
+    refuse_sample("check")
     results = health.check(db_path())
     shown = [{**r, "status": "ok" if r["ok"] else "FAILED"} for r in results]
     output_rows(
