@@ -106,6 +106,7 @@ class Noun:
     fields: tuple[Field, ...]
     listed: tuple[str, ...]
     card: tuple[str, ...] = ()
+    options: tuple[str, ...] = ()  # the settable fields in the order commands take them
     exported: tuple[str, ...] = ()
     personal: tuple[str, ...] = ()  # exported only with personal data, after the others
     imported: tuple[str, ...] = ()
@@ -292,6 +293,18 @@ BENEFICIARY = Noun(
         Field("archived_at", "Archived", column="archived_at"),
     ),
     listed=("code", "name", "categories", "born", "group", "school"),
+    options=(
+        "name",
+        "categories",
+        "born",
+        "group",
+        "address",
+        "phone",
+        "school",
+        "note",
+        "consent",
+        "household",
+    ),
     card=(
         "code",
         "name",
