@@ -169,6 +169,18 @@ def _flag(what: str) -> Callable[[Any], bool]:
 ID = Field("id", "Id", "Mã heartlink", "id", ("ulid",))
 CODE = Field("code", "Code", "Mã")
 
+# The columns a sheet of beneficiaries is made of, first in every export and import.
+_BENEFICIARY_SHEET = (
+    "name",
+    "categories",
+    "born",
+    "group",
+    "address",
+    "phone",
+    "school",
+    "note",
+    "consent",
+)
 BENEFICIARY = Noun(
     "beneficiary",
     (
@@ -321,34 +333,14 @@ BENEFICIARY = Noun(
         "created_at",
     ),
     exported=(
-        "name",
-        "categories",
-        "born",
-        "group",
-        "address",
-        "phone",
-        "school",
-        "note",
-        "consent",
+        *_BENEFICIARY_SHEET,
         "id",
         "code",
         "household",
         "archived",
         "created_at",
     ),
-    imported=(
-        "name",
-        "categories",
-        "born",
-        "group",
-        "address",
-        "phone",
-        "school",
-        "note",
-        "consent",
-        "id",
-        "household",
-    ),
+    imported=(*_BENEFICIARY_SHEET, "id", "household"),
 )
 
 
@@ -366,6 +358,17 @@ def beneficiary_profile(row: sqlite3.Row) -> dict:
     return {name: profile[name] for name in BENEFICIARY.keys}
 
 
+# The columns a sheet of handouts is made of, first in every export and import.
+_HANDOUT_SHEET = (
+    "date",
+    "kind",
+    "count",
+    "beneficiary",
+    "programme",
+    "place",
+    "value_vnd",
+    "note",
+)
 HANDOUT = Noun(
     "handout",
     (
@@ -441,35 +444,9 @@ HANDOUT = Noun(
         "value_vnd",
         "place",
     ),
-    exported=(
-        "date",
-        "kind",
-        "count",
-        "beneficiary",
-        "programme",
-        "place",
-        "value_vnd",
-        "note",
-        "id",
-        "unit",
-        "created_at",
-        "import_key",
-    ),
+    exported=(*_HANDOUT_SHEET, "id", "unit", "created_at", "import_key"),
     personal=("beneficiary_name", "officer"),
-    imported=(
-        "date",
-        "kind",
-        "count",
-        "beneficiary",
-        "programme",
-        "place",
-        "value_vnd",
-        "note",
-        "id",
-        "officer",
-        "created_at",
-        "import_key",
-    ),
+    imported=(*_HANDOUT_SHEET, "id", "officer", "created_at", "import_key"),
     csv=(
         "id",
         "date",
