@@ -413,3 +413,32 @@ def test_backup_help_shows_what_people_type(run):
         assert option in text
     assert "heartlink backup list" in text
     assert "COMMAND" not in text
+
+
+def test_check_lists_temporary_files_of_a_killed_export(ok, run, station):
+    """A killed export leaves its temporary file (and openpyxl's folder) beside its output;
+    check names them, beside the database and in the current folder."""
+    left = station.parent / ".totals.xlsx.0123abcd.part"
+    left.write_bytes(b"PK")
+    (station.parent / ".totals.xlsx.0123abcd.part.d").mkdir()
+    result = run("check", "--format", "json")
+    assert result.exit_code == 1
+    [exports] = [c for c in result.json()["checks"] if c["check"] == "export files"]
+    assert not exports["ok"] and ".totals.xlsx.0123abcd.part" in exports["detail"]
+    left.unlink()
+    (station.parent / ".totals.xlsx.0123abcd.part.d").rmdir()
+    assert ok("check").exit_code == 0
+
+
+def test_check_finds_a_value_that_breaks_a_check_constraint(run, station):
+    """integrity_check skips CHECK constraints on a read-only connection: check must not."""
+    conn = sqlite3.connect(station)
+    conn.execute("PRAGMA ignore_check_constraints = 1")
+    conn.execute("DROP TRIGGER handout_only_voided")
+    conn.execute("UPDATE handout SET count = -5 WHERE rowid = 2")
+    conn.commit()
+    conn.close()
+    result = run("check", "--format", "json")
+    assert result.exit_code == 1
+    [integrity] = [c for c in result.json()["checks"] if c["check"] == "integrity"]
+    assert not integrity["ok"] and "CHECK constraint" in integrity["detail"]
