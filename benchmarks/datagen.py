@@ -364,7 +364,7 @@ def generate(path: Path, count: int, *, years: int = YEARS, seed: int = 5) -> No
             for name, _sql in indexes:
                 tx.execute(f"DROP INDEX {name}")
             # The yearly summaries are computed once at the end, as an import does.
-            upkeep = summaries.Bulk(tx)
+            upkeep = summaries.DeferredTotals(tx)
             upkeep.start()
             rows = handouts(rng, per_year(count, years), calendar, people_ids)
             for batch in _in_batches(rows):

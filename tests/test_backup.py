@@ -228,7 +228,7 @@ def test_a_damaged_database_is_not_backed_up(run, station, tmp_path):
     ("setup", "says"),
     [
         (lambda tmp: tmp / "missing", "does not exist"),
-        (lambda tmp: (tmp / "file").write_text("x") and tmp / "file", "does not exist"),
+        (lambda tmp: (tmp / "file").write_text("x") and tmp / "file", "is a file, not a folder"),
     ],
 )
 def test_backup_folder_problems(run, station, tmp_path, setup, says):
@@ -384,7 +384,7 @@ def test_restore_asks_first(ok, run, station, monkeypatch):
     path = ok("backup").stdout.strip()
     before = file_state(station)
     refused = run("restore", path)  # no terminal to ask on
-    assert refused.exit_code == 1 and "--yes" in refused.stderr
+    assert refused.exit_code == 2 and "--yes" in refused.stderr  # a usage error
     monkeypatch.setattr("heartlink.cli.restore._interactive", lambda: True)
     from typer.testing import CliRunner
 

@@ -253,6 +253,9 @@ def test_readers_never_change_the_file(db_path, ok):
         ["export", "handouts", "--format", "json"],
         ["export", "beneficiaries"],
         ["import", "beneficiaries", str(SAMPLE_BENEFICIARIES), "--dry-run"],
+        ["check"],
+        ["check", "--format", "json"],
+        ["log", "--verify"],
     ]
     for args in reads:
         ok(*args)

@@ -231,7 +231,7 @@ def test_rebuild_totals_needs_a_database(run, db_path):
 def test_bulk_mode_begins_only_past_the_threshold(monkeypatch):
     monkeypatch.setattr(summaries, "BULK_AFTER", 3)
     with db.open_memory() as ledger, ledger.write() as conn:
-        bulk = summaries.Bulk(conn)
+        bulk = summaries.DeferredTotals(conn)
         bulk.adding(3)
         assert len(triggers(conn)) == 2
         bulk.adding(1)

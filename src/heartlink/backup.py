@@ -42,7 +42,7 @@ def _open_snapshot_source(path: Path) -> sqlite3.Connection:
         timeout=db.BUSY_TIMEOUT_S,
     )
     try:
-        version = db.schema_version(conn, path)
+        version = _settled_version(conn, path)
     except BaseException:
         conn.close()
         raise
@@ -55,30 +55,75 @@ def _open_snapshot_source(path: Path) -> sqlite3.Connection:
     return conn
 
 
+def _settled_version(conn: sqlite3.Connection, path: Path) -> int:
+    """The schema version once no writer is creating or upgrading the schema: a first `record`
+    creates the file empty, then migrates it in one write transaction, which a reader must wait
+    for rather than see the blank file between the two."""
+    version = db.schema_version(conn, path)
+    if version < db.SCHEMA_VERSION and os.access(path, os.W_OK):
+        # A read-only connection takes no write lock, so cannot wait for one: this one asks for
+        # the lock (waiting up to the busy timeout for the writer) and lets go, writing nothing.
+        waiter = sqlite3.connect(path, isolation_level=None, timeout=db.BUSY_TIMEOUT_S)
+        try:
+            waiter.execute("BEGIN IMMEDIATE")
+            waiter.execute("ROLLBACK")
+        finally:
+            waiter.close()
+        version = db.schema_version(conn, path)
+    if version == 0:
+        raise DatabaseError(
+            f"{path} is being created (it holds no schema yet); nothing to back up, try again "
+            "in a moment"
+        )
+    return version
+
+
 def _ready_folder(folder: Path | None, db_path: Path) -> Path:
     if folder is None:
         folder = default_folder(db_path)
         if not folder.exists():
             folder.mkdir(mode=files.PRIVATE_FOLDER, parents=True, exist_ok=True)
-    if not folder.is_dir():
-        raise HeartlinkError(f"backup folder {folder} does not exist; create it or name another")
+    refuse_missing_folder(folder)
     if not os.access(folder, os.W_OK | os.X_OK):
         raise HeartlinkError(f"backup folder {folder} is not writable for this user")
     remove_abandoned(folder)
     return folder
 
 
+def refuse_missing_folder(folder: Path) -> None:
+    if folder.is_file():
+        raise HeartlinkError(f"{folder} is a file, not a folder; name the folder for backups")
+    if not folder.is_dir():
+        raise HeartlinkError(f"backup folder {folder} does not exist; create it or name another")
+
+
 ABANDONED_AFTER_S = 6 * 3600
+PARTIAL_PATTERN = ".heartlink-*.partial"
 
 
 def remove_abandoned(folder: Path) -> None:
     """Partial files left by a backup or restore that was killed (they hold personal data).
     Six hours is far longer than any backup takes, so none still being written is touched."""
     cutoff = dt.datetime.now().timestamp() - ABANDONED_AFTER_S
-    for partial in folder.glob(".heartlink-*.partial"):
+    for partial in folder.glob(PARTIAL_PATTERN):
         with contextlib.suppress(OSError):
             if partial.stat().st_mtime < cutoff:
                 files.remove_database(partial)
+
+
+def leftovers(db_path: Path) -> list[Path]:
+    """Partial files of backups and restores that did not finish (killed, or still running),
+    with their journals, in the default backup folder and beside the database: full-size copies
+    of personal data until the next backup or restore removes them, six hours on."""
+    found: list[Path] = []
+    for folder in (default_folder(db_path), db_path.parent):
+        if folder.is_dir():
+            found += sorted(
+                path
+                for path in folder.iterdir()
+                if path.name.startswith(".heartlink-") and ".partial" in path.name
+            )
+    return found
 
 
 def _backup_name(folder: Path, now: dt.datetime, sequence: int) -> Path:
@@ -116,6 +161,11 @@ def create(db_path: Path, folder: Path | None = None, *, now: dt.datetime | None
         source.close()
         raise
     now = now or dt.datetime.now()
+    try:
+        _refuse_too_little_space(source, folder)
+    except BaseException:
+        source.close()
+        raise
     temporary = folder / f".heartlink-{now:%Y%m%d-%H%M%S}-{os.getpid()}.partial"
     try:
         files.create_private(temporary)
@@ -132,7 +182,7 @@ def create(db_path: Path, folder: Path | None = None, *, now: dt.datetime | None
         path = _place(temporary, folder, now, checksum)
     except sqlite3.DatabaseError as exc:
         files.remove_database(temporary)
-        if "full" in str(exc):
+        if "full" in str(exc) or _too_little_space(source, folder):
             raise HeartlinkError(f"not enough space in {folder}; no backup was written") from None
         raise DatabaseError(
             f"the database could not be copied ({exc}); it may be damaged: run `heartlink check`"
@@ -148,6 +198,32 @@ def create(db_path: Path, folder: Path | None = None, *, now: dt.datetime | None
     finally:
         source.close()
     return Backup(path, path.stat().st_size, checksum, expected)
+
+
+def _needed_bytes(source: sqlite3.Connection) -> int:
+    """About what the copy takes: the source's pages in use."""
+    pages = source.execute("PRAGMA page_count").fetchone()[0]
+    free = source.execute("PRAGMA freelist_count").fetchone()[0]
+    return (pages - free) * source.execute("PRAGMA page_size").fetchone()[0]
+
+
+def _too_little_space(source: sqlite3.Connection, folder: Path) -> bool:
+    import shutil
+
+    try:
+        return shutil.disk_usage(folder).free < _needed_bytes(source)
+    except (OSError, sqlite3.Error):
+        return False
+
+
+def _refuse_too_little_space(source: sqlite3.Connection, folder: Path) -> None:
+    """Fail before writing when the folder cannot hold the copy: a full disk can surface as
+    an I/O error that reads like damage."""
+    if _too_little_space(source, folder):
+        raise HeartlinkError(
+            f"not enough space in {folder} for a backup of about "
+            f"{_needed_bytes(source) / 1e6:,.1f} MB; free some space or name another folder"
+        )
 
 
 def _copy(source: sqlite3.Connection, temporary: Path) -> None:
@@ -222,7 +298,8 @@ def backups_in(folder: Path) -> list[Path]:
 
 
 def checksum_status(path: Path) -> str:
-    """'ok', 'mismatch' or 'missing checksum file' for one backup; reads, never writes."""
+    """'ok', 'mismatch', 'missing checksum file' or 'unreadable checksum file' (empty, or not
+    a checksum) for one backup; reads, never writes."""
     sidecar = sidecar_of(path)
     if not sidecar.exists():
         return "missing checksum file"
@@ -233,7 +310,23 @@ def checksum_status(path: Path) -> str:
     return "ok" if recorded == files.sha256(path) else "mismatch"
 
 
+CHECKSUM_WORDS = {
+    "ok": "checksum ok",
+    "mismatch": "checksum mismatch; the file changed after the backup",
+    "missing checksum file": "no checksum file beside it",
+    "unreadable checksum file": f"its {CHECKSUM_SUFFIX} file is empty or unreadable, so the "
+    "backup cannot be verified",
+}
+
+
+def describe_checksum(status: str) -> str:
+    return CHECKSUM_WORDS[status]
+
+
 def listing(folder: Path) -> list[dict]:
+    """The backups in `folder` (which must exist: a script listing an unplugged drive must not
+    read "no backups"), oldest first."""
+    refuse_missing_folder(folder)
     rows = []
     for path in backups_in(folder):
         day, clock, _ = _sort_key(path)
@@ -261,3 +354,16 @@ def rotate(folder: Path, keep: int, *, new: Path) -> list[Path]:
         path.unlink()
         files.remove_quietly(sidecar_of(path))
     return doomed
+
+
+def leftovers_verdict(db_path: Path) -> tuple[bool, str]:
+    """leftovers as (ok, detail), for `heartlink check`: by file name, with how to remove them."""
+    found = leftovers(db_path)
+    if not found:
+        return True, "no partial backup or restore files"
+    names = ", ".join(sorted({path.name for path in found}))
+    return False, (
+        f"{len(found)} partial file(s) of a backup or restore that did not finish: {names} (in "
+        f"{default_folder(db_path)} or {db_path.parent}); they hold personal data. Delete them "
+        "once no backup or restore is running; the next backup deletes them after 6 hours"
+    )

@@ -2,50 +2,21 @@
 
 import sqlite3
 from collections.abc import Iterator
-from functools import partial
 
 from heartlink import audit, ids
 from heartlink.catalogue import check_categories
 from heartlink.db import Ledger, utc_now
+from heartlink.entries import counts
 from heartlink.errors import HeartlinkError, InputError, NotFoundError
-from heartlink.text import (
-    canonical_group,
-    clean_group,
-    clean_phone,
-    fold,
-    optional_text,
-    parse_born,
-    parse_flag,
-    require_text,
-)
+from heartlink.nouns import BENEFICIARY, beneficiary_profile
+from heartlink.text import canonical_group, fold
 
 FIND_HINT = "find it with `heartlink beneficiary list --search NAME`"
 NOUN = "beneficiary"
 # Fields a user sets, in the order they are shown and exported.
-FIELDS = (
-    "name",
-    "household",
-    "categories",
-    "born",
-    "group",
-    "address",
-    "phone",
-    "school",
-    "note",
-    "consent",
-)
+FIELDS = tuple(field.name for field in BENEFICIARY.settable)
 # Every key of a profile, for CSV columns.
-PROFILE_FIELDS = (
-    "id",
-    "code",
-    *FIELDS,
-    "archived",
-    "created_at",
-    "created_by",
-    "updated_at",
-    "archived_at",
-)
-_COLUMNS = {"group": "residential_group", "household": "is_household"}
+PROFILE_FIELDS = BENEFICIARY.keys
 
 
 def check_fields(
@@ -58,22 +29,15 @@ def check_fields(
 
     The one set of checks for `beneficiary add`, `beneficiary edit` and `import beneficiaries`.
     """
-    cleaners = {
-        "name": lambda v: require_text(v, "name"),
-        "household": lambda v: parse_flag(v, "household"),
-        "categories": (lambda v: check_categories(conn, list(v))) if conn else list,
-        "born": lambda v: parse_born(v) if str(v).strip() else None,
-        "group": lambda v: clean_group(v) or None,
-        "phone": lambda v: clean_phone(v) if v.strip() else None,
-        "consent": lambda v: parse_flag(v, "consent"),
-    }
+    cleaners = {field.name: field.check for field in BENEFICIARY.settable}
+    if conn:
+        cleaners["categories"] = lambda v: check_categories(conn, list(v))
     values, problems = {}, []
     for field, value in given.items():
         if value is None:
             continue
         try:
-            # Every other field is free text, checked under its own name (see TEXT_LIMITS).
-            values[field] = cleaners.get(field, partial(optional_text, what=field))(value)
+            values[field] = cleaners[field](value)
         except HeartlinkError as exc:
             problems.append((field, exc))
     return values, problems
@@ -129,11 +93,17 @@ def _write_categories(conn: sqlite3.Connection, beneficiary_id: str, slugs: list
     )
 
 
+def _columns(values: dict) -> dict:
+    """The checked values of the fields stored in the beneficiary table, by their column (the
+    categories are rows of their own)."""
+    return {BENEFICIARY[f].column: v for f, v in values.items() if BENEFICIARY[f].column}
+
+
 def insert(
     conn: sqlite3.Connection, values: dict, *, beneficiary_id: str, officer: str, created_at: str
 ) -> None:
     """Insert a checked beneficiary (see check_fields) and their categories."""
-    columns = {_COLUMNS.get(f, f): v for f, v in values.items() if f != "categories"}
+    columns = _columns(values)
     columns.update(id=beneficiary_id, created_at=created_at, created_by=officer)
     marks = ", ".join("?" for _ in columns)
     conn.execute(
@@ -180,7 +150,7 @@ def edit(ledger: Ledger, ref: str, *, officer: str, force: bool = False, **field
         if not force and {"name", "born", "group"} & values.keys():
             merged = {key: values.get(key, current[key]) for key in ("name", "born", "group")}
             _refuse_duplicate(conn, merged, except_id=beneficiary_id)
-        columns = {_COLUMNS.get(f, f): v for f, v in values.items() if f != "categories"}
+        columns = _columns(values)
         columns["updated_at"] = utc_now()
         assignments = ", ".join(f"{column} = ?" for column in columns)
         conn.execute(
@@ -257,26 +227,7 @@ FROM beneficiary b
 """
 
 
-def _profile(row: sqlite3.Row) -> dict:
-    return {
-        "id": row["id"],
-        "code": ids.short_code(row["id"]),
-        "name": row["name"],
-        "household": bool(row["is_household"]),
-        "categories": sorted(row["category_list"].split(";")) if row["category_list"] else [],
-        "born": row["born"],
-        "group": row["residential_group"],
-        "address": row["address"],
-        "phone": row["phone"],
-        "school": row["school"],
-        "note": row["note"],
-        "consent": None if row["consent"] is None else bool(row["consent"]),
-        "archived": row["archived_at"] is not None,
-        "created_at": row["created_at"],
-        "created_by": row["created_by"],
-        "updated_at": row["updated_at"],
-        "archived_at": row["archived_at"],
-    }
+_profile = beneficiary_profile
 
 
 def get(conn: sqlite3.Connection, beneficiary_id: str) -> dict:
@@ -306,7 +257,7 @@ def search(
     if received_in is not None:
         where.append(
             "EXISTS (SELECT 1 FROM handout h WHERE h.beneficiary_id = b.id AND h.year = ?"
-            " AND h.voided_at IS NULL)"
+            f" AND {counts('h')})"
         )
         params.append(received_in)
     if text and text.strip():
@@ -336,14 +287,14 @@ def show(conn: sqlite3.Connection, ref: str) -> dict:
     rows = conn.execute(
         "SELECT h.id, h.date, h.kind, h.count, k.unit_en AS unit, h.programme, h.value_vnd,"
         " h.place, h.note FROM handout h JOIN kind k ON k.slug = h.kind"
-        " WHERE h.beneficiary_id = ? AND h.voided_at IS NULL ORDER BY h.date, h.id",
+        f" WHERE h.beneficiary_id = ? AND {counts('h')} ORDER BY h.date, h.id",
         (profile["id"],),
     )
     profile["handouts"] = [dict(row) for row in rows]
     by_year = conn.execute(
         "SELECT h.year, h.kind, k.unit_en AS unit, SUM(h.count) AS count, COUNT(*) AS handouts,"
         " SUM(h.value_vnd) AS value_vnd FROM handout h JOIN kind k ON k.slug = h.kind"
-        " WHERE h.beneficiary_id = ? AND h.voided_at IS NULL"
+        f" WHERE h.beneficiary_id = ? AND {counts('h')}"
         " GROUP BY h.year, h.kind ORDER BY h.year, k.rowid",
         (profile["id"],),
     )

@@ -329,6 +329,12 @@ def expected_schema() -> list[tuple[str, str, str, str | None]]:
 def describe_sqlite_error(exc: sqlite3.Error) -> str:
     """One line for a user, for SQLite failures that are not heartlink's own checks."""
     text = str(exc)
+    if "decode" in text.lower() and "utf-8" in text.lower():
+        # Python's message goes on with the text it could not read: personal data.
+        return (
+            "the database holds text that is not valid UTF-8 (the file is damaged); nothing "
+            "was saved. Run `heartlink check` to find the record"
+        )
     if "locked" in text or "busy" in text:
         return (
             f"the database stayed busy for over {BUSY_TIMEOUT_S:.0f} s (another program holds "

@@ -1,6 +1,6 @@
 """The rows `heartlink export handouts` and `heartlink export beneficiaries` write, streamed.
 
-Columns come in the import's order (heartlink.fields): the canonical ones first, then `id` and
+Columns come in the import's order (heartlink.nouns): the canonical ones first, then `id` and
 the others, so that an export imports back. Personal data stays out unless asked for: a
 beneficiary's name is replaced by their code, and their address, phone and note (free text,
 which often holds health or family details) are left empty; handouts carry the beneficiary's
@@ -11,26 +11,14 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from functools import partial
 
-from heartlink import beneficiaries, fields, handouts
-from heartlink.fields import Field
+from heartlink import beneficiaries, handouts
 from heartlink.i18n import Lang
+from heartlink.nouns import BENEFICIARY, HANDOUT, Field
 from heartlink.tables import Column, Table
-
-# The kind of each exported column that is not text (heartlink.tables.Column kinds).
-KINDS = {
-    "date": "date",
-    "count": "number",
-    "value_vnd": "money",
-    "categories": "list",
-    "consent": "flag",
-    "household": "flag",
-    "archived": "flag",
-}
 
 
 def handout_fields(personal: bool = False) -> tuple[Field, ...]:
-    extra = fields.HANDOUT_PERSONAL if personal else ()
-    return (*fields.HANDOUT, fields.ID, *fields.HANDOUT_EXTRA, *extra)
+    return HANDOUT.of(HANDOUT.exported + (HANDOUT.personal if personal else ()))
 
 
 def handout_rows(
@@ -39,29 +27,14 @@ def handout_rows(
     """Handouts that count (voided ones left out, as in every total), oldest first."""
     names = dict(conn.execute("SELECT id, name FROM beneficiary").fetchall()) if personal else {}
     for handout in handouts.search(conn, year=year):
-        row = {
-            "date": handout["date"],
-            "kind": handout["kind"],
-            "count": handout["count"],
-            "beneficiary": handout["beneficiary_id"],
-            "programme": handout["programme"],
-            "place": handout["place"],
-            "value_vnd": handout["value_vnd"],
-            "note": handout["note"],
-            "id": handout["id"],
-            "unit": handout["unit"],
-            "created_at": handout["created_at"],
-            "import_key": handout["import_key"],
-        }
         if personal:
-            row["beneficiary_name"] = names.get(handout["beneficiary_id"])
-            row["officer"] = handout["officer"]
-        yield row
+            handout["beneficiary_name"] = names.get(handout["beneficiary_id"])
+        yield HANDOUT.export_row(handout, personal=personal)
 
 
 def beneficiary_fields(personal: bool = False) -> tuple[Field, ...]:
     """The same columns with or without personal data: without, some are empty."""
-    return (*fields.BENEFICIARY, fields.ID, *fields.BENEFICIARY_EXTRA)
+    return BENEFICIARY.of(BENEFICIARY.exported)
 
 
 def beneficiary_rows(
@@ -70,22 +43,7 @@ def beneficiary_rows(
     """Every beneficiary, archived ones too (or those who received something in `year`)."""
     everyone = beneficiaries.search(conn, with_archived=True, received_in=year, by_name=personal)
     for profile in everyone:
-        yield {
-            "name": profile["name"] if personal else profile["code"],
-            "categories": profile["categories"],
-            "born": profile["born"],
-            "group": profile["group"],
-            "address": profile["address"] if personal else None,
-            "phone": profile["phone"] if personal else None,
-            "school": profile["school"],
-            "note": profile["note"] if personal else None,
-            "consent": profile["consent"],
-            "id": profile["id"],
-            "code": profile["code"],
-            "household": profile["household"],
-            "archived": profile["archived"],
-            "created_at": profile["created_at"],
-        }
+        yield BENEFICIARY.export_row(profile, personal=personal)
 
 
 def handouts_table(
@@ -114,5 +72,5 @@ def _table(
     lang: Lang,
 ) -> Table:
     name = names[1] if lang == Lang.vi else names[0]
-    columns = tuple(Column(f.name, f.heading(lang), KINDS.get(f.name, "text")) for f in fields_)
+    columns = tuple(Column(f.name, f.heading(lang), f.kind) for f in fields_)
     return Table(columns, rows, name, name if year is None else f"{name} {year}")

@@ -5,16 +5,15 @@ import getpass
 import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
-from functools import partial
 from typing import Any
 
-from heartlink import audit, beneficiaries, ids
+from heartlink import audit, beneficiaries, entries, ids
 from heartlink.catalogue import get_kind, get_programme
 from heartlink.db import Ledger, utc_now
 from heartlink.errors import HeartlinkError, InputError
+from heartlink.nouns import HANDOUT
 from heartlink.text import (
     check_money,
-    optional_text,
     parse_count,
     parse_date,
     parse_money,
@@ -43,13 +42,8 @@ def officer_name(given: str | None = None) -> str:
     return require_text(given, "officer name")
 
 
-# The free-text fields of a handout, each checked under the name messages give it (see
-# text.TEXT_LIMITS). The officer is checked when a row names one (an imported sheet); `record`
-# checks --by itself.
-_TEXT_FIELDS = {
-    field: partial(optional_text, what=what)
-    for field, what in (("place", "place"), ("note", "note"), ("officer", "officer name"))
-}
+# The free-text fields of a handout, checked as its description says (heartlink.nouns).
+_TEXT_FIELDS = {name: HANDOUT[name].check for name in ("place", "note", "officer")}
 
 
 class HandoutRules:
@@ -190,21 +184,11 @@ def _given(given: dict, field: str) -> Any:
     return None if value is None or (isinstance(value, str) and not value.strip()) else value
 
 
-# Every column a new handout is inserted with, by hand or by import.
+# Every column a new handout is inserted with, by hand or by import: its record's columns
+# (the void's are set by a void only) and the columns stored with it.
 INSERT_COLUMNS = (
-    "id",
-    "date",
-    "year",
-    "kind",
-    "programme",
-    "beneficiary_id",
-    "count",
-    "value_vnd",
-    "place",
-    "note",
-    "officer",
-    "created_at",
-    "import_key",
+    *(f.column for f in HANDOUT.fields if f.column and f.column not in entries.VOID_COLUMNS),
+    *HANDOUT.stored,
 )
 _INSERT = (
     f"INSERT INTO handout ({', '.join(INSERT_COLUMNS)})"
@@ -252,41 +236,18 @@ def record(
         if problems:
             raise problems[0][1]
         row.update(id=ids.new_id(), officer=officer, created_at=utc_now())
-        insert(conn, [row])
-        audit.append(conn, audit.HANDOUT_RECORD, officer=officer, target=row["id"], after=row)
-        return get(conn, row["id"])
+        return ENTRIES.record(conn, row, officer=officer)
 
 
-def void(ledger: Ledger, ref: str, *, reason: str, officer: str) -> dict:
-    """Mark a handout as a mistake. Totals leave it out; it stays in the ledger."""
-    reason = require_text(reason, "reason")
-    with ledger.write() as conn:
-        handout_id = ids.resolve(conn, "handout", ref, "handout", FIND_HINT)
-        before = get(conn, handout_id)
-        if before["voided"]:
-            raise HeartlinkError(f"handout {ids.short_code(handout_id)} is already voided")
-        conn.execute(
-            "UPDATE handout SET voided_at = ?, voided_by = ?, void_reason = ? WHERE id = ?",
-            (utc_now(), officer, reason, handout_id),
-        )
-        after = get(conn, handout_id)
-        audit.append(
-            conn,
-            audit.HANDOUT_VOID,
-            officer=officer,
-            target=handout_id,
-            before=before,
-            after=after,
-        )
-        return after
-
-
-_SELECT = """
-SELECT h.id, h.date, h.kind, h.count, k.unit_en AS unit, h.programme, h.beneficiary_id,
-       h.value_vnd, h.place, h.note, h.officer, h.created_at, h.voided_at, h.voided_by,
-       h.void_reason, h.import_key
-FROM handout h JOIN kind k ON k.slug = h.kind
-"""
+_SELECT = (
+    "SELECT "
+    + ", ".join(
+        f"{f.sql} AS {f.name}" if f.sql else f"h.{f.column}"
+        for f in HANDOUT.fields
+        if f.column or f.sql
+    )
+    + " FROM handout h JOIN kind k ON k.slug = h.kind"
+)
 
 
 def _handout(row: sqlite3.Row) -> dict:
@@ -325,7 +286,17 @@ def search(
         where.append("h.programme = ?")
         params.append(get_programme(conn, programme)["slug"])
     if not with_voided:
-        where.append("h.voided_at IS NULL")
+        where.append(entries.counts("h"))
     sql = _SELECT + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY h.date, h.id"
     for row in conn.execute(sql, params):
         yield _handout(row)
+
+
+ENTRIES = entries.Entries(
+    "handout", "handout", audit.HANDOUT_RECORD, audit.HANDOUT_VOID, FIND_HINT, insert, get
+)
+
+
+def void(ledger: Ledger, ref: str, *, reason: str, officer: str) -> dict:
+    """Mark a handout as a mistake. Totals leave it out; it stays in the ledger."""
+    return ENTRIES.void(ledger, ref, reason=reason, officer=officer)

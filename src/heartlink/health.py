@@ -22,33 +22,6 @@ def _check_totals(conn: sqlite3.Connection) -> tuple[bool, str]:
     )
 
 
-def schema_findings(conn: sqlite3.Connection) -> list[dict]:
-    """Each table, index and trigger missing, different from what heartlink made, or added."""
-    expected = {row[1]: row for row in db.expected_schema()}
-    found = {row[1]: row for row in db.schema_of(conn)}
-    findings = []
-    for name, (kind, _, table, _sql) in expected.items():
-        if name not in found:
-            detail = f"the {kind} on {table} is missing (dropped outside heartlink)"
-        elif found[name] != expected[name]:
-            detail = (
-                f"the {kind} on {table} is not as heartlink made it (changed outside heartlink)"
-            )
-        else:
-            continue
-        findings.append({"kind": "schema", "target": name, "detail": detail})
-    for name, (kind, _, table, _sql) in found.items():
-        if name not in expected:
-            findings.append(
-                {
-                    "kind": "schema",
-                    "target": name,
-                    "detail": f"a {kind} on {table} that heartlink did not make",
-                }
-            )
-    return findings
-
-
 def check(db_path: Path) -> dict:
     """Integrity, foreign keys, schema (version and every table, index and trigger), yearly
     totals, the audit chain and every record against it, and the checksum of every backup in
@@ -74,7 +47,10 @@ def check(db_path: Path) -> dict:
         if not db_path.is_file():
             note("database", False, f"no database at {db_path}")
             return result
-        conn = sqlite3.connect(db.sqlite_uri(db_path, mode="ro"), uri=True)
+        conn = _open_to_check(db_path)
+        # Text that is not UTF-8 (a damaged file) is read with U+FFFD in its place, so that the
+        # checks go on: the content check names it, and the seals then differ where it is.
+        conn.text_factory = lambda raw: raw.decode("utf-8", "replace")
         try:
             _check_database(conn, db_path, note, result)
         finally:
@@ -85,7 +61,9 @@ def check(db_path: Path) -> dict:
             note("backups", True, f"no backups in {folder}")
         for path in found:
             status = backup.checksum_status(path)
-            note(f"backup {path.name}", status == "ok", f"checksum {status}")
+            note(f"backup {path.name}", status == "ok", backup.describe_checksum(status))
+        note("partial files", *backup.leftovers_verdict(db_path))
+        note("export files", *_export_leftovers(db_path))
         return result
     finally:
         if len(findings) > MAX_FINDINGS:
@@ -109,9 +87,13 @@ def _check_database(conn: sqlite3.Connection, db_path: Path, note, result: dict)
     except DatabaseError as exc:
         note("integrity", False, str(exc))
         return
+    note("content", *soundness.content_verdict(conn))
     if not current:
         return
-    objects = schema_findings(conn)
+    objects = [
+        {key: d[key] for key in ("kind", "target", "detail")}
+        for d in soundness.schema_differences(conn)
+    ]
     note(
         "schema objects",
         not objects,
@@ -142,3 +124,36 @@ def _check_database(conn: sqlite3.Connection, db_path: Path, note, result: dict)
         else "every record matches the audit log",
         changed,
     )
+
+
+def _export_leftovers(db_path: Path) -> tuple[bool, str]:
+    """Temporary files of exports that were killed before they could clean up, beside the
+    database and in the current folder (where an export writes by default): they may hold
+    personal data."""
+    from heartlink import files
+
+    folders = dict.fromkeys((db_path.parent.resolve(), Path.cwd().resolve()))
+    found = [path for folder in folders for path in files.leftover_temporary_files(folder)]
+    if not found:
+        return True, "no temporary files of unfinished exports"
+    names = ", ".join(path.name for path in found)
+    where = " or ".join(str(folder) for folder in folders)
+    return False, (
+        f"{len(found)} temporary file(s) of an export that did not finish: {names} (in {where});"
+        " they may hold personal data. Delete them once no export is running"
+    )
+
+
+def _open_to_check(db_path: Path) -> sqlite3.Connection:
+    """The database opened so that checking cannot change it. SQLite's integrity_check leaves
+    CHECK constraints out on a read-only connection, so a file this user may write is opened
+    read-write with every write refused (query_only); any other read-only."""
+    import os
+
+    if os.access(db_path, os.R_OK | os.W_OK) and os.access(db_path.parent, os.W_OK):
+        conn = sqlite3.connect(
+            db.sqlite_uri(db_path, mode="rw"), uri=True, timeout=db.BUSY_TIMEOUT_S
+        )
+        conn.execute("PRAGMA query_only = 1")
+        return conn
+    return sqlite3.connect(db.sqlite_uri(db_path, mode="ro"), uri=True)

@@ -30,9 +30,10 @@ from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 
-from heartlink import audit, beneficiaries, db, fields, handouts, ids, seals, sheets, summaries
+from heartlink import audit, beneficiaries, db, handouts, ids, seals, sheets, summaries
 from heartlink.db import Ledger, utc_now
 from heartlink.errors import HeartlinkError, InputError
+from heartlink.nouns import BENEFICIARY, HANDOUT, Field
 from heartlink.sheets import InputTable
 from heartlink.text import clean_name
 
@@ -73,7 +74,7 @@ class ImportProblems(HeartlinkError):
 
 
 @dataclass
-class _Run:
+class SheetImport:
     """What one import found: counts for the summary, and the problems."""
 
     sheet: InputTable
@@ -148,8 +149,8 @@ class _Run:
         return self.summary
 
 
-HANDOUT_COLUMNS = (*fields.HANDOUT, fields.ID, fields.HANDOUT_OFFICER, *fields.HANDOUT_HISTORY)
-_REQUIRED_HANDOUT = [f.name for f in fields.HANDOUT if f.required]
+HANDOUT_COLUMNS = HANDOUT.of(HANDOUT.imported)
+_REQUIRED_HANDOUT = [f.name for f in HANDOUT_COLUMNS if f.required]
 
 
 def import_handouts(
@@ -180,8 +181,8 @@ def import_handouts(
 def _importing(
     ledger: Ledger,
     path: Path | str,
-    columns: tuple[fields.Field, ...],
-    body: Callable[[sqlite3.Connection, _Run], dict],
+    columns: tuple[Field, ...],
+    body: Callable[[sqlite3.Connection, SheetImport], dict],
     *,
     officer: str,
     dry_run: bool,
@@ -199,7 +200,7 @@ def _importing(
                 empty, path, columns, body, officer=officer, dry_run=True, progress=None, **summary
             )
     with sheets.open_sheet(Path(path), columns) as sheet:
-        run = _Run(sheet, dry_run, progress)
+        run = SheetImport(sheet, dry_run, progress)
         run.summary.update(summary)
         if dry_run:
             return body(ledger.conn, run)
@@ -218,7 +219,7 @@ def _importing(
 
 
 def _import_handouts(
-    conn: sqlite3.Connection, run: _Run, officer: str, today: dt.date | None
+    conn: sqlite3.Connection, run: SheetImport, officer: str, today: dt.date | None
 ) -> dict:
     with _page_cache(conn, IMPORT_CACHE_KIB):
         _check_and_add_handouts(conn, run, officer, today)
@@ -237,14 +238,14 @@ def _page_cache(conn: sqlite3.Connection, kib: int) -> Iterator[None]:
 
 
 def _check_and_add_handouts(
-    conn: sqlite3.Connection, run: _Run, officer: str, today: dt.date | None
+    conn: sqlite3.Connection, run: SheetImport, officer: str, today: dt.date | None
 ) -> None:
     rules = handouts.HandoutRules(conn, today)
     created_at = utc_now()
     occurrences: Counter[bytes] = Counter()
     batch: list[dict] = []
     fresh_ids = _fresh_ids()
-    upkeep = summaries.Bulk(conn)
+    upkeep = summaries.DeferredTotals(conn)
     records = run.sheet.records()
     while chunk := list(islice(records, BATCH)):
         # The ids already in the ledger, looked up for BATCH rows at once: no row inserted
@@ -309,7 +310,7 @@ _IMPORT_KEY = re.compile(r"^[0-9a-f]{32}$")
 _CREATED_AT = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$")
 
 
-def _kept_history(run: _Run, number: int, given: dict[str, str]) -> dict | None:
+def _kept_history(run: SheetImport, number: int, given: dict[str, str]) -> dict | None:
     """The import key and time of recording an export carries, checked; None if malformed."""
     kept = {}
     for column, form in (("import_key", _IMPORT_KEY), ("created_at", _CREATED_AT)):
@@ -346,7 +347,7 @@ def row_key(row: dict, given: dict[str, str], occurrences: Counter[bytes]) -> st
 
 
 def _add_handouts(
-    conn: sqlite3.Connection, batch: list[dict], run: _Run, upkeep: summaries.Bulk
+    conn: sqlite3.Connection, batch: list[dict], run: SheetImport, upkeep: summaries.DeferredTotals
 ) -> None:
     """Insert the rows of the batch whose key is not already here, unless only checking (rows
     with an id already here were skipped as they were read); `upkeep` keeps the yearly totals."""
@@ -371,9 +372,10 @@ def _present(conn: sqlite3.Connection, column: str, values: list) -> set:
     return {row[0] for row in rows}
 
 
-BENEFICIARY_COLUMNS = (*fields.BENEFICIARY, fields.ID, fields.BENEFICIARY_HOUSEHOLD)
-_REQUIRED_BENEFICIARY = [f.name for f in fields.BENEFICIARY if f.required]
-_BENEFICIARY_FIELDS = [f.name for f in (*fields.BENEFICIARY, fields.BENEFICIARY_HOUSEHOLD)]
+BENEFICIARY_COLUMNS = BENEFICIARY.of(BENEFICIARY.imported)
+_REQUIRED_BENEFICIARY = [f.name for f in BENEFICIARY_COLUMNS if f.required]
+# The columns read as the fields of `beneficiary add`.
+_BENEFICIARY_FIELDS = [f.name for f in BENEFICIARY_COLUMNS if f.check is not None]
 
 
 def import_beneficiaries(
@@ -402,7 +404,7 @@ def import_beneficiaries(
     )
 
 
-def _import_beneficiaries(conn: sqlite3.Connection, run: _Run, officer: str) -> dict:
+def _import_beneficiaries(conn: sqlite3.Connection, run: SheetImport, officer: str) -> dict:
     created_at = utc_now()
     people_in_file: dict[tuple, int] = {}
     # Rows are linked to people already in the ledger, never to a row of this same file: the

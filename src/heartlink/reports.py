@@ -10,6 +10,7 @@ recorded later are left out, and handouts voided later still count.
 """
 
 import datetime as dt
+import enum
 import re
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
@@ -96,7 +97,7 @@ def yearly(conn: sqlite3.Connection, year: int | str, as_of: dt.date | None = No
             "unit_vi": kinds[row["key"]]["unit_vi"],
             **_legacy_figures(row),
         }
-        for row in grouped("kind")
+        for row in grouped(Level.KIND)
     ]
     by_programme = [
         {
@@ -105,9 +106,9 @@ def yearly(conn: sqlite3.Connection, year: int | str, as_of: dt.date | None = No
             "name_vi": programmes[row["key"]]["name_vi"],
             **_legacy_figures(row),
         }
-        for row in grouped("programme")
+        for row in grouped(Level.PROGRAMME)
     ]
-    overall = grouped(None)
+    overall = grouped(Level.YEAR)
     kind_order, programme_order = list(kinds), list(programmes)
     return {
         "year": year,
@@ -121,7 +122,25 @@ def yearly(conn: sqlite3.Connection, year: int | str, as_of: dt.date | None = No
     }
 
 
-Levels = Callable[[str | None], list[sqlite3.Row]]
+class Level(enum.Enum):
+    """A level of a year's figures: per kind, per programme or the whole year, with its
+    handout column and the rows of year_summary that hold it."""
+
+    KIND = ("kind", "kind != '' AND programme = ''")
+    PROGRAMME = ("programme", "kind = '' AND programme != ''")
+    YEAR = (None, "kind = '' AND programme = ''")
+
+    @property
+    def column(self) -> str | None:
+        return self.value[0]
+
+    @property
+    def summary_rows(self) -> str:
+        return self.value[1]
+
+
+# The year's figures at a level, one row per kind or programme (one row for the year).
+FiguresAtLevel = Callable[[Level], list[sqlite3.Row]]
 
 # year_summary's figures under the names of _FIGURES (a level with no value known has
 # value_vnd None, as SUM gives).
@@ -129,33 +148,28 @@ _SUMMARY_FIGURES = """count, handouts, anonymous AS anonymous_handouts,
        people AS beneficiaries, CASE WHEN valued > 0 THEN value_vnd END AS value_vnd"""
 
 
-def _summary_levels(conn: sqlite3.Connection, year: int) -> Levels:
+def _summary_levels(conn: sqlite3.Connection, year: int) -> FiguresAtLevel:
     """The year's figures per kind, per programme or overall (None), from year_summary (see
     heartlink.summaries): a few dozen rows whatever the size of the ledger."""
 
-    def level(dimension: str | None) -> list[sqlite3.Row]:
-        key, condition = {
-            "kind": ("kind", "kind != '' AND programme = ''"),
-            "programme": ("programme", "kind = '' AND programme != ''"),
-            None: ("NULL", "kind = '' AND programme = ''"),
-        }[dimension]
+    def level(at: Level) -> list[sqlite3.Row]:
         sql = (
-            f"SELECT {key} AS key, {_SUMMARY_FIGURES} FROM year_summary"
-            f" WHERE year = ? AND {condition}"
+            f"SELECT {at.column or 'NULL'} AS key, {_SUMMARY_FIGURES} FROM year_summary"
+            f" WHERE year = ? AND {at.summary_rows}"
         )
         return conn.execute(sql, (year,)).fetchall()
 
     return level
 
 
-def _scanned_levels(conn: sqlite3.Connection, year: int, as_of: dt.date) -> Levels:
+def _scanned_levels(conn: sqlite3.Connection, year: int, as_of: dt.date) -> FiguresAtLevel:
     """The same figures as the ledger held them at the end of `as_of`, from the handouts (the
     summary holds only the present)."""
     where, params = _where(year, as_of)
 
-    def level(dimension: str | None) -> list[sqlite3.Row]:
-        key = f"h.{dimension}" if dimension else "NULL"
-        group = f" GROUP BY {key}" if dimension else ""
+    def level(at: Level) -> list[sqlite3.Row]:
+        key = f"h.{at.column}" if at.column else "NULL"
+        group = f" GROUP BY {key}" if at.column else ""
         sql = f"SELECT {key} AS key, {_FIGURES} FROM handout h WHERE {where}{group}"
         rows = conn.execute(sql, params).fetchall()
         return [row for row in rows if row["handouts"]]

@@ -16,26 +16,80 @@ def open_backup(path: Path) -> sqlite3.Connection:
     return sqlite3.connect(db.sqlite_uri(path, mode="ro", immutable=1), uri=True)
 
 
-def verify(path: Path) -> dict:
+def verify(path: Path, current: Path | None = None) -> dict:
     """Everything restore needs to trust a file: its checksum (when its .sha256 is there), a
-    heartlink database of a schema this version reads, integrity and foreign keys."""
+    heartlink database (its application id set) of a schema this version reads, integrity,
+    foreign keys, readable content, and heartlink's tables, indexes and triggers exactly as this
+    version makes them (an older backup is compared after being upgraded in memory).
+
+    With `current`, the database it would replace, `warnings` says when the backup holds fewer
+    records than it (an empty heartlink database, say): sound, but likely the wrong file.
+    """
     status = backup.checksum_status(path)
     if status not in ("ok", "missing checksum file"):
-        raise DatabaseError(f"{path.name}: checksum {status}; the file changed after the backup")
+        raise DatabaseError(f"{path.name}: {backup.describe_checksum(status)}")
     conn = open_backup(path)
     try:
-        version = db.schema_version(conn, path)
+        version = _heartlink_version(conn, path)
         soundness.check_sound(conn, path.name)
+        soundness.check_content(conn, path.name)
         if version < db.SCHEMA_VERSION:
             conn = _upgraded_copy(conn)
-        return {
-            "path": str(path),
-            "checksum": status,
-            "schema": version,
-            "fingerprint": soundness.fingerprint(conn),
-        }
+        soundness.check_schema(conn, path.name)
+        found = soundness.fingerprint(conn)
     finally:
         conn.close()
+    return {
+        "path": str(path),
+        "checksum": status,
+        "schema": version,
+        "fingerprint": found,
+        "warnings": _fewer_records(found, current) if current else [],
+    }
+
+
+def _heartlink_version(conn: sqlite3.Connection, path: Path) -> int:
+    """The schema version of a file heartlink wrote; refuses a blank file (0 bytes, or SQLite
+    with nothing in it), which db.schema_version accepts as a database yet to be created."""
+    try:
+        version = db.schema_version(conn, path)
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+    except DamagedDatabaseError as exc:
+        raise DatabaseError(f"{exc}; it cannot be restored") from None
+    if app_id != db.APPLICATION_ID or version < 1:
+        raise DatabaseError(
+            f"{path.name} is not a heartlink database (it is empty, or SQLite without "
+            "heartlink's tables); nothing was restored"
+        )
+    return version
+
+
+def _fewer_records(found: dict, current: Path) -> list[str]:
+    """Warnings when the backup holds fewer beneficiaries or handouts than the database."""
+    if not current.is_file():
+        return []
+    try:
+        conn = sqlite3.connect(db.sqlite_uri(current, mode="ro"), uri=True)
+        try:
+            db.schema_version(conn, current)
+            now = {
+                table: conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+                for table in ("beneficiary", "handout")
+            }
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        return []  # a damaged current database: the backup can only be better
+    except DatabaseError:
+        return []
+    backup_rows = found["rows"]
+    return [
+        f"the backup holds {backup_rows[table]:,} {table}(s), the current database "
+        f"{now[table]:,}: restoring removes {now[table] - backup_rows[table]:,} (they stay in "
+        "the safety copy)"
+        for table in ("beneficiary", "handout")
+        if backup_rows[table] < now[table]
+    ]
 
 
 def _upgraded_copy(conn: sqlite3.Connection) -> sqlite3.Connection:
@@ -51,29 +105,35 @@ def restore(db_path: Path, backup_path: Path, *, officer: str, verified: dict) -
     """Put a verified backup in place of the database, keeping the current one as a safety copy.
 
     The backup is first prepared in a file of its own (copied, brought to this schema, the
-    restore written to its audit log). A sound current database is then copied to the safety
-    file and overwritten page by page through SQLite's backup API, under SQLite's own locks, so
-    other connections wait rather than write to a file that is being swapped away. A current
-    file SQLite cannot read is kept byte for byte as the safety copy and replaced whole. The
-    safety copy goes beside the database, outside the backup folder, so rotation never deletes
-    it.
+    restore written to its audit log) and verified again there: what goes in is what was
+    verified, whatever happened to the backup file since. Then, for a sound current database,
+    one write transaction on it (`_swap_in`) takes the safety copy and replaces every table:
+    other heartlink commands wait for it (up to the busy timeout), so nothing they save is lost
+    between the two, and what they save after lands in the restored database. A current file
+    SQLite cannot read is kept byte for byte as the safety copy and replaced whole. The safety
+    copy goes beside the database, outside the backup folder, so rotation never deletes it.
     """
     folder = db_path.parent
     folder.mkdir(mode=files.PRIVATE_FOLDER, parents=True, exist_ok=True)
     backup.remove_abandoned(folder)
     stamp = dt.datetime.now()
     incoming = folder / f".heartlink-restore-{stamp:%Y%m%d-%H%M%S}-{os.getpid()}.partial"
-    safety = db_path.with_name(f"{db_path.stem}-before-restore-{stamp:%Y%m%d-%H%M%S}.db")
+    safety = None
     try:
         _prepare(incoming, backup_path, officer=officer, verified=verified)
         if not db_path.exists():
-            safety = None
             _replace_file(incoming, db_path)
         elif _is_readable(db_path):
-            _copy_over(incoming, db_path, safety)
+            safety = _reserve_safety_name(db_path, stamp)
+            _swap_in(incoming, db_path, safety)
         else:
+            safety = _reserve_safety_name(db_path, stamp)
             _keep_raw(db_path, safety)
             _replace_file(incoming, db_path)
+    except BaseException:
+        if safety is not None and safety.exists() and safety.stat().st_size == 0:
+            files.remove_quietly(safety)  # reserved, never written: the swap did not start
+        raise
     finally:
         files.remove_database(incoming)
     return {
@@ -82,7 +142,24 @@ def restore(db_path: Path, backup_path: Path, *, officer: str, verified: dict) -
         "safety_copy": str(safety) if safety else None,
         "totals": verified["fingerprint"]["totals"],
         "rows": verified["fingerprint"]["rows"],
+        "warnings": verified.get("warnings", []),
     }
+
+
+def _reserve_safety_name(db_path: Path, stamp: dt.datetime) -> Path:
+    """A new, empty, owner-only file for the safety copy: -2, -3 … when restores share a
+    second, as backups do."""
+    sequence = 1
+    while True:
+        suffix = f"-{sequence}" if sequence > 1 else ""
+        safety = db_path.with_name(
+            f"{db_path.stem}-before-restore-{stamp:%Y%m%d-%H%M%S}{suffix}.db"
+        )
+        try:
+            files.create_private(safety)
+            return safety
+        except FileExistsError:
+            sequence += 1
 
 
 def _prepare(incoming: Path, backup_path: Path, *, officer: str, verified: dict) -> None:
@@ -96,6 +173,7 @@ def _prepare(incoming: Path, backup_path: Path, *, officer: str, verified: dict)
             source.backup(target)
     finally:
         target.close()
+    _check_constraints(incoming, backup_path.name)
     with db.open_for_write(incoming) as ledger, ledger.write() as conn:
         audit.append(
             conn,
@@ -104,11 +182,30 @@ def _prepare(incoming: Path, backup_path: Path, *, officer: str, verified: dict)
             target=backup_path.name,
             after={"from": backup_path.name, "checksum": verified["checksum"]},
         )
+        # What goes in must be what was verified, even if the backup changed since.
+        if soundness.fingerprint(conn) != verified["fingerprint"] or (
+            backup.checksum_status(backup_path) != verified["checksum"]
+        ):
+            raise DatabaseError(
+                f"{backup_path.name} changed after it was verified; nothing was restored, try again"
+            )
     # Back to one self-contained file, so that it can also be moved into place whole.
     with sqlite3.connect(incoming) as conn:
         conn.execute("PRAGMA journal_mode = DELETE")
     conn.close()
     files.fsync_file(incoming)
+
+
+def _check_constraints(incoming: Path, what: str) -> None:
+    """integrity_check on a writable connection: SQLite 3.40 checks CHECK constraints only
+    there (a read-only one, as `verify` uses, checks NOT NULL but skips CHECK). query_only
+    keeps it from writing."""
+    conn = sqlite3.connect(incoming, isolation_level=None)
+    try:
+        conn.execute("PRAGMA query_only = 1")
+        soundness.check_integrity(conn, what)
+    finally:
+        conn.close()
 
 
 def _is_readable(db_path: Path) -> bool:
@@ -124,30 +221,73 @@ def _is_readable(db_path: Path) -> bool:
         conn.close()
 
 
-def _copy_over(incoming: Path, db_path: Path, safety: Path) -> None:
+def _swap_in(incoming: Path, db_path: Path, safety: Path) -> None:
+    """In one BEGIN IMMEDIATE transaction on the database: copy it to `safety`, then replace its
+    schema and every row with the prepared file's. SQLite's backup API cannot write into a
+    database its connection holds a transaction on, hence the tables are copied by SQL: from
+    the safety copy to the end of the overwrite, the write lock is never let go."""
     live = sqlite3.connect(db_path, isolation_level=None, timeout=db.BUSY_TIMEOUT_S)
     try:
-        files.create_private(safety)
-        copy = sqlite3.connect(safety)
+        live.execute("PRAGMA foreign_keys = OFF")  # tables are dropped and filled in any order
+        live.execute("BEGIN IMMEDIATE")
         try:
-            live.backup(copy)  # one consistent snapshot of the current database
-            copy.execute("PRAGMA journal_mode = DELETE")
-        finally:
-            copy.close()
-        files.fsync_file(safety)
-        source = sqlite3.connect(db.sqlite_uri(incoming, mode="ro"), uri=True)
-        try:
-            source.backup(live)  # waits for other writers; they see the restored data after
-        finally:
-            source.close()
-        live.execute("PRAGMA journal_mode = WAL")
+            db.schema_version(live, db_path)  # still heartlink's, now that it is ours alone
+            _snapshot_to(db_path, safety)
+            live.execute("ATTACH DATABASE ? AS incoming", (db.sqlite_uri(incoming, mode="ro"),))
+            _replace_everything(live)
+            live.execute("COMMIT")
+        except BaseException:
+            if live.in_transaction:
+                live.rollback()
+                files.remove_quietly(safety)  # the database is as it was: nothing to keep
+            raise
     finally:
         live.close()
 
 
+def _snapshot_to(db_path: Path, safety: Path) -> None:
+    """Copy the database to `safety` through a reader of its own: the caller holds the write
+    lock, so the reader sees the last commit and nothing after it (the backup API cannot read
+    through the connection holding the lock)."""
+    reader = sqlite3.connect(db.sqlite_uri(db_path, mode="ro"), uri=True)
+    copy = sqlite3.connect(safety)
+    try:
+        reader.backup(copy)
+        copy.execute("PRAGMA journal_mode = DELETE")
+    finally:
+        copy.close()
+        reader.close()
+    files.fsync_file(safety)
+
+
+def _replace_everything(live: sqlite3.Connection) -> None:
+    """The prepared file's schema and rows in place of the database's, inside the caller's
+    transaction. Indexes and triggers are made after the rows are in, so that no trigger (the
+    yearly totals) counts a copied row again."""
+    mine = "SELECT type, name, sql FROM main.sqlite_master WHERE name NOT LIKE 'sqlite_%'"
+    for kind, name, _ in live.execute(mine).fetchall():
+        if kind in ("table", "view"):
+            live.execute(f'DROP {kind.upper()} IF EXISTS main."{name.replace(chr(34), "")}"')
+    objects = live.execute(
+        "SELECT type, name, sql FROM incoming.sqlite_master"
+        " WHERE name NOT LIKE 'sqlite_%' AND sql IS NOT NULL ORDER BY rowid"
+    ).fetchall()
+    for kind, name, sql in objects:
+        if kind == "table":
+            live.execute(sql)
+            quoted = '"' + name.replace('"', '""') + '"'
+            live.execute(f"INSERT INTO main.{quoted} SELECT * FROM incoming.{quoted}")
+    for kind, _, sql in objects:
+        if kind != "table":
+            live.execute(sql)
+    for pragma in ("user_version", "application_id"):
+        value = live.execute(f"PRAGMA incoming.{pragma}").fetchone()[0]
+        live.execute(f"PRAGMA main.{pragma} = {int(value)}")
+
+
 def _keep_raw(db_path: Path, safety: Path) -> None:
-    """Keep a file SQLite cannot read exactly as it is, with its journal, for a specialist."""
-    files.create_private(safety)
+    """Keep a file SQLite cannot read exactly as it is, with its journal, for a specialist
+    (`safety` is reserved already)."""
     for suffix in ("", "-wal", "-journal"):
         part = db_path.with_name(db_path.name + suffix)
         if part.exists():

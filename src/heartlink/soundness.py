@@ -2,7 +2,9 @@
 totals fingerprint a copy must reproduce. Used by backup, restore and the health check; reads only.
 """
 
+import re
 import sqlite3
+from collections.abc import Iterator
 
 from heartlink.errors import DatabaseError
 
@@ -141,3 +143,288 @@ def handout_keys_found(conn: sqlite3.Connection, pairs: set[tuple[str, str]]) ->
         " WHERE NOT EXISTS (SELECT 1 FROM beneficiary WHERE beneficiary.id = named.id) LIMIT 1"
     ).fetchone()
     return missing is None
+
+
+# What PRAGMA integrity_check does not look at. In the SQLite heartlink runs on (3.40 here) it
+# already verifies CHECK and NOT NULL constraints, so those are not checked again; it never
+# looks at whether a TEXT value is valid UTF-8, nor at what type a value is stored as (outside
+# STRICT tables), and either breaks heartlink when it reads the row (a name that cannot be
+# decoded, bytes where text belongs).
+DECLARED_TYPES = {"TEXT": ("text",), "INTEGER": ("integer",)}
+CHUNK_ROWS = 100_000
+MAX_NAMED = 5
+
+
+def content_problems(conn: sqlite3.Connection, limit: int = MAX_NAMED) -> tuple[int, list[str]]:
+    """Values of heartlink's tables that SQLite keeps but heartlink cannot read: TEXT that is
+    not valid UTF-8, and a value stored as another type than its column's (TEXT, INTEGER).
+
+    Returns how many values are wrong and a description of the first `limit`, each naming the
+    table, the column and the record's key (its id, slug or row number), never the value: the
+    value is personal data. Reads only; a caller wanting one snapshot holds a read transaction.
+
+    A chunk of rows at a time, each column is aggregated by SQLite: its TEXT values joined by an
+    ASCII separator (which keeps valid and invalid UTF-8 apart) and decoded in one call, and its
+    types summed up (see `_chunk_is_sound`). Only a chunk found wrong is read row by row.
+    """
+    found: list[str] = []
+    wrong = 0
+    for table in _tables(conn):
+        columns = _typed_columns(conn, table)
+        if not columns:
+            continue
+        for chunk in _chunks(conn, table, _order(conn, table)):
+            if _chunk_is_sound(conn, table, columns, chunk):
+                continue
+            for key, column in _wrong_values(conn, table, columns, chunk):
+                wrong += 1
+                if len(found) < limit:
+                    found.append(f"{table} {key}, column {column}")
+    return wrong, found
+
+
+def check_content(conn: sqlite3.Connection, what: str) -> None:
+    """content_problems, or a DatabaseError naming `what` and the first wrong values."""
+    try:
+        wrong, found = content_problems(conn)
+    except sqlite3.DatabaseError as exc:
+        raise _unreadable(what, exc) from None
+    if wrong:
+        more = f" and {wrong - len(found)} more" if wrong > len(found) else ""
+        raise DatabaseError(
+            f"{what} holds {wrong} value(s) heartlink cannot read (text that is not UTF-8, or "
+            f"of the wrong type): {'; '.join(found)}{more}"
+        )
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _tables(conn: sqlite3.Connection) -> list[str]:
+    return [
+        name
+        for (name,) in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            " ORDER BY name"
+        )
+    ]
+
+
+def _typed_columns(conn: sqlite3.Connection, table: str) -> list[tuple[str, tuple[str, ...]]]:
+    """(column, the storage types it may hold besides NULL) for its TEXT and INTEGER columns."""
+    return [
+        (name, DECLARED_TYPES[declared.upper()])
+        for name, declared in conn.execute("SELECT name, type FROM pragma_table_info(?)", (table,))
+        if declared.upper() in DECLARED_TYPES
+    ]
+
+
+def _order(conn: sqlite3.Connection, table: str) -> list[str]:
+    """The columns rows are ranged and named by: the rowid, or a WITHOUT ROWID table's primary
+    key."""
+    without_rowid = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?"
+        " AND upper(sql) LIKE '%WITHOUT ROWID%'",
+        (table,),
+    ).fetchone()
+    if not without_rowid:
+        return ["rowid"]
+    ranked = conn.execute(
+        "SELECT name FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk", (table,)
+    ).fetchall()
+    return [_quoted(name) for (name,) in ranked]
+
+
+# A key is read as (storage type, bytes) and bound back through this expression, so that a key
+# that is not valid UTF-8 (or not text at all) is compared exactly as SQLite stores it.
+_READ_KEY = "typeof({0}), CAST({0} AS BLOB)"
+_BIND_KEY = (
+    "CASE ? WHEN 'integer' THEN CAST(? AS INTEGER) WHEN 'text' THEN CAST(? AS TEXT)"
+    " WHEN 'real' THEN CAST(? AS REAL) ELSE ? END"
+)
+
+
+def _read_keys(order: list[str]) -> str:
+    return ", ".join(_READ_KEY.format(column) for column in order)
+
+
+def _key_of(row: tuple | sqlite3.Row, count: int) -> tuple:
+    return tuple((row[2 * i], row[2 * i + 1]) for i in range(count))
+
+
+def _bind(key: tuple) -> tuple[str, list]:
+    """SQL and values for a key as stored; plain values where they bind back exactly, which
+    keeps the range on the table's own order (an expression would make SQLite scan it)."""
+    marks, values = [], []
+    for stored, raw in key:
+        if stored == "integer":
+            marks.append("?")
+            values.append(int(raw))
+        elif stored == "text" and _is_utf8(raw):
+            marks.append("?")
+            values.append(raw.decode("utf-8"))
+        else:
+            marks.append(f"({_BIND_KEY})")
+            values += [stored, raw, raw, raw, raw]
+    return f"({', '.join(marks)})", values
+
+
+def _chunks(conn: sqlite3.Connection, table: str, order: list[str]) -> Iterator[tuple]:
+    """Ranges of at most CHUNK_ROWS rows in key order, as (after, up_to) keys, None at the open
+    ends."""
+    keys = ", ".join(order)
+    after: tuple | None = None
+    while True:
+        where, values = _range(order, (after, None))
+        row = conn.execute(
+            f"SELECT {_read_keys(order)} FROM {_quoted(table)} {where} ORDER BY {keys}"
+            f" LIMIT 1 OFFSET {CHUNK_ROWS - 1}",
+            values,
+        ).fetchone()
+        up_to = _key_of(row, len(order)) if row else None
+        if up_to is not None and up_to == after:
+            up_to = None  # a key that does not bind back as it was stored: the rest at once
+        yield after, up_to
+        if up_to is None:
+            return
+        after = up_to
+
+
+def _range(order: list[str], chunk: tuple) -> tuple[str, list]:
+    after, up_to = chunk
+    keys = f"({', '.join(order)})"
+    conditions, values = [], []
+    for key, comparison in ((after, ">"), (up_to, "<=")):
+        if key:
+            bound, bound_values = _bind(key)
+            conditions.append(f"{keys} {comparison} {bound}")
+            values += bound_values
+    return (f"WHERE {' AND '.join(conditions)}" if conditions else ""), values
+
+
+def _chunk_is_sound(conn: sqlite3.Connection, table: str, columns: list, chunk: tuple) -> bool:
+    where, values = _range(_order(conn, table), chunk)
+    texts = [_quoted(name) for name, types in columns if types == ("text",)]
+    numbers = [_quoted(name) for name, types in columns if types == ("integer",)]
+    # BLOBs sort after all TEXT, so the largest value of a TEXT column shows whether any is a
+    # BLOB; nothing but a damaged record can hold a number there (TEXT affinity turns numbers
+    # written to it into text). INTEGER affinity keeps what is not an integer as it came.
+    parts = [f"typeof(max({column})) IN ('text', 'null')" for column in texts]
+    parts += [
+        f"count(*) FILTER (WHERE typeof({column}) NOT IN ('integer', 'null')) = 0"
+        for column in numbers
+    ]
+    parts += [f"CAST(group_concat({column}, '|') AS BLOB)" for column in texts]
+    found = conn.execute(f"SELECT {', '.join(parts)} FROM {_quoted(table)} {where}", values)
+    row = found.fetchone()
+    checks = len(texts) + len(numbers)
+    return all(row[:checks]) and all(_is_utf8(joined) for joined in row[checks:])
+
+
+def _is_utf8(raw: bytes | None) -> bool:
+    try:
+        raw is None or raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _wrong_values(
+    conn: sqlite3.Connection, table: str, columns: list, chunk: tuple
+) -> Iterator[tuple[str, str]]:
+    """(record, column) of each wrong value in one chunk, read row by row."""
+    order = _order(conn, table)
+    where, values = _range(order, chunk)
+    reads = ", ".join(_READ_KEY.format(_quoted(name)) for name, _ in columns)
+    rows = conn.execute(
+        f"SELECT {_read_keys(order)}, {reads} FROM {_quoted(table)} {where}", values
+    )
+    for row in rows:
+        key = _key_of(row, len(order))
+        for i, (name, types) in enumerate(columns):
+            stored, raw = row[2 * len(order) + 2 * i], row[2 * len(order) + 2 * i + 1]
+            if (stored != "null" and stored not in types) or (
+                stored == "text" and not _is_utf8(raw)
+            ):
+                yield _describe_key(conn, table, key, order), name
+
+
+# A key is shown only when it looks like one of heartlink's keys (ids, slugs, years): whatever
+# else a damaged file holds there might be personal data.
+SHOWABLE_KEY = re.compile(rb"^[A-Za-z0-9._-]{1,40}$")
+
+
+def _describe_key(conn: sqlite3.Connection, table: str, key: tuple, order: list[str]) -> str:
+    if order == ["rowid"]:
+        named = conn.execute(
+            "SELECT name FROM pragma_table_info(?) WHERE pk > 0", (table,)
+        ).fetchall()
+        if len(named) == 1:
+            column = _quoted(named[0][0])
+            where, values = _range(order, (None, key))
+            read = conn.execute(
+                f"SELECT {_READ_KEY.format(column)} FROM {_quoted(table)} {where}"
+                " ORDER BY rowid DESC LIMIT 1",
+                values,
+            ).fetchone()
+            if read and _showable(*read):
+                return f"{named[0][0]} {read[1].decode()}"
+        return f"row {key[0][1].decode()}"
+    shown = [raw.decode() if _showable(stored, raw) else "?" for stored, raw in key]
+    return f"({', '.join(order)}) = ({', '.join(shown)})".replace('"', "")
+
+
+def _showable(stored: str, raw: bytes) -> bool:
+    return stored in ("integer", "text") and bool(SHOWABLE_KEY.match(raw))
+
+
+def schema_differences(conn: sqlite3.Connection) -> list[dict]:
+    """Each table, index and trigger of this heartlink's schema (a new database made in memory
+    by the migrations, as tests/golden_schema.sql holds it) that `conn` lacks or holds with
+    other SQL, and each one heartlink did not make: {"kind": "schema", "target", "detail",
+    "change": "missing" | "changed" | "extra", "object": table | index | trigger}."""
+    from heartlink import db
+
+    expected = {row[1]: row for row in db.expected_schema()}
+    found = {row[1]: row for row in db.schema_of(conn)}
+    differences = []
+
+    def differ(change: str, row: tuple, detail: str) -> None:
+        kind, name, _table, _sql = row
+        differences.append(
+            {"kind": "schema", "target": name, "detail": detail, "change": change, "object": kind}
+        )
+
+    for name, row in expected.items():
+        kind, _, table, _sql = row
+        if name not in found:
+            differ("missing", row, f"the {kind} on {table} is missing (dropped outside heartlink)")
+        elif found[name] != row:
+            outside = "(changed outside heartlink)"
+            differ("changed", row, f"the {kind} on {table} is not as heartlink made it {outside}")
+    for name, row in found.items():
+        if name not in expected:
+            differ("extra", row, f"a {row[0]} on {row[2]} that heartlink did not make")
+    return differences
+
+
+def check_schema(conn: sqlite3.Connection, what: str) -> None:
+    """schema_differences, or a DatabaseError naming the first few ('missing table audit_log',
+    'changed trigger …', 'extra table photos')."""
+    differences = [f"{d['change']} {d['object']} {d['target']}" for d in schema_differences(conn)]
+    if differences:
+        more = f" and {len(differences) - 3} more" if len(differences) > 3 else ""
+        raise DatabaseError(
+            f"{what} does not hold heartlink's tables as heartlink makes them "
+            f"({', '.join(differences[:3])}{more})"
+        )
+
+
+def content_verdict(conn: sqlite3.Connection, what: str = "the database") -> tuple[bool, str]:
+    """check_content as (ok, detail), for `heartlink check`."""
+    try:
+        check_content(conn, what)
+    except DatabaseError as exc:
+        return False, str(exc)
+    return True, "every value is readable (text is UTF-8, types as declared)"

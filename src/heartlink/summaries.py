@@ -14,9 +14,9 @@ Two tables (migration 0006), derived from the handouts and never written by hand
 
 Triggers on `handout` (AFTER INSERT, AFTER UPDATE OF voided_at) keep both: handouts are only
 ever inserted or voided once, so these two are the whole upkeep. An import of many rows drops
-them inside its own transaction (`Bulk`), inserts, re-creates them and recomputes the years it
-touched, which is cheaper than a trigger per row; `heartlink check` compares both tables with a
-recomputation.
+them inside its own transaction (`DeferredTotals`), inserts, re-creates them and recomputes
+the years it touched, which is cheaper than a trigger per row; `heartlink check` compares both
+tables with a recomputation.
 """
 
 import sqlite3
@@ -206,7 +206,7 @@ BULK_AFTER = 5_000
 TRIGGERS = ("handout_summary_added", "handout_summary_voided")
 
 
-class Bulk:
+class DeferredTotals:
     """The summary upkeep of one import, inside its write transaction.
 
     Call `adding(n)` before inserting n rows: past BULK_AFTER rows it drops the two triggers

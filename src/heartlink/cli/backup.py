@@ -11,30 +11,41 @@ from heartlink.cli.render import Column, Format
 
 
 class DefaultToCreate(TyperGroup):
-    """`heartlink backup [DIR]` is `heartlink backup create [DIR]`; `backup list` lists."""
+    """`heartlink backup [DIR]` is `heartlink backup create [DIR]`; `backup list` lists. Its
+    help is the help of what people type, `heartlink backup [DIR]` with its options (the
+    create command's, shown as `heartlink backup`), which names `backup list` too."""
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         if not args or (args[0] not in self.commands and args[0] not in ctx.help_option_names):
             args = ["create", *args]
         return super().parse_args(ctx, args)
 
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        create = self.get_command(ctx, "create")
+        shown_as = create.make_context(ctx.info_name, [], parent=ctx.parent, resilient_parsing=True)
+        create.format_help(shown_as, formatter)
+
 
 app = typer.Typer(
     cls=DefaultToCreate,
-    help="Write a verified backup (`heartlink backup [DIR]`) or list backups.\n\n"
-    "Example: heartlink backup --keep 30 --quiet",
+    help="Write a verified backup (`heartlink backup [DIR]`) or list backups "
+    "(`heartlink backup list`).\n\nExample: heartlink backup --keep 30 --quiet",
 )
 
 
-def refuse_sample() -> None:
+def refuse_sample(doing: str = "back up or restore") -> None:
+    """--sample works on data in memory: no file to back up, restore or check."""
     from heartlink.cli.common import settings
     from heartlink.errors import InputError
 
     if settings.sample:
-        raise InputError("--sample data lives in memory; there is nothing to back up or restore")
+        raise InputError(
+            f"--sample data lives in memory, so there is no database file to {doing}; "
+            "leave out --sample"
+        )
 
 
-@app.command("create")
+@app.command("create", options_metavar="[--keep N] [--quiet] [--format F]")
 def create(
     folder: Annotated[
         str | None,
@@ -61,6 +72,9 @@ def create(
     The copy is checked (integrity, foreign keys, totals equal to the database's) before it
     gets its name, heartlink-YYYYmmdd-HHMMSS.db, with a .sha256 file beside it. Exit 0 only
     when the verified backup exists.
+
+    To see the backups and whether each still matches its checksum: `heartlink backup list
+    [DIR]`.
     """
     from heartlink import backup
 

@@ -1,11 +1,14 @@
 """`heartlink beneficiary …`: the people and households the station helps."""
 
-from typing import Annotated
+import inspect
+from collections.abc import Callable
+from typing import Annotated, Any
 
 import typer
 
 from heartlink.cli.common import FormatOption, OfficerOption, officer, open_ledger, output_saved
 from heartlink.cli.render import Column, Format
+from heartlink.nouns import BENEFICIARY, HANDOUT, Field
 
 app = typer.Typer(
     help="Register, find, change and archive beneficiaries (people and households).\n\n"
@@ -14,41 +17,6 @@ app = typer.Typer(
 )
 
 IdArgument = Annotated[str, typer.Argument(metavar="ID", help="Beneficiary id or code.")]
-CategoryOption = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--category",
-        "-c",
-        help="poor-household, near-poor-household, orphan, student, patient, after-rehab, "
-        "elderly, disabled or other (see `heartlink category list`); repeat for several.",
-        show_default=False,
-    ),
-]
-BornOption = Annotated[str | None, typer.Option(help="Year of birth.", show_default=False)]
-GroupOption = Annotated[
-    str | None,
-    typer.Option(
-        "--group", "-g", help='Residential group (tổ dân phố): "tổ 39" or 39.', show_default=False
-    ),
-]
-AddressOption = Annotated[str | None, typer.Option(help="Address.", show_default=False)]
-PhoneOption = Annotated[str | None, typer.Option(help="Phone number.", show_default=False)]
-SchoolOption = Annotated[str | None, typer.Option(help="School, for students.", show_default=False)]
-NoteOption = Annotated[str | None, typer.Option(help="A note.", show_default=False)]
-ConsentOption = Annotated[
-    bool | None,
-    typer.Option(
-        "--consent/--no-consent",
-        help="Whether they agreed to having their data kept.",
-        show_default=False,
-    ),
-]
-HouseholdOption = Annotated[
-    bool | None,
-    typer.Option(
-        "--household/--person", help="A household rather than one person.", show_default=False
-    ),
-]
 ForceOption = Annotated[
     bool,
     typer.Option(
@@ -56,6 +24,7 @@ ForceOption = Annotated[
     ),
 ]
 
+# The handout fields of `beneficiary show --format csv`.
 SHOW_HANDOUT_FIELDS = [
     "id",
     "date",
@@ -67,32 +36,85 @@ SHOW_HANDOUT_FIELDS = [
     "place",
     "note",
 ]
-LIST_COLUMNS = [
-    Column("code", "Code"),
-    Column("name", "Name"),
-    Column("categories", "Categories", "list"),
-    Column("born", "Born"),
-    Column("group", "Group"),
-    Column("school", "School"),
-]
+LIST_COLUMNS = BENEFICIARY.columns()
+# The handouts of `beneficiary show`, as people read them.
+SHOW_HANDOUT_COLUMNS = HANDOUT.columns(
+    ("date", "kind", "count", "unit", "programme", "value_vnd", "place")
+)
+
+
+def _option(field: Field) -> inspect.Parameter:
+    """The command's parameter that sets `field`, as its description says."""
+    option = field.option
+    assert option is not None, field.name
+    if option.repeated:
+        annotation: Any = list[str] | None
+    elif option.switch:
+        annotation = bool | None
+    else:
+        annotation = str | None
+    return inspect.Parameter(
+        option.parameter or field.name,
+        inspect.Parameter.KEYWORD_ONLY,
+        default=None,
+        annotation=Annotated[
+            annotation, typer.Option(*option.flags, help=option.help, show_default=False)
+        ],
+    )
+
+
+def _given_fields(values: dict) -> dict:
+    """The fields the command's options gave (None: not given), by field name."""
+    return {
+        field.name: values[field.option.parameter or field.name]
+        for field in BENEFICIARY.of(BENEFICIARY.options)
+        if field.option and (field.option.parameter or field.name) in values
+    }
+
+
+def _with_field_options(first: inspect.Parameter, *, with_required: bool):
+    """A command whose parameters are `first`, an option per settable field (the required
+    ones only `with_required`: `add` takes the name as its argument), --force, --by and
+    --format: add and edit take their options from the one description (heartlink.nouns)."""
+    fields = [
+        _option(field)
+        for field in BENEFICIARY.of(BENEFICIARY.options)
+        if with_required or not field.required
+    ]
+    common = [
+        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=kind)
+        for name, kind, default in (
+            ("force", ForceOption, False),
+            ("by", OfficerOption, None),
+            ("fmt", FormatOption, Format.table),
+        )
+    ]
+    signature = inspect.Signature(
+        [first.replace(kind=inspect.Parameter.KEYWORD_ONLY), *fields, *common]
+    )
+
+    def decorate(run: Callable[..., None]) -> Callable[..., None]:
+        def command(**values: Any) -> None:
+            run(**values)
+
+        command.__signature__ = signature  # type: ignore[attr-defined]
+        command.__doc__ = run.__doc__
+        command.__name__ = run.__name__
+        return command
+
+    return decorate
 
 
 @app.command("add")
-def add(
-    name: Annotated[str, typer.Argument(help="Full name, or the household's name.")],
-    category: CategoryOption = None,
-    born: BornOption = None,
-    group: GroupOption = None,
-    address: AddressOption = None,
-    phone: PhoneOption = None,
-    school: SchoolOption = None,
-    note: NoteOption = None,
-    consent: ConsentOption = None,
-    household: HouseholdOption = None,
-    force: ForceOption = False,
-    by: OfficerOption = None,
-    fmt: FormatOption = Format.table,
-) -> None:
+@_with_field_options(
+    inspect.Parameter(
+        "name",
+        inspect.Parameter.KEYWORD_ONLY,
+        annotation=Annotated[str, typer.Argument(help="Full name, or the household's name.")],
+    ),
+    with_required=False,
+)
+def add(*, force: bool, by: str | None, fmt: Format, **values: Any) -> None:
     """Register a beneficiary and print their id.
 
     Example: heartlink beneficiary add "Phạm Thị Hoa" --category orphan --born 2012 --group 39
@@ -104,19 +126,7 @@ def add(
 
     with open_ledger(write=True) as ledger:
         profile = beneficiaries.add(
-            ledger,
-            officer=officer(by),
-            force=force,
-            name=name,
-            categories=category,
-            born=born,
-            group=group,
-            address=address,
-            phone=phone,
-            school=school,
-            note=note,
-            consent=consent,
-            household=household,
+            ledger, officer=officer(by), force=force, **_given_fields(values)
         )
     output_saved(profile, fmt, f"Registered beneficiary, code {profile['code']}.")
 
@@ -145,7 +155,7 @@ def list_beneficiaries(
     from heartlink import beneficiaries
     from heartlink.cli.render import output_rows
 
-    columns = LIST_COLUMNS + ([Column("archived", "Archived", "flag")] if with_archived else [])
+    columns = LIST_COLUMNS + (BENEFICIARY.columns(("archived",)) if with_archived else [])
     with open_ledger(write=False) as ledger:
         rows = beneficiaries.search(
             ledger.conn, text=search, category=category, with_archived=with_archived
@@ -183,24 +193,8 @@ def _print_profile(profile: dict) -> None:
     card = Table.grid(padding=(0, 2))
     card.add_column(style="bold")
     card.add_column()
-    labels = {
-        "code": "Code",
-        "name": "Name",
-        "household": "Household",
-        "categories": "Categories",
-        "born": "Born",
-        "group": "Group",
-        "address": "Address",
-        "phone": "Phone",
-        "school": "School",
-        "note": "Note",
-        "consent": "Consent",
-        "archived_at": "Archived",
-        "created_at": "Registered",
-    }
-    for key, label in labels.items():
-        style = {"household": "flag", "consent": "flag", "categories": "list"}.get(key, "text")
-        card.add_row(label, Column(key, label, style).show(profile[key]))
+    for field in BENEFICIARY.of(BENEFICIARY.card):
+        card.add_row(field.label, field.column_of().show(profile[field.name]))
     by_year = render.make_table(
         [
             Column("year", "Year"),
@@ -214,22 +208,14 @@ def _print_profile(profile: dict) -> None:
         title="Received by year",
     )
     handouts = render.make_table(
-        [
-            Column("date", "Date"),
-            Column("kind", "Kind"),
-            Column("count", "Count", "number"),
-            Column("unit", "Unit"),
-            Column("programme", "Programme"),
-            Column("value_vnd", "Value", "money"),
-            Column("place", "Place"),
-        ],
+        SHOW_HANDOUT_COLUMNS,
         profile["handouts"],
         title=f"Handouts received: {len(profile['handouts'])}",
     )
     render.print_tables(card, by_year, handouts)
 
 
-def _edit_command(archive: bool):
+def _archive_command(archive: bool):
     """archive and unarchive are the same command with one flag turned."""
     verb = "archive" if archive else "unarchive"
 
@@ -254,27 +240,16 @@ def _edit_command(archive: bool):
     return command
 
 
-app.command("archive")(_edit_command(archive=True))
-app.command("unarchive")(_edit_command(archive=False))
+app.command("archive")(_archive_command(archive=True))
+app.command("unarchive")(_archive_command(archive=False))
 
 
 @app.command("edit")
-def edit(
-    beneficiary_id: IdArgument,
-    name: Annotated[str | None, typer.Option(help="New name.", show_default=False)] = None,
-    category: CategoryOption = None,
-    born: BornOption = None,
-    group: GroupOption = None,
-    address: AddressOption = None,
-    phone: PhoneOption = None,
-    school: SchoolOption = None,
-    note: NoteOption = None,
-    consent: ConsentOption = None,
-    household: HouseholdOption = None,
-    force: ForceOption = False,
-    by: OfficerOption = None,
-    fmt: FormatOption = Format.table,
-) -> None:
+@_with_field_options(
+    inspect.Parameter("beneficiary_id", inspect.Parameter.KEYWORD_ONLY, annotation=IdArgument),
+    with_required=True,
+)
+def edit(*, beneficiary_id: str, force: bool, by: str | None, fmt: Format, **values: Any) -> None:
     """Change a beneficiary's details. Only the options given change; --category replaces the
     categories; an empty value ("") clears an optional field.
 
@@ -284,19 +259,6 @@ def edit(
 
     with open_ledger(write=True) as ledger:
         profile = beneficiaries.edit(
-            ledger,
-            beneficiary_id,
-            officer=officer(by),
-            force=force,
-            name=name,
-            categories=category,
-            born=born,
-            group=group,
-            address=address,
-            phone=phone,
-            school=school,
-            note=note,
-            consent=consent,
-            household=household,
+            ledger, beneficiary_id, officer=officer(by), force=force, **_given_fields(values)
         )
     output_saved(profile, fmt, f"Updated beneficiary {profile['code']}.")

@@ -5,7 +5,8 @@ from typing import Annotated
 import typer
 
 from heartlink.cli.common import FormatOption, OfficerOption, officer, open_ledger
-from heartlink.cli.render import Column, Format
+from heartlink.cli.render import Format
+from heartlink.nouns import HANDOUT
 
 app = typer.Typer(
     help="List handouts and void mistakes.\n\nExample: heartlink handout list --year 2023",
@@ -103,35 +104,8 @@ def record(
     )
 
 
-HANDOUT_COLUMNS = [
-    Column("code", "Code"),
-    Column("date", "Date"),
-    Column("kind", "Kind"),
-    Column("count", "Count", "number"),
-    Column("unit", "Unit"),
-    Column("programme", "Programme"),
-    Column("beneficiary", "To"),
-    Column("value_vnd", "Value", "money"),
-    Column("place", "Place"),
-]
-HANDOUT_FIELDS = [
-    "id",
-    "date",
-    "kind",
-    "count",
-    "unit",
-    "programme",
-    "beneficiary_id",
-    "value_vnd",
-    "place",
-    "note",
-    "officer",
-    "created_at",
-    "voided",
-    "voided_at",
-    "voided_by",
-    "void_reason",
-]
+HANDOUT_COLUMNS = HANDOUT.columns()
+HANDOUT_FIELDS = list(HANDOUT.csv_keys)
 
 
 @app.command("list")
@@ -153,7 +127,7 @@ def list_handouts(
     """
     from heartlink import handouts
 
-    columns = HANDOUT_COLUMNS + ([Column("voided", "Voided", "flag")] if with_voided else [])
+    columns = HANDOUT_COLUMNS + (HANDOUT.columns(("voided",)) if with_voided else [])
     with open_ledger(write=False) as ledger:
         rows = handouts.search(
             ledger.conn,

@@ -26,7 +26,7 @@ def check(fmt: FormatOption = Format.table) -> None:
     """
     from heartlink import health
 
-    refuse_sample()
+    refuse_sample("check")
     output_findings(health.check(db_path()), fmt)
 
 

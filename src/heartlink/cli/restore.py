@@ -20,18 +20,21 @@ def restore(
 
     Example: heartlink restore backups/heartlink-20231231-230000.db --yes
 
-    The backup is checked first (checksum, integrity, a heartlink database this version can
-    read); nothing changes if it fails. Close every other heartlink first.
+    The backup is checked first (checksum, integrity, readable content, heartlink's tables, a
+    schema this version reads); nothing changes if it fails. Other heartlink commands wait
+    while the database is swapped (up to 30 s), then carry on with the restored one.
     """
     from heartlink import restore as restoring
-    from heartlink.errors import HeartlinkError
+    from heartlink.errors import InputError
 
     refuse_sample()
-    verified = restoring.verify(backup_file)
     target = db_path()
+    verified = restoring.verify(backup_file, current=target)
     if not yes:
         if not _interactive():
-            raise HeartlinkError("restore replaces the database; add --yes to confirm")
+            raise InputError("restore replaces the database; add --yes to confirm")
+        for warning in verified["warnings"]:
+            say(f"Warning: {warning}.")
         rows = verified["fingerprint"]["rows"]
         question = (
             f"Replace {target} with {backup_file.name} ({rows['handout']:,} handouts, "
@@ -46,6 +49,9 @@ def restore(
         print(result["database"])
         kept = f"; the previous database is kept as {result['safety_copy']}"
         say(f"Restored from {backup_file.name}{kept if result['safety_copy'] else ''}.")
+        if yes:  # not yet shown in a question
+            for warning in result["warnings"]:
+                say(f"Warning: {warning}.")
 
     output_record(result, fmt, show=show, fields=["database", "restored_from", "safety_copy"])
 

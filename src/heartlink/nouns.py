@@ -1,0 +1,469 @@
+"""One description per noun: every field of a beneficiary and of a handout, said once.
+
+A field's description says its name (the key of records, JSON and CSV), its DB column, its
+headings (English in tables and cards, the name itself and Vietnamese in sheets), the other
+headings an import accepts, how typed text is checked (heartlink.text), whether it is personal
+data and what an export without personal data writes instead, the kind of value it holds
+(heartlink.tables.Column kinds), and for the fields a user sets, their command-line option.
+
+Exports, import headings, table columns, the show card, the profile dict that the audit log
+keeps before and after a change, and the options of `beneficiary add` and `edit` derive from
+here: a new field of a noun is a new Field here, a migration, and tests.
+
+Not derived from here, on purpose: the seals' columns (heartlink.seals, part of a stored
+format) and the content of a handout's import key (importer.row_key, a stored key).
+"""
+
+import enum
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from heartlink import ids
+from heartlink.i18n import Lang
+from heartlink.tables import Column
+from heartlink.text import (
+    TEXT_LIMITS,
+    clean_group,
+    clean_phone,
+    optional_text,
+    parse_born,
+    parse_flag,
+    require_text,
+)
+
+
+class Private(enum.Enum):
+    """What an export without personal data writes in place of a personal field."""
+
+    CODE = "the record's code"
+    EMPTY = "nothing"
+
+
+@dataclass(frozen=True)
+class Option:
+    """The command-line option that sets a field: its flags (the first is the long one, as
+    Typer spells it; a boolean's is "--yes/--no") and its help."""
+
+    flags: tuple[str, ...]
+    help: str
+    parameter: str | None = None  # the command's parameter, when not the field's name
+    repeated: bool = False  # given once per value (a list)
+    switch: bool = False  # a --yes/--no pair (True, False, or not given)
+
+
+@dataclass(frozen=True)
+class Field:
+    """One field of a noun (see the module's docstring)."""
+
+    name: str
+    label: str = ""  # the English heading of tables and cards
+    vi: str = ""  # the Vietnamese heading of sheets (in English a sheet heads it `name`)
+    column: str | None = None  # the DB column; None when not one column of the noun's table
+    aliases: tuple[str, ...] = ()  # other headings accepted on import
+    required: bool = False
+    kind: str = "text"
+    what: str | None = None  # the field as messages name it (and text.TEXT_LIMITS keys it)
+    check: Callable[[Any], Any] | None = None  # typed text -> the stored value
+    private: Private | None = None
+    export_from: str | None = None  # the record key an export reads, when not `name`
+    option: Option | None = None
+    sql: str | None = None  # the SQL that reads it, when it is not its own column
+    # The kind in lists and cards, when not `kind`: a handout's date is listed as stored.
+    listed_kind: str | None = None
+
+    def heading(self, lang: Lang | str) -> str:
+        """The heading of a sheet's column: the name in English, else the Vietnamese."""
+        return self.vi if lang == Lang.vi else self.name
+
+    @property
+    def limit(self) -> int | None:
+        """The most characters the field holds, for text fields."""
+        return TEXT_LIMITS.get(self.what or self.name)
+
+    def column_of(self, label: str | None = None) -> Column:
+        """The field as a column of a list or card (headed `label`, by default its own)."""
+        return Column(
+            self.name, self.label if label is None else label, self.listed_kind or self.kind
+        )
+
+    def without_personal_data(self, record: dict) -> Any:
+        """What an export without personal data writes for this field of `record`."""
+        if self.private is Private.CODE:
+            return record["code"]
+        if self.private is Private.EMPTY:
+            return None
+        return record[self.export_from or self.name]
+
+
+@dataclass(frozen=True)
+class Noun:
+    """A noun's fields (every key of its record, in record order) and the orders in which
+    lists, cards, exports and imports show them, by field name."""
+
+    name: str
+    fields: tuple[Field, ...]
+    listed: tuple[str, ...]
+    card: tuple[str, ...] = ()
+    options: tuple[str, ...] = ()  # the settable fields in the order commands take them
+    exported: tuple[str, ...] = ()
+    personal: tuple[str, ...] = ()  # exported only with personal data, after the others
+    imported: tuple[str, ...] = ()
+    csv: tuple[str, ...] = ()  # the columns of `list --format csv`; by default every key
+    stored: tuple[str, ...] = ()  # columns stored with a new record but not part of it
+
+    def __getitem__(self, name: str) -> Field:
+        return self._by_name[name]
+
+    @property
+    def _by_name(self) -> dict[str, Field]:
+        return {field.name: field for field in self.fields}
+
+    def of(self, names: tuple[str, ...]) -> tuple[Field, ...]:
+        by_name = self._by_name
+        return tuple(by_name[name] for name in names)
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(field.name for field in self.fields)
+
+    @property
+    def csv_keys(self) -> tuple[str, ...]:
+        return self.csv or self.keys
+
+    @property
+    def settable(self) -> tuple[Field, ...]:
+        """The fields a user sets, in record order."""
+        return tuple(field for field in self.fields if field.check is not None)
+
+    def columns(self, names: tuple[str, ...] | None = None) -> list[Column]:
+        """The columns of a list of the noun (by default its `listed` fields)."""
+        return [field.column_of() for field in self.of(self.listed if names is None else names)]
+
+    def export_row(self, record: dict, *, personal: bool) -> dict:
+        """A record as an export writes it: the exported fields (and with personal data, the
+        personal ones), personal fields replaced without it."""
+        row = {}
+        for field in self.of(self.exported):
+            if personal:
+                row[field.name] = record[field.export_from or field.name]
+            else:
+                row[field.name] = field.without_personal_data(record)
+        if personal:
+            for field in self.of(self.personal):
+                row[field.name] = record[field.export_from or field.name]
+        return row
+
+
+def _text(what: str) -> Callable[[Any], Any]:
+    """An optional free-text field, checked under the name messages give it."""
+    return lambda value: optional_text(value, what)
+
+
+def _flag(what: str) -> Callable[[Any], bool]:
+    return lambda value: parse_flag(value, what)
+
+
+# Not "Mã định danh": in Vietnam that is the citizen identity (CCCD) number.
+ID = Field("id", "Id", "Mã heartlink", "id", ("ulid",))
+CODE = Field("code", "Code", "Mã")
+
+# The columns a sheet of beneficiaries is made of, first in every export and import.
+_BENEFICIARY_SHEET = (
+    "name",
+    "categories",
+    "born",
+    "group",
+    "address",
+    "phone",
+    "school",
+    "note",
+    "consent",
+)
+BENEFICIARY = Noun(
+    "beneficiary",
+    (
+        ID,
+        CODE,
+        Field(
+            "name",
+            "Name",
+            "Họ tên",
+            "name",
+            ("ho va ten", "ten", "full name"),
+            required=True,
+            check=lambda value: require_text(value, "name"),
+            private=Private.CODE,
+            option=Option(("--name",), "New name."),
+        ),
+        Field(
+            "household",
+            "Household",
+            # Not "hộ" alone: it folds to "ho", the surname column (Họ) of many sheets.
+            "Hộ gia đình",
+            "is_household",
+            ("ho gia dinh",),
+            kind="flag",
+            check=_flag("household"),
+            option=Option(
+                ("--household/--person",), "A household rather than one person.", switch=True
+            ),
+        ),
+        Field(
+            "categories",
+            "Categories",
+            "Nhóm đối tượng",
+            None,  # rows of beneficiary_category
+            ("category", "doi tuong", "phan loai"),
+            kind="list",
+            check=list,  # checked against the catalogue by beneficiaries.check_fields
+            option=Option(
+                ("--category", "-c"),
+                "poor-household, near-poor-household, orphan, student, patient, after-rehab, "
+                "elderly, disabled or other (see `heartlink category list`); repeat for several.",
+                parameter="category",
+                repeated=True,
+            ),
+        ),
+        Field(
+            "born",
+            "Born",
+            "Năm sinh",
+            "born",
+            ("birth year", "year of birth", "sinh nam"),
+            check=lambda value: parse_born(value) if str(value).strip() else None,
+            option=Option(("--born",), "Year of birth."),
+        ),
+        Field(
+            "group",
+            "Group",
+            "Tổ dân phố",
+            "residential_group",
+            ("to", "residential group", "to dan pho"),
+            check=lambda value: clean_group(value) or None,
+            option=Option(("--group", "-g"), 'Residential group (tổ dân phố): "tổ 39" or 39.'),
+        ),
+        Field(
+            "address",
+            "Address",
+            "Địa chỉ",
+            "address",
+            ("dia chi",),
+            check=_text("address"),
+            private=Private.EMPTY,
+            option=Option(("--address",), "Address."),
+        ),
+        Field(
+            "phone",
+            "Phone",
+            "Điện thoại",
+            "phone",
+            ("so dien thoai", "sdt", "dien thoai"),
+            check=lambda value: clean_phone(value) if value.strip() else None,
+            private=Private.EMPTY,
+            option=Option(("--phone",), "Phone number."),
+        ),
+        Field(
+            "school",
+            "School",
+            "Trường",
+            "school",
+            ("truong hoc",),
+            check=_text("school"),
+            option=Option(("--school",), "School, for students."),
+        ),
+        Field(
+            "note",
+            "Note",
+            "Ghi chú",
+            "note",
+            ("notes",),
+            check=_text("note"),
+            # Free text often holds health or family details.
+            private=Private.EMPTY,
+            option=Option(("--note",), "A note."),
+        ),
+        Field(
+            "consent",
+            "Consent",
+            "Đồng ý lưu dữ liệu",
+            "consent",
+            ("dong y",),
+            kind="flag",
+            check=_flag("consent"),
+            option=Option(
+                ("--consent/--no-consent",),
+                "Whether they agreed to having their data kept.",
+                switch=True,
+            ),
+        ),
+        Field("archived", "Archived", "Đã lưu trữ", kind="flag"),
+        Field("created_at", "Registered", "Thời điểm ghi", "created_at"),
+        Field("created_by", "Registered by", column="created_by"),
+        Field("updated_at", "Updated", column="updated_at"),
+        Field("archived_at", "Archived", column="archived_at"),
+    ),
+    listed=("code", "name", "categories", "born", "group", "school"),
+    options=(
+        "name",
+        "categories",
+        "born",
+        "group",
+        "address",
+        "phone",
+        "school",
+        "note",
+        "consent",
+        "household",
+    ),
+    card=(
+        "code",
+        "name",
+        "household",
+        "categories",
+        "born",
+        "group",
+        "address",
+        "phone",
+        "school",
+        "note",
+        "consent",
+        "archived_at",
+        "created_at",
+    ),
+    exported=(
+        *_BENEFICIARY_SHEET,
+        "id",
+        "code",
+        "household",
+        "archived",
+        "created_at",
+    ),
+    imported=(*_BENEFICIARY_SHEET, "id", "household"),
+)
+
+
+def beneficiary_profile(row: sqlite3.Row) -> dict:
+    """A beneficiary's record (BENEFICIARY's keys, in order) from their row of the table, with
+    `category_list` (their categories joined by ';')."""
+    profile = {
+        field.name: row[field.column] for field in BENEFICIARY.fields if field.column is not None
+    }
+    profile["code"] = ids.short_code(row["id"])
+    profile["household"] = bool(row["is_household"])
+    profile["categories"] = sorted(row["category_list"].split(";")) if row["category_list"] else []
+    profile["consent"] = None if row["consent"] is None else bool(row["consent"])
+    profile["archived"] = row["archived_at"] is not None
+    return {name: profile[name] for name in BENEFICIARY.keys}
+
+
+# The columns a sheet of handouts is made of, first in every export and import.
+_HANDOUT_SHEET = (
+    "date",
+    "kind",
+    "count",
+    "beneficiary",
+    "programme",
+    "place",
+    "value_vnd",
+    "note",
+)
+HANDOUT = Noun(
+    "handout",
+    (
+        ID,
+        Field(
+            "date",
+            "Date",
+            "Ngày",
+            "date",
+            ("ngay trao", "ngay phat"),
+            required=True,
+            kind="date",
+            listed_kind="text",
+        ),
+        Field(
+            "kind",
+            "Kind",
+            "Loại",
+            "kind",
+            ("loai qua", "hang", "vat pham", "item"),
+            required=True,
+        ),
+        Field("count", "Count", "Số lượng", "count", ("sl", "quantity"), True, "number"),
+        Field("unit", "Unit", "Đơn vị", sql="k.unit_en"),  # the kind's, in English
+        Field("programme", "Programme", "Chương trình", "programme", ("program", "chuong trinh")),
+        Field("beneficiary_id", "To", column="beneficiary_id"),
+        Field(
+            "value_vnd",
+            "Value",
+            "Giá trị (đồng)",
+            "value_vnd",
+            ("value", "gia tri", "gia tri vnd", "thanh tien"),
+            kind="money",
+        ),
+        Field("place", "Place", "Địa điểm", "place", ("noi trao", "where"), check=_text("place")),
+        Field("note", "Note", "Ghi chú", "note", ("notes",), check=_text("note")),
+        # Checked when a row names one (an imported sheet); `record` checks --by itself.
+        Field(
+            "officer",
+            "Officer",
+            "Cán bộ ghi",
+            "officer",
+            ("can bo", "by"),
+            what="officer name",
+            check=_text("officer name"),
+        ),
+        Field("created_at", "Recorded", "Thời điểm ghi", "created_at"),
+        Field("voided_at", "Voided at", column="voided_at"),
+        Field("voided_by", "Voided by", column="voided_by"),
+        Field("void_reason", "Void reason", column="void_reason"),
+        Field("import_key", "Import key", "Khóa nhập", "import_key"),
+        CODE,
+        # In lists the beneficiary's code; in exports their id, never their name.
+        Field(
+            "beneficiary",
+            "To",
+            "Người nhận",
+            aliases=("ma nguoi nhan", "doi tuong"),
+            export_from="beneficiary_id",
+        ),
+        Field("voided", "Voided", kind="flag"),
+        # Not a key of the record: exported with personal data, from the beneficiary's row.
+        Field("beneficiary_name", vi="Họ tên người nhận"),
+    ),
+    listed=(
+        "code",
+        "date",
+        "kind",
+        "count",
+        "unit",
+        "programme",
+        "beneficiary",
+        "value_vnd",
+        "place",
+    ),
+    exported=(*_HANDOUT_SHEET, "id", "unit", "created_at", "import_key"),
+    personal=("beneficiary_name", "officer"),
+    imported=(*_HANDOUT_SHEET, "id", "officer", "created_at", "import_key"),
+    csv=(
+        "id",
+        "date",
+        "kind",
+        "count",
+        "unit",
+        "programme",
+        "beneficiary_id",
+        "value_vnd",
+        "place",
+        "note",
+        "officer",
+        "created_at",
+        "voided",
+        "voided_at",
+        "voided_by",
+        "void_reason",
+    ),
+    stored=("year",),
+)
