@@ -183,8 +183,9 @@ CREATE TABLE spending_year (
 -- table stock_kind on stock_kind
 CREATE TABLE stock_kind (
     kind TEXT PRIMARY KEY REFERENCES kind(slug),
-    tracked_at TEXT NOT NULL,
-    tracked_by TEXT NOT NULL
+    tracked INTEGER NOT NULL CHECK (tracked IN (0, 1)),
+    changed_at TEXT NOT NULL,
+    changed_by TEXT NOT NULL
 ) WITHOUT ROWID;
 
 -- table year_recipients on year_recipients

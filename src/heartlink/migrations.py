@@ -586,11 +586,14 @@ BEGIN
     SELECT RAISE(ABORT, 'spending is never edited; a spending line can only be voided, once');
 END;
 
--- The kinds whose stock is counted: received in kind + bought - handed out.
+-- The kinds whose stock is counted (received in kind + bought - handed out): a row per kind
+-- ever tracked, `tracked` 0 once it no longer is (rows are changed, never deleted, so that
+-- each change is sealed by its audit entry).
 CREATE TABLE stock_kind (
     kind TEXT PRIMARY KEY REFERENCES kind(slug),
-    tracked_at TEXT NOT NULL,
-    tracked_by TEXT NOT NULL
+    tracked INTEGER NOT NULL CHECK (tracked IN (0, 1)),
+    changed_at TEXT NOT NULL,
+    changed_by TEXT NOT NULL
 ) WITHOUT ROWID;
 
 -- Yearly totals of what counts (voided entries left out), kept by the triggers below.

@@ -24,7 +24,15 @@ def census(conn: sqlite3.Connection) -> tuple[dict, set[tuple[str, str]]]:
     """
     rows = {
         table: conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
-        for table in ("beneficiary", "handout", "kind", "programme")
+        for table in (
+            "beneficiary",
+            "handout",
+            "kind",
+            "programme",
+            "donor",
+            "donation",
+            "spending",
+        )
     }
     rows["voided"] = 0
     pairs: set[tuple[str, str]] = set()
