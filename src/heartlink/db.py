@@ -142,8 +142,11 @@ def _connect(target: str, *, uri: bool = False) -> sqlite3.Connection:
     return conn
 
 
-def schema_version(conn: sqlite3.Connection, path: Path | None) -> int:
-    """The file's schema version; refuses files that are not heartlink's or are too new."""
+def schema_version(
+    conn: sqlite3.Connection, path: Path | None, hint: str = f"check --db or {DB_ENV}"
+) -> int:
+    """The file's schema version; refuses files that are not heartlink's or are too new.
+    `hint` ends the refusal of a file that is not heartlink's (what to do about it)."""
     where = str(path) if path else "the database"
     try:
         # One statement, so one snapshot: read apart, a file that another writer is creating
@@ -164,9 +167,7 @@ def schema_version(conn: sqlite3.Connection, path: Path | None) -> int:
             ) from None
         raise
     if app_id != APPLICATION_ID and (app_id != 0 or version != 0 or has_tables):
-        raise DatabaseError(
-            f"{where} is a SQLite database but not a heartlink one; check --db or {DB_ENV}"
-        )
+        raise DatabaseError(f"{where} is a SQLite database but not a heartlink one; {hint}")
     if version > SCHEMA_VERSION:
         raise DatabaseError(
             f"{where} was written by a newer heartlink (schema {version}, this one reads up to "
