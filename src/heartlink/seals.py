@@ -25,7 +25,7 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from heartlink import ids
 
@@ -57,8 +57,7 @@ _CHUNK_SQL = (
 _VOIDED = "voided_at IS NOT NULL OR voided_by IS NOT NULL OR void_reason IS NOT NULL"
 
 
-@dataclass(frozen=True)
-class Keyed:
+class Keyed(NamedTuple):
     """A table whose records are sealed one by one: `select` gives (key, state) for the rows
     matching `{where}`; `every` is the condition for all the rows the log must account for."""
 
@@ -150,8 +149,7 @@ def seal(**parts: object) -> dict:
     return {"v": FORMAT, **{name: part for name, part in parts.items() if part}}
 
 
-@dataclass(frozen=True)
-class Mark:
+class Mark(NamedTuple):
     """Where the ledger stood before a bulk change: what came after it is what it added."""
 
     handout: int
@@ -223,8 +221,7 @@ def of_record(conn: sqlite3.Connection, table: str, key: str) -> dict:
 # Verification -----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Sealed:
+class Sealed(NamedTuple):
     """One seal in chain order, with what names it in a finding."""
 
     label: str  # "entry 12 (import)", "the baseline"
