@@ -4,6 +4,7 @@ import os
 import sqlite3
 import stat
 import sys
+from pathlib import Path
 
 import pytest
 from sqlite_utils import Database
