@@ -249,7 +249,7 @@ def _verify_copy(temporary: Path) -> dict:
     try:
         copy.execute("BEGIN")
         soundness.check_integrity(copy, "the backup copy")
-        copied, pairs = soundness.census(copy)
+        copied, pairs = soundness.fingerprint_and_pairs(copy)
         soundness.check_foreign_keys(copy, "the backup copy", pairs)
         return copied
     finally:
