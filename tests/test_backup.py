@@ -672,7 +672,7 @@ def test_a_copy_pointing_at_missing_records_is_not_kept(varied, tmp_path, before
     conn.execute(missing)
     conn.commit()
     expected = conn.execute("PRAGMA foreign_key_check").fetchall()
-    _, pairs = soundness.census(conn)
+    _, pairs = soundness.fingerprint_and_pairs(conn)
     assert sorted(soundness.orphans(conn, pairs)) == sorted(expected)
     conn.close()
     assert expected
@@ -687,7 +687,7 @@ def test_handout_is_checked_by_its_distinct_keys_only_when_its_keys_are_heartlin
     varied, monkeypatch
 ):
     with db.open_for_read(varied) as ledger:
-        _, pairs = soundness.census(ledger.conn)
+        _, pairs = soundness.fingerprint_and_pairs(ledger.conn)
         assert soundness.handout_keys_found(ledger.conn, pairs) is True
         assert soundness.orphans(ledger.conn, pairs) == []
         monkeypatch.setattr(soundness, "HANDOUT_KEYS", {("kind", "kind", "slug")})

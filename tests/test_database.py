@@ -4,6 +4,7 @@ import os
 import sqlite3
 import stat
 import sys
+from pathlib import Path
 
 import pytest
 from sqlite_utils import Database
@@ -359,3 +360,15 @@ def test_a_file_being_created_by_another_writer_is_read_in_one_snapshot(tmp_path
     finally:
         reader.close()
         creator.close()
+
+
+def test_every_connection_is_opened_through_db_py():
+    """One place decides how a file is opened (URIs for read-only on Windows paths, timeouts):
+    no module but db.py calls sqlite3.connect."""
+    source = Path(db.__file__).parent
+    callers = sorted(
+        str(path.relative_to(source))
+        for path in source.rglob("*.py")
+        if path.name != "db.py" and "sqlite3.connect(" in path.read_text(encoding="utf-8")
+    )
+    assert callers == []

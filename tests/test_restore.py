@@ -51,6 +51,7 @@ def refused(run, station, candidate: Path, says: str) -> None:
     assert result.exit_code == 1, result
     assert result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1, result
     assert says in result.stderr, result.stderr
+    assert "--db" not in result.stderr  # the backup is not the database in use: no such advice
     assert file_state(station) == before
     assert not list(station.parent.glob("*before-restore*"))
 

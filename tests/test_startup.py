@@ -45,6 +45,13 @@ def test_record_on_a_current_database_imports_nothing_it_does_not_use(record_mod
     assert not loaded, f"`heartlink record` imported {sorted(loaded)}"
 
 
+def test_record_prints_its_id_without_the_renderers(record_modules):
+    """A table or list is drawn by the renderers (json, csv, rich, workbooks); `record` prints
+    one id and one line, so it loads none of them."""
+    loaded = record_modules & {"heartlink.cli.render", "heartlink.tables", "csv"}
+    assert not loaded, f"`heartlink record` imported {sorted(loaded)}"
+
+
 def command_modules_besides(own: str) -> set[str]:
     """The modules of every other top-level command and noun (each is imported when named)."""
     from heartlink.cli.app import COMMANDS

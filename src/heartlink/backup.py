@@ -35,9 +35,9 @@ def _open_snapshot_source(path: Path) -> sqlite3.Connection:
     db.refuse_folder(path)
     if not path.exists():
         raise DatabaseError(f"there is no database at {path}; nothing to back up")
-    conn = sqlite3.connect(
-        db.sqlite_uri(path, mode="ro"),
-        uri=True,
+    conn = db.connect_plain(
+        path,
+        mode="ro",
         isolation_level=None,
         timeout=db.BUSY_TIMEOUT_S,
     )
@@ -63,7 +63,7 @@ def _settled_version(conn: sqlite3.Connection, path: Path) -> int:
     if version < db.SCHEMA_VERSION and os.access(path, os.W_OK):
         # A read-only connection takes no write lock, so cannot wait for one: this one asks for
         # the lock (waiting up to the busy timeout for the writer) and lets go, writing nothing.
-        waiter = sqlite3.connect(path, isolation_level=None, timeout=db.BUSY_TIMEOUT_S)
+        waiter = db.connect_plain(path, isolation_level=None, timeout=db.BUSY_TIMEOUT_S)
         try:
             waiter.execute("BEGIN IMMEDIATE")
             waiter.execute("ROLLBACK")
@@ -229,7 +229,7 @@ def _refuse_too_little_space(source: sqlite3.Connection, folder: Path) -> None:
 def _copy(source: sqlite3.Connection, temporary: Path) -> None:
     """The snapshot `source` reads, copied into `temporary` as one self-contained file (a
     rollback journal, not WAL)."""
-    copy = sqlite3.connect(temporary, isolation_level=None)
+    copy = db.connect_plain(temporary, isolation_level=None)
     try:
         source.backup(copy, pages=-1)
         copy.execute("PRAGMA journal_mode = DELETE")
@@ -245,11 +245,11 @@ def _copy(source: sqlite3.Connection, temporary: Path) -> None:
 def _verify_copy(temporary: Path) -> dict:
     """The copy's integrity, fingerprint (returned) and foreign keys, in one read transaction
     of a read-only connection: verifying cannot change the file."""
-    copy = sqlite3.connect(db.sqlite_uri(temporary, mode="ro"), uri=True, isolation_level=None)
+    copy = db.connect_plain(temporary, mode="ro", isolation_level=None)
     try:
         copy.execute("BEGIN")
         soundness.check_integrity(copy, "the backup copy")
-        copied, pairs = soundness.census(copy)
+        copied, pairs = soundness.fingerprint_and_pairs(copy)
         soundness.check_foreign_keys(copy, "the backup copy", pairs)
         return copied
     finally:

@@ -132,6 +132,32 @@ class Ledger:
         self.close()
 
 
+def connect_plain(
+    path: Path | str,
+    *,
+    mode: str | None = None,
+    immutable: bool = False,
+    timeout: float = 5.0,
+    isolation_level: str | None = "",
+) -> sqlite3.Connection:
+    """A plain SQLite connection to a file that is not (or not yet) the ledger in use: a
+    backup, its copy, a file being prepared for restore. `mode` "ro" (or `immutable`) opens it
+    read-only through a URI, on POSIX and Windows alike; ":memory:" is a private database.
+    Unlike the ledger's own connections it has no row factory, no heartlink functions and
+    foreign keys as SQLite's default (off); the defaults are sqlite3.connect's."""
+    if str(path) == ":memory:" or (mode is None and not immutable):
+        return sqlite3.connect(path, timeout=timeout, isolation_level=isolation_level)
+    parameters: dict[str, object] = {"mode": mode or "ro"}
+    if immutable:
+        parameters["immutable"] = 1
+    return sqlite3.connect(
+        sqlite_uri(Path(path), **parameters),
+        uri=True,
+        timeout=timeout,
+        isolation_level=isolation_level,
+    )
+
+
 def _connect(target: str, *, uri: bool = False) -> sqlite3.Connection:
     conn = sqlite3.connect(
         target, uri=uri, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
@@ -142,8 +168,11 @@ def _connect(target: str, *, uri: bool = False) -> sqlite3.Connection:
     return conn
 
 
-def schema_version(conn: sqlite3.Connection, path: Path | None) -> int:
-    """The file's schema version; refuses files that are not heartlink's or are too new."""
+def schema_version(
+    conn: sqlite3.Connection, path: Path | None, hint: str = f"check --db or {DB_ENV}"
+) -> int:
+    """The file's schema version; refuses files that are not heartlink's or are too new.
+    `hint` ends the refusal of a file that is not heartlink's (what to do about it)."""
     where = str(path) if path else "the database"
     try:
         # One statement, so one snapshot: read apart, a file that another writer is creating
@@ -164,9 +193,7 @@ def schema_version(conn: sqlite3.Connection, path: Path | None) -> int:
             ) from None
         raise
     if app_id != APPLICATION_ID and (app_id != 0 or version != 0 or has_tables):
-        raise DatabaseError(
-            f"{where} is a SQLite database but not a heartlink one; check --db or {DB_ENV}"
-        )
+        raise DatabaseError(f"{where} is a SQLite database but not a heartlink one; {hint}")
     if version > SCHEMA_VERSION:
         raise DatabaseError(
             f"{where} was written by a newer heartlink (schema {version}, this one reads up to "

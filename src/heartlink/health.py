@@ -151,9 +151,7 @@ def _open_to_check(db_path: Path) -> sqlite3.Connection:
     import os
 
     if os.access(db_path, os.R_OK | os.W_OK) and os.access(db_path.parent, os.W_OK):
-        conn = sqlite3.connect(
-            db.sqlite_uri(db_path, mode="rw"), uri=True, timeout=db.BUSY_TIMEOUT_S
-        )
+        conn = db.connect_plain(db_path, mode="rw", timeout=db.BUSY_TIMEOUT_S)
         conn.execute("PRAGMA query_only = 1")
         return conn
-    return sqlite3.connect(db.sqlite_uri(db_path, mode="ro"), uri=True)
+    return db.connect_plain(db_path, mode="ro")

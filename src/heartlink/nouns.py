@@ -18,11 +18,10 @@ import enum
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from heartlink import ids
 from heartlink.i18n import Lang
-from heartlink.tables import Column
 from heartlink.text import (
     TEXT_LIMITS,
     clean_group,
@@ -33,6 +32,9 @@ from heartlink.text import (
     require_text,
 )
 
+if TYPE_CHECKING:
+    from heartlink.tables import Column
+
 
 class Private(enum.Enum):
     """What an export without personal data writes in place of a personal field."""
@@ -41,8 +43,7 @@ class Private(enum.Enum):
     EMPTY = "nothing"
 
 
-@dataclass(frozen=True)
-class Option:
+class Option(NamedTuple):
     """The command-line option that sets a field: its flags (the first is the long one, as
     Typer spells it; a boolean's is "--yes/--no") and its help."""
 
@@ -53,8 +54,7 @@ class Option:
     switch: bool = False  # a --yes/--no pair (True, False, or not given)
 
 
-@dataclass(frozen=True)
-class Field:
+class Field(NamedTuple):
     """One field of a noun (see the module's docstring)."""
 
     name: str
@@ -82,8 +82,10 @@ class Field:
         """The most characters the field holds, for text fields."""
         return TEXT_LIMITS.get(self.what or self.name)
 
-    def column_of(self, label: str | None = None) -> Column:
+    def column_of(self, label: str | None = None) -> "Column":
         """The field as a column of a list or card (headed `label`, by default its own)."""
+        from heartlink.tables import Column
+
         return Column(
             self.name, self.label if label is None else label, self.listed_kind or self.kind
         )
@@ -137,7 +139,7 @@ class Noun:
         """The fields a user sets, in record order."""
         return tuple(field for field in self.fields if field.check is not None)
 
-    def columns(self, names: tuple[str, ...] | None = None) -> list[Column]:
+    def columns(self, names: tuple[str, ...] | None = None) -> list["Column"]:
         """The columns of a list of the noun (by default its `listed` fields)."""
         return [field.column_of() for field in self.of(self.listed if names is None else names)]
 

@@ -13,7 +13,7 @@ def open_backup(path: Path) -> sqlite3.Connection:
     """A backup opened so that reading cannot change it: read-only and immutable."""
     if not path.is_file():
         raise HeartlinkError(f"there is no backup file at {path}")
-    return sqlite3.connect(db.sqlite_uri(path, mode="ro", immutable=1), uri=True)
+    return db.connect_plain(path, mode="ro", immutable=True)
 
 
 def verify(path: Path, current: Path | None = None) -> dict:
@@ -52,7 +52,7 @@ def _heartlink_version(conn: sqlite3.Connection, path: Path) -> int:
     """The schema version of a file heartlink wrote; refuses a blank file (0 bytes, or SQLite
     with nothing in it), which db.schema_version accepts as a database yet to be created."""
     try:
-        version = db.schema_version(conn, path)
+        version = db.schema_version(conn, path, hint="nothing was restored")
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
     except DamagedDatabaseError as exc:
         raise DatabaseError(f"{exc}; it cannot be restored") from None
@@ -69,7 +69,7 @@ def _fewer_records(found: dict, current: Path) -> list[str]:
     if not current.is_file():
         return []
     try:
-        conn = sqlite3.connect(db.sqlite_uri(current, mode="ro"), uri=True)
+        conn = db.connect_plain(current, mode="ro")
         try:
             db.schema_version(conn, current)
             now = {
@@ -94,7 +94,7 @@ def _fewer_records(found: dict, current: Path) -> list[str]:
 
 def _upgraded_copy(conn: sqlite3.Connection) -> sqlite3.Connection:
     """An older backup brought to this schema in memory, so its totals can be computed."""
-    memory = sqlite3.connect(":memory:", isolation_level=None)
+    memory = db.connect_plain(":memory:", isolation_level=None)
     conn.backup(memory)
     conn.close()
     db.migrate(memory, on_disk=False)
@@ -167,7 +167,7 @@ def _prepare(incoming: Path, backup_path: Path, *, officer: str, verified: dict)
     from heartlink import audit
 
     files.create_private(incoming)
-    target = sqlite3.connect(incoming)
+    target = db.connect_plain(incoming)
     try:
         with open_backup(backup_path) as source:
             source.backup(target)
@@ -190,7 +190,7 @@ def _prepare(incoming: Path, backup_path: Path, *, officer: str, verified: dict)
                 f"{backup_path.name} changed after it was verified; nothing was restored, try again"
             )
     # Back to one self-contained file, so that it can also be moved into place whole.
-    with sqlite3.connect(incoming) as conn:
+    with db.connect_plain(incoming) as conn:
         conn.execute("PRAGMA journal_mode = DELETE")
     conn.close()
     files.fsync_file(incoming)
@@ -200,7 +200,7 @@ def _check_constraints(incoming: Path, what: str) -> None:
     """integrity_check on a writable connection: SQLite 3.40 checks CHECK constraints only
     there (a read-only one, as `verify` uses, checks NOT NULL but skips CHECK). query_only
     keeps it from writing."""
-    conn = sqlite3.connect(incoming, isolation_level=None)
+    conn = db.connect_plain(incoming, isolation_level=None)
     try:
         conn.execute("PRAGMA query_only = 1")
         soundness.check_integrity(conn, what)
@@ -211,7 +211,7 @@ def _check_constraints(incoming: Path, what: str) -> None:
 def _is_readable(db_path: Path) -> bool:
     """True for a heartlink database SQLite can read; False for a damaged file. Refuses (raises)
     a database that is someone else's or newer: restore never replaces those."""
-    conn = sqlite3.connect(db.sqlite_uri(db_path, mode="ro"), uri=True)
+    conn = db.connect_plain(db_path, mode="ro")
     try:
         db.schema_version(conn, db_path)
         return True
@@ -226,7 +226,7 @@ def _swap_in(incoming: Path, db_path: Path, safety: Path) -> None:
     schema and every row with the prepared file's. SQLite's backup API cannot write into a
     database its connection holds a transaction on, hence the tables are copied by SQL: from
     the safety copy to the end of the overwrite, the write lock is never let go."""
-    live = sqlite3.connect(db_path, isolation_level=None, timeout=db.BUSY_TIMEOUT_S)
+    live = db.connect_plain(db_path, isolation_level=None, timeout=db.BUSY_TIMEOUT_S)
     try:
         live.execute("PRAGMA foreign_keys = OFF")  # tables are dropped and filled in any order
         live.execute("BEGIN IMMEDIATE")
@@ -249,8 +249,8 @@ def _snapshot_to(db_path: Path, safety: Path) -> None:
     """Copy the database to `safety` through a reader of its own: the caller holds the write
     lock, so the reader sees the last commit and nothing after it (the backup API cannot read
     through the connection holding the lock)."""
-    reader = sqlite3.connect(db.sqlite_uri(db_path, mode="ro"), uri=True)
-    copy = sqlite3.connect(safety)
+    reader = db.connect_plain(db_path, mode="ro")
+    copy = db.connect_plain(safety)
     try:
         reader.backup(copy)
         copy.execute("PRAGMA journal_mode = DELETE")

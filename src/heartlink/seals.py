@@ -27,7 +27,7 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from heartlink import ids
 
@@ -101,8 +101,7 @@ def _chunk_sql(table: str) -> str:
     )
 
 
-@dataclass(frozen=True)
-class Keyed:
+class Keyed(NamedTuple):
     """A table whose records are sealed one by one: `select` gives (key, state) for the rows
     matching `{where}`; `every` is the condition for all the rows the log must account for."""
 
@@ -212,8 +211,7 @@ def seal(**parts: object) -> dict:
     return {"v": FORMAT, **{name: part for name, part in parts.items() if part}}
 
 
-@dataclass(frozen=True)
-class Mark:
+class Mark(NamedTuple):
     """Where the ledger stood before a bulk change: what came after it is what it added."""
 
     entries: dict[str, int]  # the highest rowid of each append-only table
@@ -286,8 +284,7 @@ def of_record(conn: sqlite3.Connection, table: str, key: str) -> dict:
 # Verification -----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Sealed:
+class Sealed(NamedTuple):
     """One seal in chain order, with what names it in a finding."""
 
     label: str  # "entry 12 (import)", "the baseline"

@@ -12,14 +12,14 @@ from heartlink.errors import DatabaseError
 def fingerprint(conn: sqlite3.Connection) -> dict:
     """What a backup must reproduce: row counts, and per year and kind the count, number of
     handouts and value of the handouts not voided."""
-    return census(conn)[0]
+    return fingerprint_and_pairs(conn)[0]
 
 
 # The tables whose rows a backup must hold as many of as the database.
 COUNTED = ("beneficiary", "handout", "kind", "programme", "donor", "donation", "spending")
 
 
-def census(conn: sqlite3.Connection) -> tuple[dict, set[tuple[str, str]]]:
+def fingerprint_and_pairs(conn: sqlite3.Connection) -> tuple[dict, set[tuple[str, str]]]:
     """The fingerprint, and the (kind, programme) pairs the handouts use, voided or not.
 
     The voided count, the totals and the pairs come from one pass over the covering index
@@ -69,8 +69,8 @@ def check_integrity(conn: sqlite3.Connection, what: str) -> None:
 def check_foreign_keys(
     conn: sqlite3.Connection, what: str, pairs: set[tuple[str, str]] | None = None
 ) -> None:
-    """foreign_key_check; `pairs`, from `census` after `check_integrity` passed on this
-    snapshot, lets handout be checked by its distinct keys (see `orphans`)."""
+    """foreign_key_check; `pairs`, from `fingerprint_and_pairs` after `check_integrity` passed
+    on this snapshot, lets handout be checked by its distinct keys (see `orphans`)."""
     try:
         found = orphans(conn, pairs)
     except sqlite3.DatabaseError as exc:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from heartlink.cli.render import Format
+from heartlink.cli.formats import Format
 from heartlink.i18n import LANG_ENV, Lang
 
 if TYPE_CHECKING:
@@ -109,11 +109,15 @@ def officer(given: str | None) -> str:
 def output_saved(record: dict, fmt: Format, message: str) -> None:
     """A created or changed record: its id on stdout (the whole record as a JSON object with
     --format json), a line for people on stderr."""
-    from heartlink.cli.render import output_record
 
     def show() -> None:
         print(record["id"])
         say(message)
+
+    if fmt == Format.table:  # the renderers are not loaded for this, the everyday case
+        show()
+        return
+    from heartlink.cli.render import output_record
 
     # Scripts asking for CSV get the id alone, as for a table.
     output_record(record, fmt, show=show, rows=[record], fields=["id"])

@@ -5,7 +5,7 @@ from typing import Annotated
 import typer
 
 from heartlink.cli.common import FormatOption, OfficerOption, officer, open_ledger
-from heartlink.cli.render import Format
+from heartlink.cli.formats import Format
 from heartlink.nouns import HANDOUT
 
 app = typer.Typer(
@@ -104,7 +104,6 @@ def record(
     )
 
 
-HANDOUT_COLUMNS = HANDOUT.columns()
 HANDOUT_FIELDS = list(HANDOUT.csv_keys)
 
 
@@ -127,7 +126,7 @@ def list_handouts(
     """
     from heartlink import handouts
 
-    columns = HANDOUT_COLUMNS + (HANDOUT.columns(("voided",)) if with_voided else [])
+    columns = HANDOUT.columns() + (HANDOUT.columns(("voided",)) if with_voided else [])
     with open_ledger(write=False) as ledger:
         rows = handouts.search(
             ledger.conn,

@@ -9,33 +9,17 @@ import json
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from enum import StrEnum
 from functools import cache
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+from heartlink.cli.formats import ExportFormat, Format
 from heartlink.tables import Column, Table, english
 
 if TYPE_CHECKING:
     from heartlink.i18n import Formatter
 
-__all__ = ["Column", "Document", "Format", "Table", "english", "render"]
-
-
-class Format(StrEnum):
-    """The formats of commands that print: to the terminal or to a script."""
-
-    table = "table"
-    json = "json"
-    csv = "csv"
-
-
-class ExportFormat(StrEnum):
-    """The formats of `heartlink export`: files."""
-
-    csv = "csv"
-    json = "json"
-    xlsx = "xlsx"
+__all__ = ["Column", "Document", "ExportFormat", "Format", "Table", "english", "render"]
 
 
 @dataclass(frozen=True)
