@@ -21,12 +21,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from heartlink import ids
+from heartlink.errors import InputError
 from heartlink.i18n import Lang
 from heartlink.tables import Column
 from heartlink.text import (
     TEXT_LIMITS,
     clean_group,
     clean_phone,
+    fold,
     optional_text,
     parse_born,
     parse_flag,
@@ -39,6 +41,8 @@ class Private(enum.Enum):
 
     CODE = "the record's code"
     EMPTY = "nothing"
+    # A donor's name: theirs when they agreed to be named in public (`public`), else the code.
+    CODE_UNLESS_PUBLIC = "the record's code, unless the record is public"
 
 
 @dataclass(frozen=True)
@@ -94,6 +98,8 @@ class Field:
             return record["code"]
         if self.private is Private.EMPTY:
             return None
+        if self.private is Private.CODE_UNLESS_PUBLIC:
+            return record[self.name] if record["public"] else record["code"]
         return record[self.export_from or self.name]
 
 
@@ -467,3 +473,129 @@ HANDOUT = Noun(
     ),
     stored=("year",),
 )
+
+
+DONOR_TYPES = ("officer", "individual", "organisation", "business")
+# The Vietnamese words a sheet may say instead, accents and case ignored.
+_DONOR_TYPE_WORDS = {
+    "can bo": "officer",
+    "can bo, chien si": "officer",
+    "ca nhan": "individual",
+    "to chuc": "organisation",
+    "organization": "organisation",
+    "doanh nghiep": "business",
+}
+
+
+def parse_donor_type(text: str) -> str:
+    """A donor's type: officer, individual, organisation or business (or its Vietnamese)."""
+    word = " ".join(fold(text).split())
+    word = _DONOR_TYPE_WORDS.get(word, word)
+    if word not in DONOR_TYPES:
+        raise InputError(f"type must be one of {', '.join(DONOR_TYPES)}")
+    return word
+
+
+# The columns a sheet of donors is made of, first in every export and import.
+_DONOR_SHEET = ("name", "type", "public", "phone", "address", "note")
+DONOR = Noun(
+    "donor",
+    (
+        ID,
+        CODE,
+        Field(
+            "name",
+            "Name",
+            "Họ tên",
+            "name",
+            ("ho va ten", "ten", "full name", "nha hao tam", "ten nha hao tam"),
+            required=True,
+            check=lambda value: require_text(value, "name"),
+            private=Private.CODE_UNLESS_PUBLIC,
+            option=Option(("--name",), "New name."),
+        ),
+        Field(
+            "type",
+            "Type",
+            "Loại nhà hảo tâm",
+            "type",
+            ("loai",),
+            required=True,
+            check=parse_donor_type,
+            option=Option(("--type", "-t"), "officer, individual, organisation or business."),
+        ),
+        Field(
+            "public",
+            "Public",
+            "Công khai tên",
+            "public",
+            ("cong khai",),
+            kind="flag",
+            check=_flag("public"),
+            option=Option(
+                ("--public/--private",),
+                "Whether they agreed to be named in public statements (default: private).",
+                switch=True,
+            ),
+        ),
+        Field(
+            "phone",
+            "Phone",
+            "Điện thoại",
+            "phone",
+            ("so dien thoai", "sdt", "dien thoai"),
+            check=lambda value: clean_phone(value) if value.strip() else None,
+            private=Private.EMPTY,
+            option=Option(("--phone",), "Phone number."),
+        ),
+        Field(
+            "address",
+            "Address",
+            "Địa chỉ",
+            "address",
+            ("dia chi",),
+            check=_text("address"),
+            private=Private.EMPTY,
+            option=Option(("--address",), "Address."),
+        ),
+        Field(
+            "note",
+            "Note",
+            "Ghi chú",
+            "note",
+            ("notes",),
+            check=_text("note"),
+            private=Private.EMPTY,
+            option=Option(("--note",), "A note."),
+        ),
+        Field("archived", "Archived", "Đã lưu trữ", kind="flag"),
+        Field("created_at", "Registered", "Thời điểm ghi", "created_at"),
+        Field("created_by", "Registered by", column="created_by"),
+        Field("updated_at", "Updated", column="updated_at"),
+        Field("archived_at", "Archived", column="archived_at"),
+    ),
+    listed=("code", "name", "type", "public"),
+    options=("name", "type", "public", "phone", "address", "note"),
+    card=(
+        "code",
+        "name",
+        "type",
+        "public",
+        "phone",
+        "address",
+        "note",
+        "archived_at",
+        "created_at",
+    ),
+    exported=(*_DONOR_SHEET, "id", "code", "archived", "created_at"),
+    imported=(*_DONOR_SHEET, "id"),
+)
+
+
+def donor_profile(row: sqlite3.Row) -> dict:
+    """A donor's record (DONOR's keys, in order) from their row of the table."""
+    profile = {field.name: row[field.column] for field in DONOR.fields if field.column is not None}
+    profile["code"] = ids.short_code(row["id"])
+    profile["public"] = bool(row["public"])
+    profile["archived"] = row["archived_at"] is not None
+    return {name: profile[name] for name in DONOR.keys}
