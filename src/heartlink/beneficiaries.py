@@ -71,6 +71,7 @@ REGISTER = Register(
     alike="the same name, birth year and residential group",
     someone_else="a different person",
     searched=("name", "residential_group", "address", "school"),
+    entries=("handout", "beneficiary_id"),
     checks_with=lambda conn: {"categories": lambda v: check_categories(conn, list(v))},
     write_rows=_write_categories,
     resolve_alias=_resolve_alias,
@@ -159,18 +160,13 @@ def search(
             " WHERE c.beneficiary_id = b.id AND c.category = ?)"
         )
         params.append(check_categories(conn, [category])[0])
-    if received_in is not None:
-        where.append(
-            "EXISTS (SELECT 1 FROM handout h WHERE h.beneficiary_id = b.id AND h.year = ?"
-            f" AND {counts('h')})"
-        )
-        params.append(received_in)
     return REGISTER.search(
         conn,
         text=text,
         with_archived=with_archived,
         where=tuple(where),
         params=tuple(params),
+        entries_in=received_in,
         by_name=by_name,
     )
 

@@ -28,6 +28,7 @@ REGISTER = Register(
     alike="the same name and type",
     someone_else="a different donor",
     searched=("name", "phone", "address"),
+    entries=("donation", "donor_id"),
 )
 FIND_HINT = REGISTER.find_hint
 
@@ -77,20 +78,8 @@ def search(
 ) -> Iterator[dict]:
     """Donors whose name, phone or address hold every word of `text`, ignoring case and
     accents, or whose code is `text`; with `gave_in`, only those who gave that year."""
-    where, params = [], []
-    if gave_in is not None:
-        where.append(
-            "EXISTS (SELECT 1 FROM donation g WHERE g.donor_id = d.id AND g.year = ?"
-            f" AND {counts('g')})"
-        )
-        params.append(gave_in)
     return REGISTER.search(
-        conn,
-        text=text,
-        with_archived=with_archived,
-        where=tuple(where),
-        params=tuple(params),
-        by_name=by_name,
+        conn, text=text, with_archived=with_archived, entries_in=gave_in, by_name=by_name
     )
 
 

@@ -175,6 +175,47 @@ def _flag(what: str) -> Callable[[Any], bool]:
 ID = Field("id", "Id", "Mã heartlink", "id", ("ulid",))
 CODE = Field("code", "Code", "Mã")
 
+# Fields of every register of people and organisations (beneficiaries, donors).
+ADDRESS = Field(
+    "address",
+    "Address",
+    "Địa chỉ",
+    "address",
+    ("dia chi",),
+    check=_text("address"),
+    private=Private.EMPTY,
+    option=Option(("--address",), "Address."),
+)
+PHONE = Field(
+    "phone",
+    "Phone",
+    "Điện thoại",
+    "phone",
+    ("so dien thoai", "sdt", "dien thoai"),
+    check=lambda value: clean_phone(value) if value.strip() else None,
+    private=Private.EMPTY,
+    option=Option(("--phone",), "Phone number."),
+)
+NOTE = Field(
+    "note",
+    "Note",
+    "Ghi chú",
+    "note",
+    ("notes",),
+    check=_text("note"),
+    # Free text often holds health or family details.
+    private=Private.EMPTY,
+    option=Option(("--note",), "A note."),
+)
+# When a record was registered, changed and archived, and by whom.
+REGISTERED = (
+    Field("archived", "Archived", "Đã lưu trữ", kind="flag"),
+    Field("created_at", "Registered", "Thời điểm ghi", "created_at"),
+    Field("created_by", "Registered by", column="created_by"),
+    Field("updated_at", "Updated", column="updated_at"),
+    Field("archived_at", "Archived", column="archived_at"),
+)
+
 # The columns a sheet of beneficiaries is made of, first in every export and import.
 _BENEFICIARY_SHEET = (
     "name",
@@ -250,26 +291,8 @@ BENEFICIARY = Noun(
             check=lambda value: clean_group(value) or None,
             option=Option(("--group", "-g"), 'Residential group (tổ dân phố): "tổ 39" or 39.'),
         ),
-        Field(
-            "address",
-            "Address",
-            "Địa chỉ",
-            "address",
-            ("dia chi",),
-            check=_text("address"),
-            private=Private.EMPTY,
-            option=Option(("--address",), "Address."),
-        ),
-        Field(
-            "phone",
-            "Phone",
-            "Điện thoại",
-            "phone",
-            ("so dien thoai", "sdt", "dien thoai"),
-            check=lambda value: clean_phone(value) if value.strip() else None,
-            private=Private.EMPTY,
-            option=Option(("--phone",), "Phone number."),
-        ),
+        ADDRESS,
+        PHONE,
         Field(
             "school",
             "School",
@@ -279,17 +302,7 @@ BENEFICIARY = Noun(
             check=_text("school"),
             option=Option(("--school",), "School, for students."),
         ),
-        Field(
-            "note",
-            "Note",
-            "Ghi chú",
-            "note",
-            ("notes",),
-            check=_text("note"),
-            # Free text often holds health or family details.
-            private=Private.EMPTY,
-            option=Option(("--note",), "A note."),
-        ),
+        NOTE,
         Field(
             "consent",
             "Consent",
@@ -304,11 +317,7 @@ BENEFICIARY = Noun(
                 switch=True,
             ),
         ),
-        Field("archived", "Archived", "Đã lưu trữ", kind="flag"),
-        Field("created_at", "Registered", "Thời điểm ghi", "created_at"),
-        Field("created_by", "Registered by", column="created_by"),
-        Field("updated_at", "Updated", column="updated_at"),
-        Field("archived_at", "Archived", column="archived_at"),
+        *REGISTERED,
     ),
     listed=("code", "name", "categories", "born", "group", "school"),
     options=(
@@ -538,41 +547,10 @@ DONOR = Noun(
                 switch=True,
             ),
         ),
-        Field(
-            "phone",
-            "Phone",
-            "Điện thoại",
-            "phone",
-            ("so dien thoai", "sdt", "dien thoai"),
-            check=lambda value: clean_phone(value) if value.strip() else None,
-            private=Private.EMPTY,
-            option=Option(("--phone",), "Phone number."),
-        ),
-        Field(
-            "address",
-            "Address",
-            "Địa chỉ",
-            "address",
-            ("dia chi",),
-            check=_text("address"),
-            private=Private.EMPTY,
-            option=Option(("--address",), "Address."),
-        ),
-        Field(
-            "note",
-            "Note",
-            "Ghi chú",
-            "note",
-            ("notes",),
-            check=_text("note"),
-            private=Private.EMPTY,
-            option=Option(("--note",), "A note."),
-        ),
-        Field("archived", "Archived", "Đã lưu trữ", kind="flag"),
-        Field("created_at", "Registered", "Thời điểm ghi", "created_at"),
-        Field("created_by", "Registered by", column="created_by"),
-        Field("updated_at", "Updated", column="updated_at"),
-        Field("archived_at", "Archived", column="archived_at"),
+        PHONE,
+        ADDRESS,
+        NOTE,
+        *REGISTERED,
     ),
     listed=("code", "name", "type", "public"),
     options=("name", "type", "public", "phone", "address", "note"),

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from heartlink import audit, ids
 from heartlink.db import Ledger, utc_now
+from heartlink.entries import counts
 from heartlink.errors import HeartlinkError, InputError, NotFoundError
 from heartlink.nouns import Noun
 from heartlink.text import fold
@@ -50,6 +51,7 @@ class Register:
     alike: str  # "the same name and type"
     someone_else: str  # "a different donor"
     searched: tuple[str, ...]  # the columns whose words `search` finds; the first is the name
+    entries: tuple[str, str]  # the table of the record's entries, and its column naming them
     # Checks that need the database (a beneficiary's categories against the catalogue).
     checks_with: Callable[[sqlite3.Connection], dict] | None = None
     # Rows of their own for some fields (a beneficiary's categories), after insert or edit.
@@ -267,15 +269,24 @@ class Register:
         with_archived: bool = False,
         where: tuple[str, ...] = (),
         params: tuple = (),
+        entries_in: int | None = None,
         by_name: bool = True,
     ) -> Iterator[dict]:
         """Records whose searched fields hold every word of `text`, ignoring case and accents
-        ("pham thanh son" finds "Phạm Thanh Sơn"), or whose code is `text`; and that meet the
-        conditions `where` (with their `params`)."""
+        ("pham thanh son" finds "Phạm Thanh Sơn"), or whose code is `text`; that meet the
+        conditions `where` (with their `params`); and with `entries_in`, that have an entry
+        that counts (heartlink.entries) in that year."""
         a = self.alias
         conditions, values = list(where), list(params)
         if not with_archived:
             conditions.insert(0, f"{a}.archived_at IS NULL")
+        if entries_in is not None:
+            table, column = self.entries
+            conditions.append(
+                f"EXISTS (SELECT 1 FROM {table} e WHERE e.{column} = {a}.id AND e.year = ?"
+                f" AND {counts('e')})"
+            )
+            values.append(entries_in)
         if text and text.strip():
             first, *others = self.searched
             joined = " || ' ' || ".join(

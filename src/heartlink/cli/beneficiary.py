@@ -6,8 +6,13 @@ from typing import Annotated, Any
 import typer
 
 from heartlink.cli.common import FormatOption, officer, open_ledger, output_saved
-from heartlink.cli.register import archive_command, given_fields, with_field_options
-from heartlink.cli.render import Column, Format
+from heartlink.cli.register import (
+    archive_command,
+    given_fields,
+    print_profile,
+    with_field_options,
+)
+from heartlink.cli.render import Format
 from heartlink.nouns import BENEFICIARY, HANDOUT
 
 app = typer.Typer(
@@ -137,33 +142,16 @@ def show(beneficiary_id: IdArgument, fmt: FormatOption = Format.table) -> None:
 
 
 def _print_profile(profile: dict) -> None:
-    from rich.table import Table
-
-    from heartlink.cli import render
-
-    card = Table.grid(padding=(0, 2))
-    card.add_column(style="bold")
-    card.add_column()
-    for field in BENEFICIARY.of(BENEFICIARY.card):
-        card.add_row(field.label, field.column_of().show(profile[field.name]))
-    by_year = render.make_table(
-        [
-            Column("year", "Year"),
-            Column("kind", "Kind"),
-            Column("count", "Count", "number"),
-            Column("unit", "Unit"),
-            Column("handouts", "Handouts", "number"),
-            Column("value_vnd", "Value", "money"),
-        ],
-        profile["received_by_year"],
-        title="Received by year",
+    print_profile(
+        BENEFICIARY,
+        profile,
+        by_year=(profile["received_by_year"], "handouts", "Received by year"),
+        entries=(
+            SHOW_HANDOUT_COLUMNS,
+            profile["handouts"],
+            f"Handouts received: {len(profile['handouts'])}",
+        ),
     )
-    handouts = render.make_table(
-        SHOW_HANDOUT_COLUMNS,
-        profile["handouts"],
-        title=f"Handouts received: {len(profile['handouts'])}",
-    )
-    render.print_tables(card, by_year, handouts)
 
 
 def _archive_command(archive: bool):

@@ -6,7 +6,12 @@ from typing import Annotated, Any
 import typer
 
 from heartlink.cli.common import FormatOption, officer, open_ledger, output_saved
-from heartlink.cli.register import archive_command, given_fields, with_field_options
+from heartlink.cli.register import (
+    archive_command,
+    given_fields,
+    print_profile,
+    with_field_options,
+)
 from heartlink.cli.render import Column, Format
 from heartlink.nouns import DONOR
 
@@ -132,33 +137,16 @@ def show(donor_id: IdArgument, fmt: FormatOption = Format.table) -> None:
 
 
 def _print_profile(profile: dict) -> None:
-    from rich.table import Table
-
-    from heartlink.cli import render
-
-    card = Table.grid(padding=(0, 2))
-    card.add_column(style="bold")
-    card.add_column()
-    for field in DONOR.of(DONOR.card):
-        card.add_row(field.label, field.column_of().show(profile[field.name]))
-    by_year = render.make_table(
-        [
-            Column("year", "Year"),
-            Column("kind", "Kind"),
-            Column("count", "Count", "number"),
-            Column("unit", "Unit"),
-            Column("donations", "Donations", "number"),
-            Column("value_vnd", "Value", "money"),
-        ],
-        profile["given_by_year"],
-        title="Given by year",
+    print_profile(
+        DONOR,
+        profile,
+        by_year=(profile["given_by_year"], "donations", "Given by year"),
+        entries=(
+            SHOW_DONATION_COLUMNS,
+            profile["donations"],
+            f"Donations: {len(profile['donations'])}",
+        ),
     )
-    donations = render.make_table(
-        SHOW_DONATION_COLUMNS,
-        profile["donations"],
-        title=f"Donations: {len(profile['donations'])}",
-    )
-    render.print_tables(card, by_year, donations)
 
 
 app.command("archive")(

@@ -90,3 +90,40 @@ def archive_command(
 
     command.__doc__ = doc
     return command
+
+
+def print_profile(
+    noun: Noun,
+    profile: dict,
+    *,
+    by_year: tuple[list[dict], str, str],
+    entries: tuple[list, list[dict], str],
+) -> None:
+    """A register's `show` for people: the card (the noun's `card` fields), a table of what
+    was given or received each year, per kind (its rows, the key and heading of the number of
+    entries, its title), and the entries (their columns, rows and title)."""
+    from rich.table import Table
+
+    from heartlink.cli import render
+    from heartlink.cli.render import Column
+
+    card = Table.grid(padding=(0, 2))
+    card.add_column(style="bold")
+    card.add_column()
+    for field in noun.of(noun.card):
+        card.add_row(field.label, field.column_of().show(profile[field.name]))
+    year_rows, entries_key, year_title = by_year
+    per_year = render.make_table(
+        [
+            Column("year", "Year"),
+            Column("kind", "Kind"),
+            Column("count", "Count", "number"),
+            Column("unit", "Unit"),
+            Column(entries_key, entries_key.capitalize(), "number"),
+            Column("value_vnd", "Value", "money"),
+        ],
+        year_rows,
+        title=year_title,
+    )
+    columns, rows, title = entries
+    render.print_tables(card, per_year, render.make_table(columns, rows, title=title))
