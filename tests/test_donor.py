@@ -331,27 +331,6 @@ def test_export_donors_of_a_year_lists_only_those_who_gave(ok, db_path):
     assert headings.startswith("Họ tên,Loại nhà hảo tâm,Công khai tên")
 
 
-@pytest.mark.parametrize(
-    "command",
-    [
-        ["donor", "add"],
-        ["donor", "list"],
-        ["donor", "show"],
-        ["donor", "edit"],
-        ["donor", "archive"],
-        ["donor", "unarchive"],
-        ["export", "donors"],
-    ],
-    ids=" ".join,
-)
-def test_donor_commands_have_help_with_an_example_shown_in_the_readme(run, command):
-    result = run(*command, "--help", db=None)
-    assert result.exit_code == 0, result
-    assert "Example" in result.stdout
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
-    assert f"heartlink {' '.join(command)}" in readme
-
-
 def test_donor_add_and_edit_options_come_from_the_description(run):
     from heartlink.nouns import DONOR
 
