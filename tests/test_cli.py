@@ -43,6 +43,12 @@ def test_the_command_tree_is_what_the_readme_documents():
             "beneficiary edit",
             "beneficiary archive",
             "beneficiary unarchive",
+            "donor add",
+            "donor list",
+            "donor show",
+            "donor edit",
+            "donor archive",
+            "donor unarchive",
             "handout list",
             "handout void",
             "kind list",
@@ -61,6 +67,7 @@ def test_the_command_tree_is_what_the_readme_documents():
             "export totals",
             "export handouts",
             "export beneficiaries",
+            "export donors",
             "import beneficiaries",
             "import handouts",
         ]
@@ -80,7 +87,18 @@ def test_every_command_has_help_with_an_example(run, command):
 
 @pytest.mark.parametrize(
     "group",
-    ["beneficiary", "handout", "kind", "programme", "category", "db", "backup", "export", "import"],
+    [
+        "beneficiary",
+        "donor",
+        "handout",
+        "kind",
+        "programme",
+        "category",
+        "db",
+        "backup",
+        "export",
+        "import",
+    ],
 )
 def test_groups_have_help_with_an_example(run, group):
     result = run(group, "--help", db=None)

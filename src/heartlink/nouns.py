@@ -21,11 +21,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from heartlink import ids
+from heartlink.errors import InputError
 from heartlink.i18n import Lang
 from heartlink.text import (
     TEXT_LIMITS,
     clean_group,
     clean_phone,
+    fold,
     optional_text,
     parse_born,
     parse_flag,
@@ -41,6 +43,8 @@ class Private(enum.Enum):
 
     CODE = "the record's code"
     EMPTY = "nothing"
+    # A donor's name: theirs when they agreed to be named in public (`public`), else the code.
+    CODE_UNLESS_PUBLIC = "the record's code, unless the record is public"
 
 
 class Option(NamedTuple):
@@ -96,6 +100,8 @@ class Field(NamedTuple):
             return record["code"]
         if self.private is Private.EMPTY:
             return None
+        if self.private is Private.CODE_UNLESS_PUBLIC:
+            return record[self.name] if record["public"] else record["code"]
         return record[self.export_from or self.name]
 
 
@@ -170,6 +176,47 @@ def _flag(what: str) -> Callable[[Any], bool]:
 # Not "Mã định danh": in Vietnam that is the citizen identity (CCCD) number.
 ID = Field("id", "Id", "Mã heartlink", "id", ("ulid",))
 CODE = Field("code", "Code", "Mã")
+
+# Fields of every register of people and organisations (beneficiaries, donors).
+ADDRESS = Field(
+    "address",
+    "Address",
+    "Địa chỉ",
+    "address",
+    ("dia chi",),
+    check=_text("address"),
+    private=Private.EMPTY,
+    option=Option(("--address",), "Address."),
+)
+PHONE = Field(
+    "phone",
+    "Phone",
+    "Điện thoại",
+    "phone",
+    ("so dien thoai", "sdt", "dien thoai"),
+    check=lambda value: clean_phone(value) if value.strip() else None,
+    private=Private.EMPTY,
+    option=Option(("--phone",), "Phone number."),
+)
+NOTE = Field(
+    "note",
+    "Note",
+    "Ghi chú",
+    "note",
+    ("notes",),
+    check=_text("note"),
+    # Free text often holds health or family details.
+    private=Private.EMPTY,
+    option=Option(("--note",), "A note."),
+)
+# When a record was registered, changed and archived, and by whom.
+REGISTERED = (
+    Field("archived", "Archived", "Đã lưu trữ", kind="flag"),
+    Field("created_at", "Registered", "Thời điểm ghi", "created_at"),
+    Field("created_by", "Registered by", column="created_by"),
+    Field("updated_at", "Updated", column="updated_at"),
+    Field("archived_at", "Archived", column="archived_at"),
+)
 
 # The columns a sheet of beneficiaries is made of, first in every export and import.
 _BENEFICIARY_SHEET = (
@@ -246,26 +293,8 @@ BENEFICIARY = Noun(
             check=lambda value: clean_group(value) or None,
             option=Option(("--group", "-g"), 'Residential group (tổ dân phố): "tổ 39" or 39.'),
         ),
-        Field(
-            "address",
-            "Address",
-            "Địa chỉ",
-            "address",
-            ("dia chi",),
-            check=_text("address"),
-            private=Private.EMPTY,
-            option=Option(("--address",), "Address."),
-        ),
-        Field(
-            "phone",
-            "Phone",
-            "Điện thoại",
-            "phone",
-            ("so dien thoai", "sdt", "dien thoai"),
-            check=lambda value: clean_phone(value) if value.strip() else None,
-            private=Private.EMPTY,
-            option=Option(("--phone",), "Phone number."),
-        ),
+        ADDRESS,
+        PHONE,
         Field(
             "school",
             "School",
@@ -275,17 +304,7 @@ BENEFICIARY = Noun(
             check=_text("school"),
             option=Option(("--school",), "School, for students."),
         ),
-        Field(
-            "note",
-            "Note",
-            "Ghi chú",
-            "note",
-            ("notes",),
-            check=_text("note"),
-            # Free text often holds health or family details.
-            private=Private.EMPTY,
-            option=Option(("--note",), "A note."),
-        ),
+        NOTE,
         Field(
             "consent",
             "Consent",
@@ -300,11 +319,7 @@ BENEFICIARY = Noun(
                 switch=True,
             ),
         ),
-        Field("archived", "Archived", "Đã lưu trữ", kind="flag"),
-        Field("created_at", "Registered", "Thời điểm ghi", "created_at"),
-        Field("created_by", "Registered by", column="created_by"),
-        Field("updated_at", "Updated", column="updated_at"),
-        Field("archived_at", "Archived", column="archived_at"),
+        *REGISTERED,
     ),
     listed=("code", "name", "categories", "born", "group", "school"),
     options=(
@@ -469,3 +484,98 @@ HANDOUT = Noun(
     ),
     stored=("year",),
 )
+
+
+DONOR_TYPES = ("officer", "individual", "organisation", "business")
+# The Vietnamese words a sheet may say instead, accents and case ignored.
+_DONOR_TYPE_WORDS = {
+    "can bo": "officer",
+    "can bo, chien si": "officer",
+    "ca nhan": "individual",
+    "to chuc": "organisation",
+    "organization": "organisation",
+    "doanh nghiep": "business",
+}
+
+
+def parse_donor_type(text: str) -> str:
+    """A donor's type: officer, individual, organisation or business (or its Vietnamese)."""
+    word = " ".join(fold(text).split())
+    word = _DONOR_TYPE_WORDS.get(word, word)
+    if word not in DONOR_TYPES:
+        raise InputError(f"type must be one of {', '.join(DONOR_TYPES)}")
+    return word
+
+
+# The columns a sheet of donors is made of, first in every export and import.
+_DONOR_SHEET = ("name", "type", "public", "phone", "address", "note")
+DONOR = Noun(
+    "donor",
+    (
+        ID,
+        CODE,
+        Field(
+            "name",
+            "Name",
+            "Họ tên",
+            "name",
+            ("ho va ten", "ten", "full name", "nha hao tam", "ten nha hao tam"),
+            required=True,
+            check=lambda value: require_text(value, "name"),
+            private=Private.CODE_UNLESS_PUBLIC,
+            option=Option(("--name",), "New name."),
+        ),
+        Field(
+            "type",
+            "Type",
+            "Loại nhà hảo tâm",
+            "type",
+            ("loai",),
+            required=True,
+            check=parse_donor_type,
+            option=Option(("--type", "-t"), "officer, individual, organisation or business."),
+        ),
+        Field(
+            "public",
+            "Public",
+            "Công khai tên",
+            "public",
+            ("cong khai",),
+            kind="flag",
+            check=_flag("public"),
+            option=Option(
+                ("--public/--private",),
+                "Whether they agreed to be named in public statements (default: private).",
+                switch=True,
+            ),
+        ),
+        PHONE,
+        ADDRESS,
+        NOTE,
+        *REGISTERED,
+    ),
+    listed=("code", "name", "type", "public"),
+    options=("name", "type", "public", "phone", "address", "note"),
+    card=(
+        "code",
+        "name",
+        "type",
+        "public",
+        "phone",
+        "address",
+        "note",
+        "archived_at",
+        "created_at",
+    ),
+    exported=(*_DONOR_SHEET, "id", "code", "archived", "created_at"),
+    imported=(*_DONOR_SHEET, "id"),
+)
+
+
+def donor_profile(row: sqlite3.Row) -> dict:
+    """A donor's record (DONOR's keys, in order) from their row of the table."""
+    profile = {field.name: row[field.column] for field in DONOR.fields if field.column is not None}
+    profile["code"] = ids.short_code(row["id"])
+    profile["public"] = bool(row["public"])
+    profile["archived"] = row["archived_at"] is not None
+    return {name: profile[name] for name in DONOR.keys}

@@ -31,6 +31,7 @@ COMMANDS = {
     "restore": Lazy("heartlink.cli.restore", "restore"),
     "check": Lazy("heartlink.cli.health", "check"),
     "beneficiary": Lazy("heartlink.cli.beneficiary", "app"),
+    "donor": Lazy("heartlink.cli.donor", "app"),
     "handout": Lazy("heartlink.cli.handout", "app"),
     "kind": Lazy("heartlink.cli.catalogue", "kind_app"),
     "programme": Lazy("heartlink.cli.catalogue", "programme_app"),

@@ -1,4 +1,4 @@
-"""`heartlink export …`: totals, handouts or beneficiaries to a CSV, JSON or Excel file."""
+"""`heartlink export …`: totals, handouts, beneficiaries or donors to a CSV, JSON or Excel file."""
 
 from collections.abc import Callable
 from pathlib import Path
@@ -14,7 +14,7 @@ STATION_ENV = "HEARTLINK_STATION"
 DEFAULT_STATION = "Công an phường Thanh Khê Đông"
 
 app = typer.Typer(
-    help="Write totals, handouts or beneficiaries to a CSV, JSON or Excel (.xlsx) file.\n\n"
+    help="Write totals, handouts, beneficiaries or donors to a CSV, JSON or Excel (.xlsx) file.\n\n"
     "Example: heartlink export totals --year 2023 --output totals-2023.xlsx",
     no_args_is_help=True,
 )
@@ -165,6 +165,28 @@ app.command("beneficiaries")(
     the code and address, phone and note are empty.
 
     Example: heartlink export beneficiaries --format xlsx --output beneficiaries.xlsx
+    """,
+    )
+)
+
+
+def _donors_table(conn: Any, **options: Any) -> Any:
+    from heartlink import exports
+
+    return exports.donors_table(conn, **options)
+
+
+app.command("donors")(
+    _records_command(
+        "donors",
+        _donors_table,
+        "Only those who gave something that year.",
+        """Write donors, archived ones too: name, type, public, phone, address, note, then id,
+    code, archived, created_at. Without --include-personal-data the name of a donor who did
+    not agree to be named in public (--private, the default) is their code, and phone,
+    address and note are empty.
+
+    Example: heartlink export donors --format xlsx --output donors.xlsx
     """,
     )
 )
