@@ -11,9 +11,9 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from functools import partial
 
-from heartlink import beneficiaries, handouts
+from heartlink import beneficiaries, handouts, spending
 from heartlink.i18n import Lang
-from heartlink.nouns import BENEFICIARY, HANDOUT, Field
+from heartlink.nouns import BENEFICIARY, HANDOUT, SPENDING, Field
 from heartlink.tables import Column, Table
 
 
@@ -62,6 +62,28 @@ def beneficiaries_table(
     fields_ = beneficiary_fields(personal)
     rows = partial(beneficiary_rows, conn, year=year, personal=personal)
     return _table(fields_, rows, ("Beneficiaries", "Người nhận"), year, lang)
+
+
+def spending_fields(personal: bool = False) -> tuple[Field, ...]:
+    return SPENDING.of(SPENDING.exported + (SPENDING.personal if personal else ()))
+
+
+def spending_rows(
+    conn: sqlite3.Connection, *, year: int | None = None, personal: bool = False
+) -> Iterator[dict]:
+    """Spending lines that count (voided ones left out), oldest first; the officer who
+    recorded each only with personal data."""
+    for line in spending.search(conn, year=year):
+        yield SPENDING.export_row(line, personal=personal)
+
+
+def spending_table(
+    conn: sqlite3.Connection, *, year: int | None = None, personal: bool = False, lang: Lang
+) -> Table:
+    """`export spending` as a table, its headings in `lang`."""
+    fields_ = spending_fields(personal)
+    rows = partial(spending_rows, conn, year=year, personal=personal)
+    return _table(fields_, rows, ("Spending", "Khoản chi"), year, lang)
 
 
 def _table(

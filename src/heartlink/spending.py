@@ -92,11 +92,11 @@ class SpendingRules(HandoutRules):
             )
         if buys is not None and quantity is None:
             problems.append(
-                ("quantity", InputError("--buys needs --quantity: how many were bought"))
+                ("quantity", InputError("a kind bought (--buys) needs its quantity (--quantity)"))
             )
         elif quantity is not None and buys is None:
             problems.append(
-                ("buys_kind", InputError("--quantity needs --buys: the kind that was bought"))
+                ("buys_kind", InputError("a quantity (--quantity) needs the kind bought (--buys)"))
             )
         for field, check in _TEXT_FIELDS.items():
             text = given.get(field)
@@ -106,6 +106,19 @@ class SpendingRules(HandoutRules):
                 checked[field] = _checked(problems, field, check, text) if text else None
         return checked, problems
 
+
+# The content of an imported line's key (importer.content_key), after checking: a stored key,
+# so never reordered.
+KEYED_COLUMNS = (
+    "date",
+    "programme",
+    "amount_vnd",
+    "purpose",
+    "buys_kind",
+    "quantity",
+    "reference",
+    "note",
+)
 
 # Every column a new spending line is inserted with (the void's are set by a void only).
 INSERT_COLUMNS = (
