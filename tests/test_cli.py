@@ -45,6 +45,10 @@ def test_the_command_tree_is_what_the_readme_documents():
             "beneficiary unarchive",
             "handout list",
             "handout void",
+            "spend",
+            "spending list",
+            "spending void",
+            "stock",
             "kind list",
             "kind add",
             "kind edit",
@@ -61,8 +65,10 @@ def test_the_command_tree_is_what_the_readme_documents():
             "export totals",
             "export handouts",
             "export beneficiaries",
+            "export spending",
             "import beneficiaries",
             "import handouts",
+            "import spending",
         ]
     )
 
