@@ -260,22 +260,50 @@ def _check_and_add_handouts(
                 # been archived since, which would refuse a new handout).
                 run.summary["already_present"] += 1
                 continue
-            row, found = rules.check(given)
-            run.row_problems(number, found, missing)
-            by = _row_officer(given, officer, found)
-            kept = _kept_history(run, number, given)
-            if row is None or not id_ok or missing or kept is None or by is None:
+            row = _checked_entry(
+                run,
+                rules,
+                (number, given, missing),
+                (id_ok, row_id),
+                officer,
+                created_at,
+                lambda row, given=given: (next(fresh_ids), row_key(row, given, occurrences)),
+            )
+            if row is None:
                 continue
-            if row_id is None:
-                row["id"], row["import_key"] = next(fresh_ids), row_key(row, given, occurrences)
-            else:  # an export: the same handout, with the key and time it first came in with
-                row["id"], row["import_key"] = row_id, kept.get("import_key")
-            row.update(officer=by, created_at=kept.get("created_at") or created_at)
             batch.append(row)
             if len(batch) >= BATCH:
                 _add_handouts(conn, batch, run, upkeep)
     _add_handouts(conn, batch, run, upkeep)
     upkeep.finish()
+
+
+def _checked_entry(
+    run: SheetImport,
+    rules: handouts.HandoutRules,
+    record: tuple[int, dict[str, str], set[str]],
+    file_id: tuple[bool, str | None],
+    officer: str,
+    created_at: str,
+    new_key: Callable[[dict], tuple[str, str]],
+) -> dict | None:
+    """A row of an append-only sheet (handouts, spending) checked by `rules`, with its id and
+    import key (`new_key(row)` for a row without an id; an export's own otherwise), officer
+    and time of recording; None when anything in it is refused (noted in `run`)."""
+    number, given, missing = record
+    id_ok, row_id = file_id
+    row, found = rules.check(given)
+    run.row_problems(number, found, missing)
+    by = _row_officer(given, officer, found)
+    kept = _kept_history(run, number, given)
+    if row is None or not id_ok or missing or kept is None or by is None:
+        return None
+    if row_id is None:
+        row["id"], row["import_key"] = new_key(row)
+    else:  # an export: the same entry, with the key and time it first came in with
+        row["id"], row["import_key"] = row_id, kept.get("import_key")
+    row.update(officer=by, created_at=kept.get("created_at") or created_at)
+    return row
 
 
 def _fresh_ids() -> Iterator[str]:
@@ -422,19 +450,20 @@ def _import_spending(
             if row_id in here:
                 run.summary["already_present"] += 1
                 continue
-            row, found = rules.check(given)
-            run.row_problems(number, found, missing)
-            by = _row_officer(given, officer, found)
-            kept = _kept_history(run, number, given)
-            if row is None or not id_ok or missing or kept is None or by is None:
-                continue
-            if row_id is None:
-                content = [row[name] for name in spending.KEYED_COLUMNS]
-                row["id"], row["import_key"] = next(fresh_ids), content_key(content, occurrences)
-            else:  # an export: the same line, with the key and time it first came in with
-                row["id"], row["import_key"] = row_id, kept.get("import_key")
-            row.update(officer=by, created_at=kept.get("created_at") or created_at)
-            batch.append(row)
+            row = _checked_entry(
+                run,
+                rules,
+                (number, given, missing),
+                (id_ok, row_id),
+                officer,
+                created_at,
+                lambda row: (
+                    next(fresh_ids),
+                    content_key([row[name] for name in spending.KEYED_COLUMNS], occurrences),
+                ),
+            )
+            if row is not None:
+                batch.append(row)
         present = _present(conn, "import_key", [row["import_key"] for row in batch], "spending")
         new = [row for row in batch if row["import_key"] not in present]
         run.summary["already_present"] += len(batch) - len(new)

@@ -7,7 +7,7 @@ Spending more than a fund holds is allowed: the officers may advance the money.
 
 import datetime as dt
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 
 from heartlink import audit, entries, ids
 from heartlink.catalogue import get_kind, get_programme
@@ -120,20 +120,8 @@ KEYED_COLUMNS = (
     "note",
 )
 
-# Every column a new spending line is inserted with (the void's are set by a void only).
-INSERT_COLUMNS = (
-    *(f.column for f in SPENDING.fields if f.column and f.column not in entries.VOID_COLUMNS),
-    *SPENDING.stored,
-)
-_INSERT = (
-    f"INSERT INTO spending ({', '.join(INSERT_COLUMNS)})"
-    f" VALUES ({', '.join('?' for _ in INSERT_COLUMNS)})"
-)
-
-
-def insert(conn: sqlite3.Connection, rows: Iterable[dict]) -> None:
-    """Insert checked spending lines (see SpendingRules) with id, officer and created_at set."""
-    conn.executemany(_INSERT, (tuple(row.get(c) for c in INSERT_COLUMNS) for row in rows))
+# Inserts checked spending lines (see SpendingRules) with id, officer and created_at set.
+insert = entries.inserter(SPENDING, "spending")
 
 
 def record(
@@ -203,9 +191,7 @@ def search(
     if programme:
         where.append("s.programme = ?")
         params.append(get_programme(conn, programme)["slug"])
-    if not with_voided:
-        where.append(entries.counts("s"))
-    sql = _SELECT + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY s.date, s.id"
+    sql = _SELECT + entries.where(where, "s", with_voided=with_voided) + " ORDER BY s.date, s.id"
     for row in conn.execute(sql, params):
         yield _line(row)
 
