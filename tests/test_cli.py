@@ -51,6 +51,10 @@ def test_the_command_tree_is_what_the_readme_documents():
             "donor unarchive",
             "handout list",
             "handout void",
+            "spend",
+            "spending list",
+            "spending void",
+            "stock",
             "kind list",
             "kind add",
             "kind edit",
@@ -68,8 +72,10 @@ def test_the_command_tree_is_what_the_readme_documents():
             "export handouts",
             "export beneficiaries",
             "export donors",
+            "export spending",
             "import beneficiaries",
             "import handouts",
+            "import spending",
         ]
     )
 

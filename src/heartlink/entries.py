@@ -7,14 +7,40 @@ total once voided (`counts`).
 import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from heartlink import audit, ids
 from heartlink.db import Ledger, utc_now
 from heartlink.errors import HeartlinkError
 from heartlink.text import require_text
 
+if TYPE_CHECKING:
+    from heartlink.nouns import Noun
+
 # The columns a void sets, and only a void: an entry is inserted without them.
 VOID_COLUMNS = ("voided_at", "voided_by", "void_reason")
+
+
+def inserter(noun: "Noun", table: str) -> Callable[[sqlite3.Connection, Iterable[dict]], None]:
+    """The insert of checked entries of `noun` into `table`: every column of its record (the
+    void's are set by a void only) and the columns stored with it, read from each row dict."""
+    columns = (
+        *(f.column for f in noun.fields if f.column and f.column not in VOID_COLUMNS),
+        *noun.stored,
+    )
+    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})"
+
+    def insert(conn: sqlite3.Connection, rows: Iterable[dict]) -> None:
+        conn.executemany(sql, (tuple(row.get(c) for c in columns) for row in rows))
+
+    return insert
+
+
+def where(conditions: list[str], alias: str, *, with_voided: bool) -> str:
+    """The WHERE clause (or nothing) of a search of entries: `conditions`, and unless
+    `with_voided`, only the entries that count."""
+    conditions = conditions if with_voided else [*conditions, counts(alias)]
+    return " WHERE " + " AND ".join(conditions) if conditions else ""
 
 
 def counts(alias: str | None = None) -> str:

@@ -13,9 +13,9 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from functools import partial
 
-from heartlink import beneficiaries, donors, handouts
+from heartlink import beneficiaries, donors, handouts, spending
 from heartlink.i18n import Lang
-from heartlink.nouns import BENEFICIARY, DONOR, HANDOUT, Field
+from heartlink.nouns import BENEFICIARY, DONOR, HANDOUT, SPENDING, Field
 from heartlink.tables import Column, Table
 
 
@@ -87,6 +87,28 @@ def donors_table(
     """`export donors` as a table, its headings in `lang`."""
     rows = partial(donor_rows, conn, year=year, personal=personal)
     return _table(donor_fields(personal), rows, ("Donors", "Nhà hảo tâm"), year, lang)
+
+
+def spending_fields(personal: bool = False) -> tuple[Field, ...]:
+    return SPENDING.of(SPENDING.exported + (SPENDING.personal if personal else ()))
+
+
+def spending_rows(
+    conn: sqlite3.Connection, *, year: int | None = None, personal: bool = False
+) -> Iterator[dict]:
+    """Spending lines that count (voided ones left out), oldest first; the officer who
+    recorded each only with personal data."""
+    for line in spending.search(conn, year=year):
+        yield SPENDING.export_row(line, personal=personal)
+
+
+def spending_table(
+    conn: sqlite3.Connection, *, year: int | None = None, personal: bool = False, lang: Lang
+) -> Table:
+    """`export spending` as a table, its headings in `lang`."""
+    fields_ = spending_fields(personal)
+    rows = partial(spending_rows, conn, year=year, personal=personal)
+    return _table(fields_, rows, ("Spending", "Khoản chi"), year, lang)
 
 
 def _table(

@@ -4,7 +4,7 @@ import datetime as dt
 import getpass
 import os
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from heartlink import audit, beneficiaries, entries, ids
@@ -184,21 +184,8 @@ def _given(given: dict, field: str) -> Any:
     return None if value is None or (isinstance(value, str) and not value.strip()) else value
 
 
-# Every column a new handout is inserted with, by hand or by import: its record's columns
-# (the void's are set by a void only) and the columns stored with it.
-INSERT_COLUMNS = (
-    *(f.column for f in HANDOUT.fields if f.column and f.column not in entries.VOID_COLUMNS),
-    *HANDOUT.stored,
-)
-_INSERT = (
-    f"INSERT INTO handout ({', '.join(INSERT_COLUMNS)})"
-    f" VALUES ({', '.join('?' for _ in INSERT_COLUMNS)})"
-)
-
-
-def insert(conn: sqlite3.Connection, rows: Iterable[dict]) -> None:
-    """Insert checked handouts (see HandoutRules) with id, officer and created_at set."""
-    conn.executemany(_INSERT, (tuple(row.get(c) for c in INSERT_COLUMNS) for row in rows))
+# Inserts checked handouts (see HandoutRules) with id, officer and created_at set.
+insert = entries.inserter(HANDOUT, "handout")
 
 
 def record(
@@ -285,9 +272,7 @@ def search(
     if programme:
         where.append("h.programme = ?")
         params.append(get_programme(conn, programme)["slug"])
-    if not with_voided:
-        where.append(entries.counts("h"))
-    sql = _SELECT + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY h.date, h.id"
+    sql = _SELECT + entries.where(where, "h", with_voided=with_voided) + " ORDER BY h.date, h.id"
     for row in conn.execute(sql, params):
         yield _handout(row)
 

@@ -22,6 +22,26 @@ def _check_totals(conn: sqlite3.Connection) -> tuple[bool, str]:
     )
 
 
+def _check_stock(conn: sqlite3.Connection) -> tuple[bool, str, list[dict]]:
+    """Whether the stock of every tracked kind stayed at zero or above, day by day."""
+    from heartlink import stock
+
+    below = stock.below_zero(conn)
+    if not below:
+        return True, "no tracked kind's stock went below zero", []
+    found = [
+        {
+            "kind": "stock",
+            "target": line["kind"],
+            "detail": f"stock of {line['kind']} went below zero on {line['date']} "
+            f"({line['level']:,} that day; lowest {line['lowest']:,}, now {line['now']:,}); "
+            "record what came in, or void the handout recorded by mistake",
+        }
+        for line in below
+    ]
+    return False, f"{len(below)} tracked kind(s) went below zero", found
+
+
 def check(db_path: Path) -> dict:
     """Integrity, foreign keys, schema (version and every table, index and trigger), yearly
     totals, the audit chain and every record against it, and the checksum of every backup in
@@ -103,6 +123,7 @@ def _check_database(conn: sqlite3.Connection, db_path: Path, note, result: dict)
         objects,
     )
     note("totals", *_check_totals(conn))
+    note("stock", *_check_stock(conn))
     verified = audit.verify(conn)
     result["head"] = verified["head"]
     head = verified["head"]

@@ -1,4 +1,5 @@
-"""`heartlink import`: beneficiaries and handouts from CSV or .xlsx sheets, all or nothing.
+"""`heartlink import`: beneficiaries, handouts and spending from CSV or .xlsx sheets, all or
+nothing.
 
 A file is read row by row and every row is checked with the rules of `heartlink record` and
 `heartlink beneficiary add` (heartlink.handouts.HandoutRules, heartlink.beneficiaries
@@ -30,10 +31,10 @@ from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 
-from heartlink import audit, beneficiaries, db, handouts, ids, seals, sheets, summaries
+from heartlink import audit, beneficiaries, db, handouts, ids, seals, sheets, spending, summaries
 from heartlink.db import Ledger, utc_now
 from heartlink.errors import HeartlinkError, InputError
-from heartlink.nouns import BENEFICIARY, HANDOUT, Field
+from heartlink.nouns import BENEFICIARY, HANDOUT, SPENDING, Field
 from heartlink.sheets import InputTable
 from heartlink.text import clean_name
 
@@ -259,22 +260,50 @@ def _check_and_add_handouts(
                 # been archived since, which would refuse a new handout).
                 run.summary["already_present"] += 1
                 continue
-            row, found = rules.check(given)
-            run.row_problems(number, found, missing)
-            by = _row_officer(given, officer, found)
-            kept = _kept_history(run, number, given)
-            if row is None or not id_ok or missing or kept is None or by is None:
+            row = _checked_entry(
+                run,
+                rules,
+                (number, given, missing),
+                (id_ok, row_id),
+                officer,
+                created_at,
+                lambda row, given=given: (next(fresh_ids), row_key(row, given, occurrences)),
+            )
+            if row is None:
                 continue
-            if row_id is None:
-                row["id"], row["import_key"] = next(fresh_ids), row_key(row, given, occurrences)
-            else:  # an export: the same handout, with the key and time it first came in with
-                row["id"], row["import_key"] = row_id, kept.get("import_key")
-            row.update(officer=by, created_at=kept.get("created_at") or created_at)
             batch.append(row)
             if len(batch) >= BATCH:
                 _add_handouts(conn, batch, run, upkeep)
     _add_handouts(conn, batch, run, upkeep)
     upkeep.finish()
+
+
+def _checked_entry(
+    run: SheetImport,
+    rules: handouts.HandoutRules,
+    record: tuple[int, dict[str, str], set[str]],
+    file_id: tuple[bool, str | None],
+    officer: str,
+    created_at: str,
+    new_key: Callable[[dict], tuple[str, str]],
+) -> dict | None:
+    """A row of an append-only sheet (handouts, spending) checked by `rules`, with its id and
+    import key (`new_key(row)` for a row without an id; an export's own otherwise), officer
+    and time of recording; None when anything in it is refused (noted in `run`)."""
+    number, given, missing = record
+    id_ok, row_id = file_id
+    row, found = rules.check(given)
+    run.row_problems(number, found, missing)
+    by = _row_officer(given, officer, found)
+    kept = _kept_history(run, number, given)
+    if row is None or not id_ok or missing or kept is None or by is None:
+        return None
+    if row_id is None:
+        row["id"], row["import_key"] = new_key(row)
+    else:  # an export: the same entry, with the key and time it first came in with
+        row["id"], row["import_key"] = row_id, kept.get("import_key")
+    row.update(officer=by, created_at=kept.get("created_at") or created_at)
+    return row
 
 
 def _fresh_ids() -> Iterator[str]:
@@ -340,6 +369,12 @@ def row_key(row: dict, given: dict[str, str], occurrences: Counter[bytes]) -> st
         row["place"],
         row["note"],
     ]
+    return content_key(content, occurrences)
+
+
+def content_key(content: list, occurrences: Counter[bytes]) -> str:
+    """The stable key of an imported row whose checked content is `content`, with the number
+    of identical rows before it in the file (counted in `occurrences`)."""
     digest = hashlib.sha256(_KEY_JSON.encode(content).encode()).digest()
     occurrence = occurrences[digest]
     occurrences[digest] += 1
@@ -363,13 +398,79 @@ def _add_handouts(
     batch.clear()
 
 
-def _present(conn: sqlite3.Connection, column: str, values: list) -> set:
+def _present(conn: sqlite3.Connection, column: str, values: list, table: str = "handout") -> set:
     values = [value for value in values if value is not None]
     if not values:
         return set()
     marks = ", ".join("?" for _ in values)
-    rows = conn.execute(f"SELECT {column} FROM handout WHERE {column} IN ({marks})", values)
+    rows = conn.execute(f"SELECT {column} FROM {table} WHERE {column} IN ({marks})", values)
     return {row[0] for row in rows}
+
+
+SPENDING_COLUMNS = SPENDING.of(SPENDING.imported)
+_REQUIRED_SPENDING = [f.name for f in SPENDING_COLUMNS if f.required]
+
+
+def import_spending(
+    ledger: Ledger,
+    path: Path | str,
+    *,
+    officer: str,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+    today: dt.date | None = None,
+) -> dict:
+    """Import a sheet of spending lines, checked with the rules of `heartlink spend`; returns
+    a summary: rows, imported, already_present. Idempotent and all or nothing, as handouts:
+    a row's id, or else its content and occurrence number, says whether it is already here."""
+    return _importing(
+        ledger,
+        path,
+        SPENDING_COLUMNS,
+        lambda conn, run: _import_spending(conn, run, officer, today),
+        officer=officer,
+        dry_run=dry_run,
+        progress=progress,
+    )
+
+
+def _import_spending(
+    conn: sqlite3.Connection, run: SheetImport, officer: str, today: dt.date | None
+) -> dict:
+    rules = spending.SpendingRules(conn, today)
+    created_at = utc_now()
+    occurrences: Counter[bytes] = Counter()
+    fresh_ids = _fresh_ids()
+    records = run.sheet.records()
+    while chunk := list(islice(records, BATCH)):
+        here = _present(conn, "id", _file_ids(chunk), "spending")
+        batch = []
+        for number, given, missing in run.records(_REQUIRED_SPENDING, chunk):
+            id_ok, row_id = run.file_id(number, given)
+            if row_id in here:
+                run.summary["already_present"] += 1
+                continue
+            row = _checked_entry(
+                run,
+                rules,
+                (number, given, missing),
+                (id_ok, row_id),
+                officer,
+                created_at,
+                lambda row: (
+                    next(fresh_ids),
+                    content_key([row[name] for name in spending.KEYED_COLUMNS], occurrences),
+                ),
+            )
+            if row is not None:
+                batch.append(row)
+        present = _present(conn, "import_key", [row["import_key"] for row in batch], "spending")
+        new = [row for row in batch if row["import_key"] not in present]
+        run.summary["already_present"] += len(batch) - len(new)
+        run.summary["imported"] += len(new)
+        if not run.dry_run and not run.problem_count:
+            spending.insert(conn, new)
+    return run.finish()
 
 
 BENEFICIARY_COLUMNS = BENEFICIARY.of(BENEFICIARY.imported)

@@ -1,4 +1,4 @@
-"""One description per noun: every field of a beneficiary and of a handout, said once.
+"""One description per noun: every field of a beneficiary, a handout, a spending line, said once.
 
 A field's description says its name (the key of records, JSON and CSV), its DB column, its
 headings (English in tables and cards, the name itself and Vietnamese in sheets), the other
@@ -579,3 +579,106 @@ def donor_profile(row: sqlite3.Row) -> dict:
     profile["public"] = bool(row["public"])
     profile["archived"] = row["archived_at"] is not None
     return {name: profile[name] for name in DONOR.keys}
+
+
+# The columns a sheet of spending is made of, first in every export and import.
+_SPENDING_SHEET = (
+    "date",
+    "programme",
+    "amount_vnd",
+    "purpose",
+    "buys_kind",
+    "quantity",
+    "reference",
+    "note",
+)
+SPENDING = Noun(
+    "spending",
+    (
+        ID,
+        Field(
+            "date",
+            "Date",
+            "Ngày",
+            "date",
+            ("ngay chi",),
+            required=True,
+            kind="date",
+            listed_kind="text",
+        ),
+        Field(
+            "programme",
+            "Fund",
+            "Quỹ (chương trình)",
+            "programme",
+            ("programme", "program", "chuong trinh", "quy", "fund"),
+            required=True,
+        ),
+        Field(
+            "amount_vnd",
+            "Amount",
+            "Số tiền (đồng)",
+            "amount_vnd",
+            ("amount", "so tien", "thanh tien"),
+            required=True,
+            kind="money",
+        ),
+        Field(
+            "purpose",
+            "For",
+            "Nội dung chi",
+            "purpose",
+            ("for", "noi dung", "muc dich"),
+            required=True,
+            check=lambda value: require_text(value, "purpose"),
+        ),
+        Field(
+            "buys_kind",
+            "Buys",
+            "Mua (loại)",
+            "buys_kind",
+            ("buys", "mua", "loai"),
+        ),
+        Field("quantity", "Quantity", "Số lượng", "quantity", ("sl",), kind="number"),
+        Field(
+            "reference",
+            "Reference",
+            "Số chứng từ",
+            "reference",
+            ("so chung tu", "chung tu", "hoa don"),
+            check=_text("reference"),
+        ),
+        Field("note", "Note", "Ghi chú", "note", ("notes",), check=_text("note")),
+        Field(
+            "officer",
+            "Officer",
+            "Cán bộ ghi",
+            "officer",
+            ("can bo", "by"),
+            what="officer name",
+            check=_text("officer name"),
+        ),
+        Field("created_at", "Recorded", "Thời điểm ghi", "created_at"),
+        Field("voided_at", "Voided at", column="voided_at"),
+        Field("voided_by", "Voided by", column="voided_by"),
+        Field("void_reason", "Void reason", column="void_reason"),
+        Field("import_key", "Import key", "Khóa nhập", "import_key"),
+        CODE,
+        Field("voided", "Voided", kind="flag"),
+    ),
+    listed=("code", "date", "programme", "amount_vnd", "purpose", "buys_kind", "quantity"),
+    exported=(*_SPENDING_SHEET, "id", "created_at", "import_key"),
+    personal=("officer",),
+    imported=(*_SPENDING_SHEET, "id", "officer", "created_at", "import_key"),
+    csv=(
+        "id",
+        *_SPENDING_SHEET,
+        "officer",
+        "created_at",
+        "voided",
+        "voided_at",
+        "voided_by",
+        "void_reason",
+    ),
+    stored=("year",),
+)

@@ -45,6 +45,8 @@ TEXT_LIMITS = {
     "unit": 40,
     "Vietnamese unit": 40,
     "slug": 40,
+    "purpose": 500,
+    "reference": 100,
 }
 # The fields that may hold several lines; every other field is one line.
 SEVERAL_LINES = frozenset({"address", "note"})
@@ -170,6 +172,15 @@ def parse_count(text: str | int, what: str = "count") -> int:
 def parse_money(text: str | int, what: str = "value") -> int:
     """An amount in VND: a whole number of đồng, zero allowed."""
     value = parse_whole_number(text, what)
+    check_money(value, what)
+    return value
+
+
+def parse_amount(text: str | int, what: str = "amount") -> int:
+    """An amount of money paid or received: a whole number of đồng, at least 1."""
+    value = parse_whole_number(text, what)
+    if value <= 0:
+        raise InputError(f"{what} must be at least 1 đồng")
     check_money(value, what)
     return value
 

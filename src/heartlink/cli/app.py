@@ -26,6 +26,9 @@ COMMANDS = {
     "record": Lazy(
         "heartlink.cli.handout", "record", help_attribute="RECORD_HELP", no_args_is_help=True
     ),
+    "spend": Lazy(
+        "heartlink.cli.spending", "spend", help_attribute="SPEND_HELP", no_args_is_help=True
+    ),
     "report": Lazy("heartlink.cli.report", "report"),
     "log": Lazy("heartlink.cli.log", "log"),
     "restore": Lazy("heartlink.cli.restore", "restore"),
@@ -33,6 +36,8 @@ COMMANDS = {
     "beneficiary": Lazy("heartlink.cli.beneficiary", "app"),
     "donor": Lazy("heartlink.cli.donor", "app"),
     "handout": Lazy("heartlink.cli.handout", "app"),
+    "spending": Lazy("heartlink.cli.spending", "app"),
+    "stock": Lazy("heartlink.cli.stock", "stock"),
     "kind": Lazy("heartlink.cli.catalogue", "kind_app"),
     "programme": Lazy("heartlink.cli.catalogue", "programme_app"),
     "category": Lazy("heartlink.cli.catalogue", "category_app"),

@@ -192,6 +192,28 @@ app.command("donors")(
 )
 
 
+def _spending_table(conn: Any, **options: Any) -> Any:
+    from heartlink import exports
+
+    return exports.spending_table(conn, **options)
+
+
+app.command("spending")(
+    _records_command(
+        "spending",
+        _spending_table,
+        "Only this year.",
+        """Write spending lines (voided ones left out), oldest first, in the columns `heartlink
+    import spending` reads: date, programme, amount_vnd, purpose, buys_kind, quantity,
+    reference, note, then id, created_at, import_key. The officer who recorded each only with
+    --include-personal-data.
+
+    Example: heartlink export spending --year 2023 --output spending-2023.xlsx
+    """,
+    )
+)
+
+
 def _year(year: int | None) -> int | None:
     from heartlink.text import parse_year
 

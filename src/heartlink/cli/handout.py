@@ -95,6 +95,9 @@ def record(
             note=note,
             officer=officer(by),
         )
+        from heartlink import stock
+
+        left = stock.on_hand(ledger.conn, row["kind"])
     to_whom = f" to {row['beneficiary_id'][-8:]}" if row["beneficiary_id"] else ""
     output_saved(
         row,
@@ -102,6 +105,15 @@ def record(
         f"Recorded {row['kind']}: {row['count']:,} × {row['unit']}{to_whom} on {row['date']} "
         f"(programme {row['programme']}), code {row['code']}.",
     )
+    if left is not None and left < 0:
+        from heartlink.cli.common import say
+
+        # Recorded all the same: the officer has already handed it out.
+        say(
+            f"Warning: stock of {row['kind']} is now {left:,}; record what came in "
+            f"(`heartlink receive {row['kind']}` or `heartlink spend --buys {row['kind']}`), or "
+            "void a handout recorded by mistake."
+        )
 
 
 HANDOUT_FIELDS = list(HANDOUT.csv_keys)
