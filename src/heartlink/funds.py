@@ -34,8 +34,10 @@ class StatementDoesNotTie(HeartlinkError):
     """The statement's lines do not add up to the yearly totals: nothing is written."""
 
 
-def _programmes(conn: sqlite3.Connection) -> dict[str, sqlite3.Row]:
-    return {row[0]: row for row in conn.execute("SELECT slug, name_en, name_vi FROM programme")}
+def _programmes(conn: sqlite3.Connection) -> dict[str, tuple[str, str]]:
+    # By position: `check` reads with a plain connection, no row factory.
+    rows = conn.execute("SELECT slug, name_en, name_vi FROM programme ORDER BY rowid")
+    return {slug: (name_en, name_vi) for slug, name_en, name_vi in rows}
 
 
 def balances(conn: sqlite3.Connection, year: int | str) -> dict:
@@ -66,12 +68,12 @@ def balances(conn: sqlite3.Connection, year: int | str) -> dict:
         flows = {figure: during.get(slug, {}).get(figure, 0) for figure in _FLOWS}
         opening = before.get(slug, 0)
         closing = opening + flows["received_vnd"] - flows["spent_vnd"] - flows["cash_out_vnd"]
-        name = names.get(slug)
+        name_en, name_vi = names.get(slug, (slug, slug))
         rows.append(
             {
                 "programme": slug,
-                "name": name["name_en"] if name else slug,
-                "name_vi": name["name_vi"] if name else slug,
+                "name": name_en,
+                "name_vi": name_vi,
                 "opening_vnd": opening,
                 **flows,
                 "closing_vnd": closing,

@@ -22,6 +22,25 @@ def _check_totals(conn: sqlite3.Connection) -> tuple[bool, str]:
     )
 
 
+def _check_funds(conn: sqlite3.Connection) -> tuple[bool, str, list[dict]]:
+    """Whether every fund held money at the end of each year (spending more than a fund holds
+    is allowed, the officers may advance it, but someone should top it up)."""
+    from heartlink import funds
+
+    negative = [
+        {
+            "kind": "fund",
+            "target": row["programme"],
+            "detail": f"the balance of fund {row['programme']} was {row['closing_vnd']:,} VND"
+            f" at the end of {row['year']}; it was spent or handed out beyond what it received",
+        }
+        for row in funds.negative_funds(conn)
+    ]
+    if not negative:
+        return True, "no fund below zero", []
+    return False, f"{len(negative)} fund(s) went below zero", negative
+
+
 def check(db_path: Path) -> dict:
     """Integrity, foreign keys, schema (version and every table, index and trigger), yearly
     totals, the audit chain and every record against it, and the checksum of every backup in
@@ -103,6 +122,7 @@ def _check_database(conn: sqlite3.Connection, db_path: Path, note, result: dict)
         objects,
     )
     note("totals", *_check_totals(conn))
+    note("funds", *_check_funds(conn))
     verified = audit.verify(conn)
     result["head"] = verified["head"]
     head = verified["head"]

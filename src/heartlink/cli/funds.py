@@ -82,9 +82,9 @@ def funds(year: YearArgument = None, lang: LangOption = Lang.en, fmt: FormatOpti
     from heartlink.i18n import Formatter
     from heartlink.tables import Column, Table
 
-    formatter = Formatter(lang)
+    formatter, year = Formatter(lang), _year(year)
     with open_ledger(write=False) as ledger, ledger.snapshot() as conn:
-        balances = core.balances(conn, _year(year))
+        balances = core.balances(conn, year)
     rows = _balance_rows(balances, formatter)
     title = formatter.word("Funds {year}", year=balances["year"])
     script_columns = [Column("programme", "programme"), Column("name", "name")] + [
