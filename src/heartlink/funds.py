@@ -10,6 +10,7 @@ Amounts are whole đồng. Voided entries are left out everywhere.
 """
 
 import sqlite3
+
 from heartlink.errors import HeartlinkError
 from heartlink.i18n import Lang, word
 from heartlink.text import parse_year
@@ -21,7 +22,9 @@ FIGURES = ("opening_vnd", "received_vnd", "spent_vnd", "cash_out_vnd", "closing_
 # Per programme, the money that moved in the years before the year asked and in that year,
 # from the yearly totals: received (+), spent and handed out in cash (-).
 _FLOWS = {
-    "received_vnd": "SELECT programme, year, count AS amount FROM donation_year WHERE kind = 'cash'",
+    "received_vnd": (
+        "SELECT programme, year, count AS amount FROM donation_year WHERE kind = 'cash'"
+    ),
     "spent_vnd": "SELECT programme, year, amount_vnd AS amount FROM spending_year",
     "cash_out_vnd": (
         "SELECT programme, year, count AS amount FROM year_summary"
@@ -223,7 +226,9 @@ def _ties(conn: sqlite3.Connection, year: int, receipts: list[dict], spending: l
         figures[0] += receipt["count"]
         figures[1] += receipt["value_vnd"] or 0
     for line in spending:
-        figures = listed.setdefault(("spending", line["programme"], line["buys_kind"] or ""), [0, 0])
+        figures = listed.setdefault(
+            ("spending", line["programme"], line["buys_kind"] or ""), [0, 0]
+        )
         figures[0] += line["amount_vnd"]
         figures[1] += line["quantity"] or 0
     kept: dict[tuple, list[int]] = {}
@@ -248,8 +253,9 @@ def _ties(conn: sqlite3.Connection, year: int, receipts: list[dict], spending: l
                 name = f"receipts of {kind} for programme {programme}"
             difference = totals[0] - lines[0]
             if difference == 0:
-                figure, difference = ("value" if what == "donation" else "quantity"), (
-                    totals[1] - lines[1]
+                figure, difference = (
+                    ("value" if what == "donation" else "quantity"),
+                    (totals[1] - lines[1]),
                 )
             wrong.append(
                 f"the {name}: lines {lines[0]:,} against yearly totals {totals[0]:,}"

@@ -106,7 +106,8 @@ VIETNAMESE = {
     "Officers": "Cán bộ, chiến sĩ",
     "HEAD OF THE WARD POLICE": "TRƯỞNG CÔNG AN PHƯỜNG",
     "Received and spent": "Thu và chi",
-    "Cash out": "Tiền mặt đã trao",
+    "Cash": "Tiền mặt",
+    "Bank transfer": "Chuyển khoản",
     "Handouts received: {count}": "Các lượt đã nhận: {count}",
 }
 

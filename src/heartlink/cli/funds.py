@@ -201,7 +201,8 @@ def statement_document(
         row | {"programme_name": programme(row["programme"], row["programme"])}
         for row in content["receipts"]
     ]
-    money = [row for row in receipts if row["kind"] == "cash"]
+    methods = {"cash": word("Cash"), "bank": word("Bank transfer"), "in-kind": word("In kind")}
+    money = [row | {"method": methods[row["method"]]} for row in receipts if row["kind"] == "cash"]
     goods = [
         row | {"kind_name": labels.kind(row["kind"]), "unit_name": labels.unit(row["kind"])}
         for row in receipts
