@@ -37,6 +37,8 @@ def test_the_command_tree_is_what_the_readme_documents():
         [
             "record",
             "report",
+            "funds",
+            "statement",
             "beneficiary add",
             "beneficiary list",
             "beneficiary show",

@@ -30,6 +30,8 @@ COMMANDS = {
         "heartlink.cli.spending", "spend", help_attribute="SPEND_HELP", no_args_is_help=True
     ),
     "report": Lazy("heartlink.cli.report", "report"),
+    "funds": Lazy("heartlink.cli.funds", "funds"),
+    "statement": Lazy("heartlink.cli.funds", "statement"),
     "log": Lazy("heartlink.cli.log", "log"),
     "restore": Lazy("heartlink.cli.restore", "restore"),
     "check": Lazy("heartlink.cli.health", "check"),
