@@ -144,15 +144,7 @@ class HandoutRules:
         """
         problems: list[tuple[str, HeartlinkError]] = []
 
-        date_text = _given(given, "date")
-        if dates is None:
-            dates = {}
-        if date_text is None:
-            on = today
-        elif (on := dates.get(date_text)) is None:
-            on = _checked(problems, "date", lambda v: parse_date(v, today), date_text)
-            if on is not None:
-                dates[date_text] = on
+        on = checked_date(problems, given, today, dates)
         count_text = _given(given, "count")
         count = _checked(problems, "count", parse_count, "" if count_text is None else count_text)
         value = _given(given, "value_vnd")
@@ -162,6 +154,27 @@ class HandoutRules:
             text = given.get(field)
             checked[field] = _checked(problems, field, check, text) if text else None
         return checked, problems
+
+
+def checked_date(
+    problems: list[tuple[str, HeartlinkError]],
+    given: dict,
+    today: dt.date,
+    dates: dict[str, dt.date] | None,
+) -> dt.date | None:
+    """The given date (today when not given), None with the problem noted when refused.
+
+    `dates` remembers the dates read against this same `today`, by their text (refusals are
+    not remembered), for checking many rows."""
+    date_text = _given(given, "date")
+    if date_text is None:
+        return today
+    if dates is not None and (on := dates.get(date_text)) is not None:
+        return on
+    on = _checked(problems, "date", lambda v: parse_date(v, today), date_text)
+    if on is not None and dates is not None:
+        dates[date_text] = on
+    return on
 
 
 def _checked(

@@ -39,6 +39,7 @@ TEXT_LIMITS = {
     "note": 2000,
     "place": 200,
     "reason": 500,
+    "reference": 200,
     "officer name": 100,
     "English name": 200,
     "Vietnamese name": 200,
