@@ -17,7 +17,7 @@ from heartlink.db import Ledger, utc_now
 from heartlink.errors import HeartlinkError, InputError
 from heartlink.handouts import HandoutRules, _checked, _given, checked_date
 from heartlink.nouns import DONATION
-from heartlink.text import check_money, parse_count, parse_money, parse_year
+from heartlink.text import check_money, fold, parse_count, parse_money, parse_year
 
 FIND_HINT = "find it with `heartlink donation list`"
 DONOR_HINT = "find them with `heartlink donor list`"
@@ -140,11 +140,22 @@ def parse_money_received(text: str | int) -> int:
     return amount
 
 
+# How a sheet may say the method (accents and case ignored).
+_METHOD_WORDS = {
+    "tien mat": "cash",
+    "chuyen khoan": "bank",
+    "ngan hang": "bank",
+    "bank transfer": "bank",
+    "hien vat": IN_KIND,
+    "in kind": IN_KIND,
+}
+
+
 def _method(given: str | None, is_money: bool) -> str:
     """How it came: money by cash (the default) or bank; goods always in kind."""
     if given is None:
         return MONEY_METHODS[0] if is_money else IN_KIND
-    method = given.strip().lower()
+    method = _METHOD_WORDS.get(fold(given), fold(given))
     if not is_money:
         if method == IN_KIND:
             return method

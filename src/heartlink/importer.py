@@ -30,10 +30,10 @@ from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 
-from heartlink import audit, beneficiaries, db, handouts, ids, seals, sheets, summaries
+from heartlink import audit, beneficiaries, db, donations, handouts, ids, seals, sheets, summaries
 from heartlink.db import Ledger, utc_now
 from heartlink.errors import HeartlinkError, InputError
-from heartlink.nouns import BENEFICIARY, HANDOUT, Field
+from heartlink.nouns import BENEFICIARY, DONATION, HANDOUT, Field
 from heartlink.sheets import InputTable
 from heartlink.text import clean_name
 
@@ -340,6 +340,12 @@ def row_key(row: dict, given: dict[str, str], occurrences: Counter[bytes]) -> st
         row["place"],
         row["note"],
     ]
+    return _content_key(content, occurrences)
+
+
+def _content_key(content: list, occurrences: Counter[bytes]) -> str:
+    """The key of a row's checked content and the number of rows with the same content before
+    it in the file."""
     digest = hashlib.sha256(_KEY_JSON.encode(content).encode()).digest()
     occurrence = occurrences[digest]
     occurrences[digest] += 1
@@ -363,13 +369,89 @@ def _add_handouts(
     batch.clear()
 
 
-def _present(conn: sqlite3.Connection, column: str, values: list) -> set:
+def _present(conn: sqlite3.Connection, column: str, values: list, table: str = "handout") -> set:
     values = [value for value in values if value is not None]
     if not values:
         return set()
     marks = ", ".join("?" for _ in values)
-    rows = conn.execute(f"SELECT {column} FROM handout WHERE {column} IN ({marks})", values)
+    rows = conn.execute(f"SELECT {column} FROM {table} WHERE {column} IN ({marks})", values)
     return {row[0] for row in rows}
+
+
+DONATION_COLUMNS = DONATION.of(DONATION.imported)
+_REQUIRED_DONATION = [f.name for f in DONATION_COLUMNS if f.required]
+
+
+def import_donations(
+    ledger: Ledger,
+    path: Path | str,
+    *,
+    officer: str,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+    today: dt.date | None = None,
+) -> dict:
+    """Import a sheet of donations, checked with the rules of `heartlink receive`; returns a
+    summary as import_handouts does, and is all or nothing, and idempotent, as it is: a row
+    is skipped when its id, or its import key (its content and occurrence), is already here."""
+    return _importing(
+        ledger,
+        path,
+        DONATION_COLUMNS,
+        lambda conn, run: _import_donations(conn, run, officer, today),
+        officer=officer,
+        dry_run=dry_run,
+        progress=progress,
+    )
+
+
+def _import_donations(
+    conn: sqlite3.Connection, run: SheetImport, officer: str, today: dt.date | None
+) -> dict:
+    rules = donations.DonationRules(conn, today)
+    created_at = utc_now()
+    occurrences: Counter[bytes] = Counter()
+    for number, given, missing in run.records(_REQUIRED_DONATION):
+        id_ok, row_id = run.file_id(number, given)
+        if row_id and _present(conn, "id", [row_id], "donation"):
+            run.summary["already_present"] += 1  # history, skipped unchecked
+            continue
+        row, found = rules.check(given)
+        run.row_problems(number, found, missing)
+        by = _row_officer(given, officer, found)
+        kept = _kept_history(run, number, given)
+        if row is None or not id_ok or missing or kept is None or by is None:
+            continue
+        if row_id is None:
+            row["id"], row["import_key"] = ids.new_id(), donation_key(row, given, occurrences)
+        else:  # an export: the same donation, with the key and time it first came in with
+            row["id"], row["import_key"] = row_id, kept.get("import_key")
+        if _present(conn, "import_key", [row["import_key"]], "donation"):
+            run.summary["already_present"] += 1
+            continue
+        row.update(officer=by, created_at=kept.get("created_at") or created_at)
+        run.summary["imported"] += 1
+        if not run.dry_run and not run.problem_count:
+            donations.insert(conn, [row])
+    return run.finish()
+
+
+def donation_key(row: dict, given: dict[str, str], occurrences: Counter[bytes]) -> str:
+    """The stable key of an imported donation row, as row_key is of a handout's: programme,
+    method and value enter as given, not as defaulted."""
+    content = [
+        "donation",
+        row["date"],
+        row["kind"],
+        row["count"],
+        row["donor_id"],
+        row["programme"] if given.get("programme", "").strip() else None,
+        row["method"] if given.get("method", "").strip() else None,
+        row["value_vnd"] if given.get("value_vnd", "").strip() else None,
+        row["reference"],
+        row["note"],
+    ]
+    return _content_key(content, occurrences)
 
 
 BENEFICIARY_COLUMNS = BENEFICIARY.of(BENEFICIARY.imported)

@@ -213,7 +213,7 @@ def parse_date(text: str, today: dt.date | None = None, *, allow_future: bool = 
     if value.year < MIN_YEAR:
         raise InputError(f"date is before {MIN_YEAR}; check the year")
     if not allow_future and value > today + dt.timedelta(days=1):
-        raise InputError("date is in the future; record a handout on the day it happens or after")
+        raise InputError("date is in the future; record it on the day it happens or after")
     return value
 
 

@@ -59,6 +59,21 @@ app.command("handouts")(
     """,
     )
 )
+app.command("donations")(
+    _import_command(
+        "donations",
+        """Import donations (money and goods received). Headings (English or Vietnamese):
+    date, kind (cash for money), count (for cash the amount in VND), then optional donor (id or
+    code), programme (default: general), method (cash, bank or in-kind), value_vnd, reference,
+    note, id, officer.
+
+    Example: heartlink import donations ung-ho-2022.xlsx --dry-run
+
+    Every row is checked as `heartlink receive` checks it. A row whose id, or whose content
+    (with its occurrence number in the file), was imported before is skipped.
+    """,
+    )
+)
 app.command("beneficiaries")(
     _import_command(
         "beneficiaries",
@@ -80,7 +95,11 @@ def _import(what: str, file: Path, *, dry_run: bool, by: str | None, fmt: Format
     from heartlink.cli import render
     from heartlink.cli.common import officer, say
 
-    run = importer.import_handouts if what == "handouts" else importer.import_beneficiaries
+    run = {
+        "handouts": importer.import_handouts,
+        "donations": importer.import_donations,
+        "beneficiaries": importer.import_beneficiaries,
+    }[what]
     with open_ledger(write=not dry_run) as ledger, _ProgressBar() as progress:
         try:
             summary = run(ledger, file, officer=officer(by), dry_run=dry_run, progress=progress)
