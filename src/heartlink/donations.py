@@ -78,12 +78,9 @@ class DonationRules(HandoutRules):
         if kind is None:
             return None, problems
         is_money = kind["slug"] == MONEY
-        count = _checked(
-            problems,
-            "count",
-            parse_money_received if is_money else parse_count,
-            _given(given, "count") or "",
-        )
+        count = values["count"]
+        if count is not None and not is_money:
+            count = _checked(problems, "count", parse_count, count)
         method = _given(given, "method")
         method = _checked(problems, "method", lambda v: _method(v, is_money), method)
         value_vnd = values["value_vnd"]
@@ -123,21 +120,25 @@ class DonationRules(HandoutRules):
         or not given); the count is read once the kind says whether it is money."""
         problems: list[tuple[str, HeartlinkError]] = []
         on = checked_date(problems, given, today, dates)
+        count_text = _given(given, "count")
+        # Read as money, the widest rule; the kind may narrow it (goods: one billion at most).
+        count = _checked(problems, "count", parse_count_received, count_text or "")
         value = _given(given, "value_vnd")
         value_vnd = None if value is None else _checked(problems, "value_vnd", parse_money, value)
-        checked = {"date": on, "value_vnd": value_vnd}
+        checked = {"date": on, "count": count, "value_vnd": value_vnd}
         for field, check in _TEXT_FIELDS.items():
             text = given.get(field)
             checked[field] = _checked(problems, field, check, text) if text else None
         return checked, problems
 
 
-def parse_money_received(text: str | int) -> int:
-    """An amount of money received: a whole number of đồng, at least 1."""
-    amount = parse_money(text, "amount")
-    if amount <= 0:
-        raise InputError("amount must be at least 1 đồng")
-    return amount
+def parse_count_received(text: str | int) -> int:
+    """How many were received, for money the amount in đồng: a whole number from 1 to a
+    trillion."""
+    count = parse_money(text, "count")
+    if count <= 0:
+        raise InputError("count must be at least 1 (for cash, the amount in đồng)")
+    return count
 
 
 # How a sheet may say the method (accents and case ignored).

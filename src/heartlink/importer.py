@@ -411,6 +411,7 @@ def _import_donations(
     rules = donations.DonationRules(conn, today)
     created_at = utc_now()
     occurrences: Counter[bytes] = Counter()
+    fresh_ids = _fresh_ids()
     for number, given, missing in run.records(_REQUIRED_DONATION):
         id_ok, row_id = run.file_id(number, given)
         if row_id and _present(conn, "id", [row_id], "donation"):
@@ -423,7 +424,7 @@ def _import_donations(
         if row is None or not id_ok or missing or kept is None or by is None:
             continue
         if row_id is None:
-            row["id"], row["import_key"] = ids.new_id(), donation_key(row, given, occurrences)
+            row["id"], row["import_key"] = next(fresh_ids), donation_key(row, given, occurrences)
         else:  # an export: the same donation, with the key and time it first came in with
             row["id"], row["import_key"] = row_id, kept.get("import_key")
         if _present(conn, "import_key", [row["import_key"]], "donation"):
