@@ -63,6 +63,12 @@ def test_the_command_tree_is_what_the_readme_documents():
             "export beneficiaries",
             "import beneficiaries",
             "import handouts",
+            "receive",
+            "receipt",
+            "donation list",
+            "donation void",
+            "export donations",
+            "import donations",
         ]
     )
 
