@@ -166,20 +166,9 @@ def _method(given: str | None, is_money: bool) -> str:
     return method
 
 
-# Every column a new donation is inserted with, by hand or by import.
-INSERT_COLUMNS = (
-    *(f.column for f in DONATION.fields if f.column and f.column not in entries.VOID_COLUMNS),
-    *DONATION.stored,
-)
-_INSERT = (
-    f"INSERT INTO donation ({', '.join(INSERT_COLUMNS)})"
-    f" VALUES ({', '.join('?' for _ in INSERT_COLUMNS)})"
-)
-
-
-def insert(conn: sqlite3.Connection, rows) -> None:
-    """Insert checked donations (see DonationRules) with id, officer and created_at set."""
-    conn.executemany(_INSERT, (tuple(row.get(c) for c in INSERT_COLUMNS) for row in rows))
+INSERT_COLUMNS = entries.insert_columns(DONATION)
+# Insert checked donations (see DonationRules) with id, officer and created_at set.
+insert = entries.inserter("donation", INSERT_COLUMNS)
 
 
 def receive(
@@ -222,23 +211,11 @@ def receive(
         return ENTRIES.record(conn, row, officer=officer)
 
 
-_SELECT = (
-    "SELECT "
-    + ", ".join(
-        f"{f.sql} AS {f.name}" if f.sql else f"d.{f.column}"
-        for f in DONATION.fields
-        if f.column or f.sql
-    )
-    + " FROM donation d JOIN kind k ON k.slug = d.kind"
-)
+_SELECT = entries.select(DONATION, "donation d JOIN kind k ON k.slug = d.kind", "d")
 
 
 def _donation(row: sqlite3.Row) -> dict:
-    donation = dict(row)
-    donation["code"] = ids.short_code(row["id"])
-    donation["donor"] = row["donor_id"] and ids.short_code(row["donor_id"])
-    donation["voided"] = row["voided_at"] is not None
-    return donation
+    return entries.entry_record(row, donor="donor_id")
 
 
 def get(conn: sqlite3.Connection, donation_id: str) -> dict:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from heartlink import audit, ids
 from heartlink.db import Ledger, utc_now
 from heartlink.errors import HeartlinkError
+from heartlink.nouns import Noun
 from heartlink.text import require_text
 
 # The columns a void sets, and only a void: an entry is inserted without them.
@@ -21,6 +22,50 @@ def counts(alias: str | None = None) -> str:
     """The SQL condition of the entries that count in totals: those not voided (`alias` names
     the entries' table in the query)."""
     return f"{alias + '.' if alias else ''}voided_at IS NULL"
+
+
+def insert_columns(noun: Noun) -> tuple[str, ...]:
+    """Every column a new entry is inserted with, by hand or by import: its record's columns
+    (the void's are set by a void only) and the columns stored with it."""
+    return (
+        *(f.column for f in noun.fields if f.column and f.column not in VOID_COLUMNS),
+        *noun.stored,
+    )
+
+
+def inserter(
+    table: str, columns: tuple[str, ...]
+) -> Callable[[sqlite3.Connection, Iterable[dict]], None]:
+    """A function inserting checked entries (dicts with every one of `columns`) into `table`."""
+    statement = (
+        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})"
+    )
+
+    def insert(conn: sqlite3.Connection, rows: Iterable[dict]) -> None:
+        conn.executemany(statement, (tuple(row.get(c) for c in columns) for row in rows))
+
+    return insert
+
+
+def select(noun: Noun, source: str, alias: str) -> str:
+    """The SELECT of a noun's record from `source` (its table as `alias`, with joins)."""
+    fields = ", ".join(
+        f"{f.sql} AS {f.name}" if f.sql else f"{alias}.{f.column}"
+        for f in noun.fields
+        if f.column or f.sql
+    )
+    return f"SELECT {fields} FROM {source}"
+
+
+def entry_record(row: sqlite3.Row, **codes: str) -> dict:
+    """An entry's row as its record: with its `code`, `voided`, and for each key of `codes`
+    the short code of the id in that column (None when empty): `beneficiary="beneficiary_id"`."""
+    record = dict(row)
+    record["code"] = ids.short_code(row["id"])
+    for key, column in codes.items():
+        record[key] = row[column] and ids.short_code(row[column])
+    record["voided"] = row["voided_at"] is not None
+    return record
 
 
 @dataclass(frozen=True)

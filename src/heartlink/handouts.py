@@ -4,7 +4,7 @@ import datetime as dt
 import getpass
 import os
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from heartlink import audit, beneficiaries, entries, ids
@@ -197,21 +197,9 @@ def _given(given: dict, field: str) -> Any:
     return None if value is None or (isinstance(value, str) and not value.strip()) else value
 
 
-# Every column a new handout is inserted with, by hand or by import: its record's columns
-# (the void's are set by a void only) and the columns stored with it.
-INSERT_COLUMNS = (
-    *(f.column for f in HANDOUT.fields if f.column and f.column not in entries.VOID_COLUMNS),
-    *HANDOUT.stored,
-)
-_INSERT = (
-    f"INSERT INTO handout ({', '.join(INSERT_COLUMNS)})"
-    f" VALUES ({', '.join('?' for _ in INSERT_COLUMNS)})"
-)
-
-
-def insert(conn: sqlite3.Connection, rows: Iterable[dict]) -> None:
-    """Insert checked handouts (see HandoutRules) with id, officer and created_at set."""
-    conn.executemany(_INSERT, (tuple(row.get(c) for c in INSERT_COLUMNS) for row in rows))
+INSERT_COLUMNS = entries.insert_columns(HANDOUT)
+# Insert checked handouts (see HandoutRules) with id, officer and created_at set.
+insert = entries.inserter("handout", INSERT_COLUMNS)
 
 
 def record(
@@ -252,23 +240,11 @@ def record(
         return ENTRIES.record(conn, row, officer=officer)
 
 
-_SELECT = (
-    "SELECT "
-    + ", ".join(
-        f"{f.sql} AS {f.name}" if f.sql else f"h.{f.column}"
-        for f in HANDOUT.fields
-        if f.column or f.sql
-    )
-    + " FROM handout h JOIN kind k ON k.slug = h.kind"
-)
+_SELECT = entries.select(HANDOUT, "handout h JOIN kind k ON k.slug = h.kind", "h")
 
 
 def _handout(row: sqlite3.Row) -> dict:
-    handout = dict(row)
-    handout["code"] = ids.short_code(row["id"])
-    handout["beneficiary"] = row["beneficiary_id"] and ids.short_code(row["beneficiary_id"])
-    handout["voided"] = row["voided_at"] is not None
-    return handout
+    return entries.entry_record(row, beneficiary="beneficiary_id")
 
 
 def get(conn: sqlite3.Connection, handout_id: str) -> dict:
