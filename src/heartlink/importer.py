@@ -240,11 +240,8 @@ def _page_cache(conn: sqlite3.Connection, kib: int) -> Iterator[None]:
 def _check_and_add_handouts(
     conn: sqlite3.Connection, run: SheetImport, officer: str, today: dt.date | None
 ) -> None:
-    rules = handouts.HandoutRules(conn, today)
-    created_at = utc_now()
-    occurrences: Counter[bytes] = Counter()
+    entry_rows = _EntryRows(run, handouts.HandoutRules(conn, today), officer, row_key)
     batch: list[dict] = []
-    fresh_ids = _fresh_ids()
     upkeep = summaries.DeferredTotals(conn)
     records = run.sheet.records()
     while chunk := list(islice(records, BATCH)):
@@ -259,22 +256,50 @@ def _check_and_add_handouts(
                 # been archived since, which would refuse a new handout).
                 run.summary["already_present"] += 1
                 continue
-            row, found = rules.check(given)
-            run.row_problems(number, found, missing)
-            by = _row_officer(given, officer, found)
-            kept = _kept_history(run, number, given)
-            if row is None or not id_ok or missing or kept is None or by is None:
+            row = entry_rows.checked(number, given, missing, id_ok, row_id)
+            if row is None:
                 continue
-            if row_id is None:
-                row["id"], row["import_key"] = next(fresh_ids), row_key(row, given, occurrences)
-            else:  # an export: the same handout, with the key and time it first came in with
-                row["id"], row["import_key"] = row_id, kept.get("import_key")
-            row.update(officer=by, created_at=kept.get("created_at") or created_at)
             batch.append(row)
             if len(batch) >= BATCH:
                 _add_handouts(conn, batch, run, upkeep)
     _add_handouts(conn, batch, run, upkeep)
     upkeep.finish()
+
+
+class _EntryRows:
+    """Checks the rows of a sheet of entries (handouts, donations) with their rules, and gives
+    each its id, import key (`key`, from its content), officer and time of recording."""
+
+    def __init__(
+        self,
+        run: SheetImport,
+        rules: handouts.HandoutRules,
+        officer: str,
+        key: Callable[[dict, dict[str, str], Counter[bytes]], str],
+    ):
+        self.run, self.rules, self.officer, self.key = run, rules, officer, key
+        self.created_at = utc_now()
+        self.occurrences: Counter[bytes] = Counter()
+        self.fresh_ids = _fresh_ids()
+
+    def checked(
+        self, number: int, given: dict[str, str], missing: set[str], id_ok: bool, row_id: str | None
+    ) -> dict | None:
+        """The row ready to insert, or None with its problems reported."""
+        run = self.run
+        row, found = self.rules.check(given)
+        run.row_problems(number, found, missing)
+        by = _row_officer(given, self.officer, found)
+        kept = _kept_history(run, number, given)
+        if row is None or not id_ok or missing or kept is None or by is None:
+            return None
+        if row_id is None:
+            row["id"] = next(self.fresh_ids)
+            row["import_key"] = self.key(row, given, self.occurrences)
+        else:  # an export: the same entry, with the key and time it first came in with
+            row["id"], row["import_key"] = row_id, kept.get("import_key")
+        row.update(officer=by, created_at=kept.get("created_at") or self.created_at)
+        return row
 
 
 def _fresh_ids() -> Iterator[str]:
@@ -408,29 +433,18 @@ def import_donations(
 def _import_donations(
     conn: sqlite3.Connection, run: SheetImport, officer: str, today: dt.date | None
 ) -> dict:
-    rules = donations.DonationRules(conn, today)
-    created_at = utc_now()
-    occurrences: Counter[bytes] = Counter()
-    fresh_ids = _fresh_ids()
+    entry_rows = _EntryRows(run, donations.DonationRules(conn, today), officer, donation_key)
     for number, given, missing in run.records(_REQUIRED_DONATION):
         id_ok, row_id = run.file_id(number, given)
         if row_id and _present(conn, "id", [row_id], "donation"):
             run.summary["already_present"] += 1  # history, skipped unchecked
             continue
-        row, found = rules.check(given)
-        run.row_problems(number, found, missing)
-        by = _row_officer(given, officer, found)
-        kept = _kept_history(run, number, given)
-        if row is None or not id_ok or missing or kept is None or by is None:
+        row = entry_rows.checked(number, given, missing, id_ok, row_id)
+        if row is None:
             continue
-        if row_id is None:
-            row["id"], row["import_key"] = next(fresh_ids), donation_key(row, given, occurrences)
-        else:  # an export: the same donation, with the key and time it first came in with
-            row["id"], row["import_key"] = row_id, kept.get("import_key")
         if _present(conn, "import_key", [row["import_key"]], "donation"):
             run.summary["already_present"] += 1
             continue
-        row.update(officer=by, created_at=kept.get("created_at") or created_at)
         run.summary["imported"] += 1
         if not run.dry_run and not run.problem_count:
             donations.insert(conn, [row])
