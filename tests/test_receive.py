@@ -389,3 +389,20 @@ def test_json_of_a_receipt_is_not_offered(ok, run):
     code = ok("receive", "cash", "-n", "1000").stdout.strip()[-8:]
     assert run("receipt", code, "--format", "json").exit_code == 2
     assert json.loads(run("donation", "list", "--format", "json").stdout)[0]["code"] == code
+
+
+def test_every_exported_donation_column_imports_back_by_its_vietnamese_heading(
+    ok, db_path, tmp_path
+):
+    from heartlink.nouns import DONATION
+
+    ok("receive", "meal", "-n", "1", "--date", "2023-03-01")
+    donor = add_donor(db_path, "Hội Phụ nữ phường", "organisation")
+    ok("receive", "cash", "-n", "3000000", "--from", donor, "--reference", "R", "--note", "N")
+    out = tmp_path / "d.csv"
+    ok("export", "donations", "--lang", "vi", "--include-personal-data", "-o", str(out))
+    header = out.read_text(encoding="utf-8-sig").splitlines()[0].split(",")
+    assert header == [f.vi for f in DONATION.of(DONATION.exported + DONATION.personal)]
+    summary = ok("import", "donations", str(out), "--dry-run", "-f", "json").json()
+    assert summary["ignored_columns"] == ["Đơn vị", "Tên nhà hảo tâm"]
+    assert summary["already_present"] == 2
