@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 from heartlink import audit, entries, ids
 from heartlink.catalogue import get_kind, get_programme
-from heartlink.db import Ledger, utc_now
+from heartlink.db import Ledger
 from heartlink.errors import HeartlinkError, InputError
 from heartlink.handouts import HandoutRules, _checked, _given, checked_date
 from heartlink.nouns import DONATION
@@ -200,15 +200,7 @@ def receive(
     }
     if donor is not None and not donor.strip():
         raise InputError("the donor (--from) is empty; give an id or code, or leave it out")
-    _, problems = DonationRules.check_values(given, today or dt.date.today())
-    if problems:  # refused before the database is opened, or created
-        raise problems[0][1]
-    with ledger.write() as conn:
-        row, problems = DonationRules(conn, today).check(given)
-        if problems:
-            raise problems[0][1]
-        row.update(id=ids.new_id(), officer=officer, created_at=utc_now())
-        return ENTRIES.record(conn, row, officer=officer)
+    return ENTRIES.add(ledger, DonationRules, given, officer=officer, today=today)
 
 
 _SELECT = entries.select(DONATION, "donation d JOIN kind k ON k.slug = d.kind", "d")

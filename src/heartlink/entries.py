@@ -4,6 +4,7 @@ when (`voided_at`, `voided_by`, `void_reason`), a void audited too; and left out
 total once voided (`counts`).
 """
 
+import datetime as dt
 import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -90,6 +91,28 @@ class Entries:
         self.insert(conn, [row])
         audit.append(conn, self.recorded, officer=officer, target=row["id"], after=row)
         return self.get(conn, row["id"])
+
+    def add(
+        self,
+        ledger: Ledger,
+        rules: type,
+        given: dict,
+        *,
+        officer: str,
+        today: dt.date | None = None,
+    ) -> dict:
+        """Check `given` with `rules` (a class like handouts.HandoutRules) and record it in
+        one write transaction. What needs no database is checked first, so that bad input
+        neither opens nor creates one; the first problem found is raised."""
+        _, problems = rules.check_values(given, today or dt.date.today())
+        if problems:
+            raise problems[0][1]
+        with ledger.write() as conn:
+            row, problems = rules(conn, today).check(given)
+            if problems:
+                raise problems[0][1]
+            row.update(id=ids.new_id(), officer=officer, created_at=utc_now())
+            return self.record(conn, row, officer=officer)
 
     def void(self, ledger: Ledger, ref: str, *, reason: str, officer: str) -> dict:
         """Mark an entry as a mistake, once: totals leave it out; it stays in the ledger."""

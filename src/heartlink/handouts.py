@@ -7,9 +7,9 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from heartlink import audit, beneficiaries, entries, ids
+from heartlink import audit, beneficiaries, entries
 from heartlink.catalogue import get_kind, get_programme
-from heartlink.db import Ledger, utc_now
+from heartlink.db import Ledger
 from heartlink.errors import HeartlinkError, InputError
 from heartlink.nouns import HANDOUT
 from heartlink.text import (
@@ -229,15 +229,7 @@ def record(
     }
     if to is not None and not to.strip():
         raise InputError("the beneficiary (--to) is empty; give an id or code, or leave it out")
-    _, problems = HandoutRules.check_values(given, today or dt.date.today())
-    if problems:  # refused before the database is opened, or created
-        raise problems[0][1]
-    with ledger.write() as conn:
-        row, problems = HandoutRules(conn, today).check(given)
-        if problems:
-            raise problems[0][1]
-        row.update(id=ids.new_id(), officer=officer, created_at=utc_now())
-        return ENTRIES.record(conn, row, officer=officer)
+    return ENTRIES.add(ledger, HandoutRules, given, officer=officer, today=today)
 
 
 _SELECT = entries.select(HANDOUT, "handout h JOIN kind k ON k.slug = h.kind", "h")
