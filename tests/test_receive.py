@@ -406,3 +406,10 @@ def test_every_exported_donation_column_imports_back_by_its_vietnamese_heading(
     summary = ok("import", "donations", str(out), "--dry-run", "-f", "json").json()
     assert summary["ignored_columns"] == ["Đơn vị", "Tên nhà hảo tâm"]
     assert summary["already_present"] == 2
+
+
+def test_receipt_language_follows_heartlink_lang(ok):
+    code = ok("receive", "cash", "-n", "21000").stdout.strip()[-8:]
+    english = ok("receipt", code, env={"HEARTLINK_LANG": "en"}).stdout
+    assert "Twenty-one thousand dong" in english
+    assert "Hai mươi mốt nghìn đồng chẵn" in ok("receipt", code).stdout

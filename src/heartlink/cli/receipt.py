@@ -12,7 +12,7 @@ import typer
 
 from heartlink.cli.common import OverwriteOption
 from heartlink.cli.export import DEFAULT_STATION, StationOption
-from heartlink.i18n import Lang
+from heartlink.i18n import LANG_ENV, Lang
 
 # Words of the receipt: (English, Vietnamese).
 _WORDS = {
@@ -106,7 +106,12 @@ def receipt(
     ],
     lang: Annotated[
         Lang,
-        typer.Option("--lang", help="vi (default) or en.", case_sensitive=False),
+        typer.Option(
+            "--lang",
+            envvar=LANG_ENV,
+            help=f"vi or en. Default: ${LANG_ENV}, then vi (a receipt is for the donor).",
+            case_sensitive=False,
+        ),
     ] = Lang.vi,
     output: Annotated[
         Path | None,
