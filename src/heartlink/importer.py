@@ -241,19 +241,33 @@ def _check_and_add_handouts(
     conn: sqlite3.Connection, run: SheetImport, officer: str, today: dt.date | None
 ) -> None:
     entry_rows = _EntryRows(run, handouts.HandoutRules(conn, today), officer, row_key)
-    batch: list[dict] = []
     upkeep = summaries.DeferredTotals(conn)
+    _check_and_add(conn, run, entry_rows, _REQUIRED_HANDOUT, "handout", handouts.insert, upkeep)
+    upkeep.finish()
+
+
+def _check_and_add(
+    conn: sqlite3.Connection,
+    run: SheetImport,
+    entry_rows: _EntryRows,
+    required: list[str],
+    table: str,
+    insert: Callable[[sqlite3.Connection, list[dict]], None],
+    upkeep: summaries.DeferredTotals | None = None,
+) -> None:
+    """Check the sheet's rows of entries and insert them into `table`, BATCH at a time."""
+    batch: list[dict] = []
     records = run.sheet.records()
     while chunk := list(islice(records, BATCH)):
         # The ids already in the ledger, looked up for BATCH rows at once: no row inserted
         # meanwhile can be one of them (an id is inserted from its first row in the file, and
         # any later row with that id is refused as a repeat before this look-up matters).
-        here = _present(conn, "id", _file_ids(chunk))
-        for number, given, missing in run.records(_REQUIRED_HANDOUT, chunk):
+        here = _present(conn, "id", _file_ids(chunk), table)
+        for number, given, missing in run.records(required, chunk):
             id_ok, row_id = run.file_id(number, given)
             if row_id in here:
-                # Already in the ledger: history, skipped unchecked (its beneficiary may have
-                # been archived since, which would refuse a new handout).
+                # Already in the ledger: history, skipped unchecked (its beneficiary or donor
+                # may have been archived since, which would refuse a new entry).
                 run.summary["already_present"] += 1
                 continue
             row = entry_rows.checked(number, given, missing, id_ok, row_id)
@@ -261,9 +275,8 @@ def _check_and_add_handouts(
                 continue
             batch.append(row)
             if len(batch) >= BATCH:
-                _add_handouts(conn, batch, run, upkeep)
-    _add_handouts(conn, batch, run, upkeep)
-    upkeep.finish()
+                _add_batch(conn, batch, run, table, insert, upkeep)
+    _add_batch(conn, batch, run, table, insert, upkeep)
 
 
 class _EntryRows:
@@ -377,24 +390,31 @@ def _content_key(content: list, occurrences: Counter[bytes]) -> str:
     return hashlib.sha256(digest + occurrence.to_bytes(8, "big")).hexdigest()[:32]
 
 
-def _add_handouts(
-    conn: sqlite3.Connection, batch: list[dict], run: SheetImport, upkeep: summaries.DeferredTotals
+def _add_batch(
+    conn: sqlite3.Connection,
+    batch: list[dict],
+    run: SheetImport,
+    table: str,
+    insert: Callable[[sqlite3.Connection, list[dict]], None],
+    upkeep: summaries.DeferredTotals | None,
 ) -> None:
-    """Insert the rows of the batch whose key is not already here, unless only checking (rows
-    with an id already here were skipped as they were read); `upkeep` keeps the yearly totals."""
+    """Insert the rows of the batch whose key is not already in `table`, unless only checking
+    (rows with an id already here were skipped as they were read); `upkeep`, if any, keeps
+    the yearly totals."""
     if not batch:
         return
-    present = _present(conn, "import_key", [row["import_key"] for row in batch])
+    present = _present(conn, "import_key", [row["import_key"] for row in batch], table)
     new = [row for row in batch if row["import_key"] not in present]
     run.summary["already_present"] += len(batch) - len(new)
     run.summary["imported"] += len(new)
     if not run.dry_run and not run.problem_count:
-        upkeep.adding(len(new))
-        handouts.insert(conn, new)
+        if upkeep is not None:
+            upkeep.adding(len(new))
+        insert(conn, new)
     batch.clear()
 
 
-def _present(conn: sqlite3.Connection, column: str, values: list, table: str = "handout") -> set:
+def _present(conn: sqlite3.Connection, column: str, values: list, table: str) -> set:
     values = [value for value in values if value is not None]
     if not values:
         return set()
@@ -434,20 +454,8 @@ def _import_donations(
     conn: sqlite3.Connection, run: SheetImport, officer: str, today: dt.date | None
 ) -> dict:
     entry_rows = _EntryRows(run, donations.DonationRules(conn, today), officer, donation_key)
-    for number, given, missing in run.records(_REQUIRED_DONATION):
-        id_ok, row_id = run.file_id(number, given)
-        if row_id and _present(conn, "id", [row_id], "donation"):
-            run.summary["already_present"] += 1  # history, skipped unchecked
-            continue
-        row = entry_rows.checked(number, given, missing, id_ok, row_id)
-        if row is None:
-            continue
-        if _present(conn, "import_key", [row["import_key"]], "donation"):
-            run.summary["already_present"] += 1
-            continue
-        run.summary["imported"] += 1
-        if not run.dry_run and not run.problem_count:
-            donations.insert(conn, [row])
+    # The donations' yearly totals are kept by their triggers, row by row.
+    _check_and_add(conn, run, entry_rows, _REQUIRED_DONATION, "donation", donations.insert)
     return run.finish()
 
 
