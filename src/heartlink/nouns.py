@@ -358,6 +358,35 @@ def beneficiary_profile(row: sqlite3.Row) -> dict:
     return {name: profile[name] for name in BENEFICIARY.keys}
 
 
+# The fields every append-only entry (heartlink.entries) has alike.
+_UNIT = Field("unit", "Unit", "Đơn vị", sql="k.unit_en")  # the kind's, in English
+_VALUE = Field(
+    "value_vnd",
+    "Value",
+    "Giá trị (đồng)",
+    "value_vnd",
+    ("value", "gia tri", "gia tri vnd", "thanh tien"),
+    kind="money",
+)
+# Checked when a row names one (an imported sheet); commands check --by themselves.
+_OFFICER = Field(
+    "officer",
+    "Officer",
+    "Cán bộ ghi",
+    "officer",
+    ("can bo", "by"),
+    what="officer name",
+    check=_text("officer name"),
+)
+_RECORDED = (
+    Field("created_at", "Recorded", "Thời điểm ghi", "created_at"),
+    Field("voided_at", "Voided at", column="voided_at"),
+    Field("voided_by", "Voided by", column="voided_by"),
+    Field("void_reason", "Void reason", column="void_reason"),
+    Field("import_key", "Import key", "Khóa nhập", "import_key"),
+)
+_VOIDED = Field("voided", "Voided", kind="flag")
+
 # The columns a sheet of handouts is made of, first in every export and import.
 _HANDOUT_SHEET = (
     "date",
@@ -392,34 +421,14 @@ HANDOUT = Noun(
             required=True,
         ),
         Field("count", "Count", "Số lượng", "count", ("sl", "quantity"), True, "number"),
-        Field("unit", "Unit", "Đơn vị", sql="k.unit_en"),  # the kind's, in English
+        _UNIT,
         Field("programme", "Programme", "Chương trình", "programme", ("program", "chuong trinh")),
         Field("beneficiary_id", "To", column="beneficiary_id"),
-        Field(
-            "value_vnd",
-            "Value",
-            "Giá trị (đồng)",
-            "value_vnd",
-            ("value", "gia tri", "gia tri vnd", "thanh tien"),
-            kind="money",
-        ),
+        _VALUE,
         Field("place", "Place", "Địa điểm", "place", ("noi trao", "where"), check=_text("place")),
         Field("note", "Note", "Ghi chú", "note", ("notes",), check=_text("note")),
-        # Checked when a row names one (an imported sheet); `record` checks --by itself.
-        Field(
-            "officer",
-            "Officer",
-            "Cán bộ ghi",
-            "officer",
-            ("can bo", "by"),
-            what="officer name",
-            check=_text("officer name"),
-        ),
-        Field("created_at", "Recorded", "Thời điểm ghi", "created_at"),
-        Field("voided_at", "Voided at", column="voided_at"),
-        Field("voided_by", "Voided by", column="voided_by"),
-        Field("void_reason", "Void reason", column="void_reason"),
-        Field("import_key", "Import key", "Khóa nhập", "import_key"),
+        _OFFICER,
+        *_RECORDED,
         CODE,
         # In lists the beneficiary's code; in exports their id, never their name.
         Field(
@@ -429,7 +438,7 @@ HANDOUT = Noun(
             aliases=("ma nguoi nhan", "doi tuong"),
             export_from="beneficiary_id",
         ),
-        Field("voided", "Voided", kind="flag"),
+        _VOIDED,
         # Not a key of the record: exported with personal data, from the beneficiary's row.
         Field("beneficiary_name", vi="Họ tên người nhận"),
     ),
@@ -498,7 +507,7 @@ DONATION = Noun(
         Field("kind", "Kind", "Loại", "kind", ("loai", "hang", "vat pham", "item"), True),
         # For money (the kind cash) the amount in VND.
         Field("count", "Count", "Số lượng", "count", ("sl", "quantity", "so tien"), True, "number"),
-        Field("unit", "Unit", "Đơn vị", sql="k.unit_en"),  # the kind's, in English
+        _UNIT,
         Field("programme", "Fund", "Quỹ", "programme", ("program", "chuong trinh", "fund")),
         Field("donor_id", "From", column="donor_id"),
         Field(
@@ -508,14 +517,7 @@ DONATION = Noun(
             "method",
             ("hinh thuc nhan", "phuong thuc"),
         ),
-        Field(
-            "value_vnd",
-            "Value",
-            "Giá trị (đồng)",
-            "value_vnd",
-            ("value", "gia tri", "gia tri vnd", "thanh tien"),
-            kind="money",
-        ),
+        _VALUE,
         # A bank transfer's reference often carries the sender's name: personal data.
         Field(
             "reference",
@@ -535,20 +537,8 @@ DONATION = Noun(
             check=_text("note"),
             private=Private.EMPTY,
         ),
-        Field(
-            "officer",
-            "Officer",
-            "Cán bộ ghi",
-            "officer",
-            ("can bo", "by"),
-            what="officer name",
-            check=_text("officer name"),
-        ),
-        Field("created_at", "Recorded", "Thời điểm ghi", "created_at"),
-        Field("voided_at", "Voided at", column="voided_at"),
-        Field("voided_by", "Voided by", column="voided_by"),
-        Field("void_reason", "Void reason", column="void_reason"),
-        Field("import_key", "Import key", "Khóa nhập", "import_key"),
+        _OFFICER,
+        *_RECORDED,
         CODE,
         # In lists the donor's code; in exports their id, their name only with personal data.
         Field(
@@ -558,7 +548,7 @@ DONATION = Noun(
             aliases=("ma nha hao tam", "nguoi ung ho", "from"),
             export_from="donor_id",
         ),
-        Field("voided", "Voided", kind="flag"),
+        _VOIDED,
         # Not a key of the record: exported with personal data, from the donor's row.
         Field("donor_name", vi="Tên nhà hảo tâm"),
     ),

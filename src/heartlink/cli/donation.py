@@ -4,7 +4,14 @@ from typing import Annotated
 
 import typer
 
-from heartlink.cli.common import FormatOption, OfficerOption, officer, open_ledger
+from heartlink.cli.common import (
+    DateOption,
+    FormatOption,
+    NoteOption,
+    OfficerOption,
+    officer,
+    open_ledger,
+)
 from heartlink.cli.render import Format
 from heartlink.nouns import DONATION
 
@@ -64,15 +71,7 @@ def receive(
             show_default=False,
         ),
     ] = None,
-    date: Annotated[
-        str | None,
-        typer.Option(
-            "--date",
-            "-d",
-            help="When: 2023-03-06, 06/03/2023 (day first), today or yesterday. Default: today.",
-            show_default=False,
-        ),
-    ] = None,
+    date: DateOption = None,
     method: Annotated[
         str | None,
         typer.Option(
@@ -95,7 +94,7 @@ def receive(
             "--reference", help="A bank transfer's or voucher's reference.", show_default=False
         ),
     ] = None,
-    note: Annotated[str | None, typer.Option(help="A note.", show_default=False)] = None,
+    note: NoteOption = None,
     by: OfficerOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:
