@@ -78,6 +78,12 @@ def test_the_command_tree_is_what_the_readme_documents():
             "import beneficiaries",
             "import handouts",
             "import spending",
+            "receive",
+            "receipt",
+            "donation list",
+            "donation void",
+            "export donations",
+            "import donations",
         ]
     )
 

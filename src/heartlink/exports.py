@@ -13,9 +13,9 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from functools import partial
 
-from heartlink import beneficiaries, donors, handouts, spending
+from heartlink import beneficiaries, donations, donors, handouts, spending
 from heartlink.i18n import Lang
-from heartlink.nouns import BENEFICIARY, DONOR, HANDOUT, SPENDING, Field
+from heartlink.nouns import BENEFICIARY, DONATION, DONOR, HANDOUT, SPENDING, Field
 from heartlink.tables import Column, Table
 
 
@@ -32,6 +32,22 @@ def handout_rows(
         if personal:
             handout["beneficiary_name"] = names.get(handout["beneficiary_id"])
         yield HANDOUT.export_row(handout, personal=personal)
+
+
+def donation_fields(personal: bool = False) -> tuple[Field, ...]:
+    return DONATION.of(DONATION.exported + (DONATION.personal if personal else ()))
+
+
+def donation_rows(
+    conn: sqlite3.Connection, *, year: int | None = None, personal: bool = False
+) -> Iterator[dict]:
+    """Donations that count (voided ones left out), oldest first: the donor's id, and their
+    name only with personal data."""
+    names = dict(conn.execute("SELECT id, name FROM donor").fetchall()) if personal else {}
+    for donation in donations.search(conn, year=year):
+        if personal:
+            donation["donor_name"] = names.get(donation["donor_id"])
+        yield DONATION.export_row(donation, personal=personal)
 
 
 def beneficiary_fields(personal: bool = False) -> tuple[Field, ...]:
@@ -70,6 +86,15 @@ def handouts_table(
     fields_ = handout_fields(personal)
     rows = partial(handout_rows, conn, year=year, personal=personal)
     return _table(fields_, rows, ("Handouts", "Lượt trao"), year, lang)
+
+
+def donations_table(
+    conn: sqlite3.Connection, *, year: int | None = None, personal: bool = False, lang: Lang
+) -> Table:
+    """`export donations` as a table, its headings in `lang`."""
+    fields_ = donation_fields(personal)
+    rows = partial(donation_rows, conn, year=year, personal=personal)
+    return _table(fields_, rows, ("Donations", "Khoản nhận"), year, lang)
 
 
 def beneficiaries_table(

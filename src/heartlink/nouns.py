@@ -375,6 +375,35 @@ def beneficiary_profile(row: sqlite3.Row) -> dict:
     return {name: profile[name] for name in BENEFICIARY.keys}
 
 
+# The fields every append-only entry (heartlink.entries) has alike.
+_UNIT = Field("unit", "Unit", "Đơn vị", sql="k.unit_en")  # the kind's, in English
+_VALUE = Field(
+    "value_vnd",
+    "Value",
+    "Giá trị (đồng)",
+    "value_vnd",
+    ("value", "gia tri", "gia tri vnd", "thanh tien"),
+    kind="money",
+)
+# Checked when a row names one (an imported sheet); commands check --by themselves.
+_OFFICER = Field(
+    "officer",
+    "Officer",
+    "Cán bộ ghi",
+    "officer",
+    ("can bo", "by"),
+    what="officer name",
+    check=_text("officer name"),
+)
+_RECORDED = (
+    Field("created_at", "Recorded", "Thời điểm ghi", "created_at"),
+    Field("voided_at", "Voided at", column="voided_at"),
+    Field("voided_by", "Voided by", column="voided_by"),
+    Field("void_reason", "Void reason", column="void_reason"),
+    Field("import_key", "Import key", "Khóa nhập", "import_key"),
+)
+_VOIDED = Field("voided", "Voided", kind="flag")
+
 # The columns a sheet of handouts is made of, first in every export and import.
 _HANDOUT_SHEET = (
     "date",
@@ -409,34 +438,14 @@ HANDOUT = Noun(
             required=True,
         ),
         Field("count", "Count", "Số lượng", "count", ("sl", "quantity"), True, "number"),
-        Field("unit", "Unit", "Đơn vị", sql="k.unit_en"),  # the kind's, in English
+        _UNIT,
         Field("programme", "Programme", "Chương trình", "programme", ("program", "chuong trinh")),
         Field("beneficiary_id", "To", column="beneficiary_id"),
-        Field(
-            "value_vnd",
-            "Value",
-            "Giá trị (đồng)",
-            "value_vnd",
-            ("value", "gia tri", "gia tri vnd", "thanh tien"),
-            kind="money",
-        ),
+        _VALUE,
         Field("place", "Place", "Địa điểm", "place", ("noi trao", "where"), check=_text("place")),
         Field("note", "Note", "Ghi chú", "note", ("notes",), check=_text("note")),
-        # Checked when a row names one (an imported sheet); `record` checks --by itself.
-        Field(
-            "officer",
-            "Officer",
-            "Cán bộ ghi",
-            "officer",
-            ("can bo", "by"),
-            what="officer name",
-            check=_text("officer name"),
-        ),
-        Field("created_at", "Recorded", "Thời điểm ghi", "created_at"),
-        Field("voided_at", "Voided at", column="voided_at"),
-        Field("voided_by", "Voided by", column="voided_by"),
-        Field("void_reason", "Void reason", column="void_reason"),
-        Field("import_key", "Import key", "Khóa nhập", "import_key"),
+        _OFFICER,
+        *_RECORDED,
         CODE,
         # In lists the beneficiary's code; in exports their id, never their name.
         Field(
@@ -446,7 +455,7 @@ HANDOUT = Noun(
             aliases=("ma nguoi nhan", "doi tuong"),
             export_from="beneficiary_id",
         ),
-        Field("voided", "Voided", kind="flag"),
+        _VOIDED,
         # Not a key of the record: exported with personal data, from the beneficiary's row.
         Field("beneficiary_name", vi="Họ tên người nhận"),
     ),
@@ -673,6 +682,118 @@ SPENDING = Noun(
     csv=(
         "id",
         *_SPENDING_SHEET,
+        "officer",
+        "created_at",
+        "voided",
+        "voided_at",
+        "voided_by",
+        "void_reason",
+    ),
+    stored=("year",),
+)
+
+
+# The columns a sheet of donations is made of, first in every export and import.
+_DONATION_SHEET = (
+    "date",
+    "kind",
+    "count",
+    "donor",
+    "programme",
+    "method",
+    "value_vnd",
+    "reference",
+    "note",
+)
+DONATION = Noun(
+    "donation",
+    (
+        ID,
+        Field(
+            "date",
+            "Date",
+            "Ngày",
+            "date",
+            ("ngay nhan", "ngay thu"),
+            required=True,
+            kind="date",
+            listed_kind="text",
+        ),
+        Field("kind", "Kind", "Loại", "kind", ("loai", "hang", "vat pham", "item"), True),
+        # For money (the kind cash) the amount in VND.
+        Field("count", "Count", "Số lượng", "count", ("sl", "quantity", "so tien"), True, "number"),
+        _UNIT,
+        Field("programme", "Fund", "Quỹ", "programme", ("program", "chuong trinh", "fund")),
+        Field("donor_id", "From", column="donor_id"),
+        Field(
+            "method",
+            "Method",
+            "Hình thức",
+            "method",
+            ("hinh thuc nhan", "phuong thuc"),
+        ),
+        _VALUE,
+        # A bank transfer's reference often carries the sender's name: personal data.
+        Field(
+            "reference",
+            "Reference",
+            "Số chứng từ",
+            "reference",
+            ("chung tu", "ma giao dich", "noi dung"),
+            check=_text("reference"),
+            private=Private.EMPTY,
+        ),
+        Field(
+            "note",
+            "Note",
+            "Ghi chú",
+            "note",
+            ("notes",),
+            check=_text("note"),
+            private=Private.EMPTY,
+        ),
+        _OFFICER,
+        *_RECORDED,
+        CODE,
+        # In lists the donor's code; in exports their id, their name only with personal data.
+        Field(
+            "donor",
+            "From",
+            "Nhà hảo tâm",
+            aliases=("ma nha hao tam", "nguoi ung ho", "from"),
+            export_from="donor_id",
+        ),
+        _VOIDED,
+        # Not a key of the record: exported with personal data, from the donor's row.
+        Field("donor_name", vi="Tên nhà hảo tâm"),
+    ),
+    listed=(
+        "code",
+        "date",
+        "kind",
+        "count",
+        "unit",
+        "programme",
+        "donor",
+        "method",
+        "value_vnd",
+    ),
+    exported=(*_DONATION_SHEET, "id", "unit", "created_at", "import_key"),
+    personal=("donor_name", "officer"),
+    imported=(*_DONATION_SHEET, "id", "officer", "created_at", "import_key"),
+    csv=(
+        "id",
+        "code",
+        "date",
+        "kind",
+        "count",
+        "unit",
+        "programme",
+        "donor_id",
+        "method",
+        "value_vnd",
+        "reference",
+        "note",
         "officer",
         "created_at",
         "voided",

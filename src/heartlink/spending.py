@@ -107,7 +107,7 @@ class SpendingRules(HandoutRules):
         return checked, problems
 
 
-# The content of an imported line's key (importer.content_key), after checking: a stored key,
+# The content of an imported line's key (importer.spending_key), after checking: a stored key,
 # so never reordered.
 KEYED_COLUMNS = (
     "date",

@@ -39,6 +39,7 @@ TEXT_LIMITS = {
     "note": 2000,
     "place": 200,
     "reason": 500,
+    "reference": 200,
     "officer name": 100,
     "English name": 200,
     "Vietnamese name": 200,
@@ -46,7 +47,6 @@ TEXT_LIMITS = {
     "Vietnamese unit": 40,
     "slug": 40,
     "purpose": 500,
-    "reference": 100,
 }
 # The fields that may hold several lines; every other field is one line.
 SEVERAL_LINES = frozenset({"address", "note"})
@@ -223,7 +223,7 @@ def parse_date(text: str, today: dt.date | None = None, *, allow_future: bool = 
     if value.year < MIN_YEAR:
         raise InputError(f"date is before {MIN_YEAR}; check the year")
     if not allow_future and value > today + dt.timedelta(days=1):
-        raise InputError("date is in the future; record a handout on the day it happens or after")
+        raise InputError("date is in the future; record it on the day it happens or after")
     return value
 
 

@@ -135,6 +135,12 @@ def _handouts_table(conn: Any, **options: Any) -> Any:
     return exports.handouts_table(conn, **options)
 
 
+def _donations_table(conn: Any, **options: Any) -> Any:
+    from heartlink import exports
+
+    return exports.donations_table(conn, **options)
+
+
 def _beneficiaries_table(conn: Any, **options: Any) -> Any:
     from heartlink import exports
 
@@ -151,6 +157,20 @@ app.command("handouts")(
     then id, unit, created_at, import_key. The beneficiary is their id, never their name.
 
     Example: heartlink export handouts --year 2023 --output handouts-2023.csv
+    """,
+    )
+)
+app.command("donations")(
+    _records_command(
+        "donations",
+        _donations_table,
+        "Only this year.",
+        """Write donations (voided ones left out), oldest first, in the columns `heartlink
+    import donations` reads: date, kind, count, donor, programme, method, value_vnd, reference,
+    note, then id, unit, created_at, import_key. The donor is their id; without
+    --include-personal-data their name, the officer, reference and note are left out.
+
+    Example: heartlink export donations --year 2023 --output donations-2023.csv
     """,
     )
 )

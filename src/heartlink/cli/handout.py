@@ -4,7 +4,14 @@ from typing import Annotated
 
 import typer
 
-from heartlink.cli.common import FormatOption, OfficerOption, officer, open_ledger
+from heartlink.cli.common import (
+    DateOption,
+    FormatOption,
+    NoteOption,
+    OfficerOption,
+    officer,
+    open_ledger,
+)
 from heartlink.cli.formats import Format
 from heartlink.nouns import HANDOUT
 
@@ -40,15 +47,7 @@ def record(
             show_default=False,
         ),
     ],
-    date: Annotated[
-        str | None,
-        typer.Option(
-            "--date",
-            "-d",
-            help="When: 2023-03-06, 06/03/2023 (day first), today or yesterday. Default: today.",
-            show_default=False,
-        ),
-    ] = None,
+    date: DateOption = None,
     to: Annotated[
         str | None,
         typer.Option(
@@ -75,7 +74,7 @@ def record(
             show_default=False,
         ),
     ] = None,
-    note: Annotated[str | None, typer.Option(help="A note.", show_default=False)] = None,
+    note: NoteOption = None,
     by: OfficerOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:

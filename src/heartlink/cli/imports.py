@@ -73,6 +73,23 @@ app.command("spending")(
     """,
     )
 )
+
+
+app.command("donations")(
+    _import_command(
+        "donations",
+        """Import donations (money and goods received). Headings (English or Vietnamese):
+    date, kind (cash for money), count (for cash the amount in VND), then optional donor (id or
+    code), programme (default: general), method (cash, bank or in-kind), value_vnd, reference,
+    note, id, officer.
+
+    Example: heartlink import donations ung-ho-2022.xlsx --dry-run
+
+    Every row is checked as `heartlink receive` checks it. A row whose id, or whose content
+    (with its occurrence number in the file), was imported before is skipped.
+    """,
+    )
+)
 app.command("beneficiaries")(
     _import_command(
         "beneficiaries",
@@ -97,6 +114,7 @@ def _import(what: str, file: Path, *, dry_run: bool, by: str | None, fmt: Format
     run = {
         "handouts": importer.import_handouts,
         "spending": importer.import_spending,
+        "donations": importer.import_donations,
         "beneficiaries": importer.import_beneficiaries,
     }[what]
     with open_ledger(write=not dry_run) as ledger, _ProgressBar() as progress:
