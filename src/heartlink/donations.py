@@ -11,7 +11,7 @@ import datetime as dt
 import sqlite3
 from collections.abc import Iterator
 
-from heartlink import audit, entries, ids
+from heartlink import audit, donors, entries, ids
 from heartlink.catalogue import get_kind, get_programme
 from heartlink.db import Ledger
 from heartlink.errors import HeartlinkError, InputError
@@ -29,21 +29,6 @@ METHODS = (*MONEY_METHODS, IN_KIND)
 
 # The free-text fields of a donation, checked as its description says (heartlink.nouns).
 _TEXT_FIELDS = {name: DONATION[name].check for name in ("reference", "note", "officer")}
-
-
-def resolve_active_donor(conn: sqlite3.Connection, ref: str) -> str:
-    """The id of the donor `ref` names (id or code), refused when archived.
-
-    Stands in for heartlink.donors.resolve_active (the donor register, built beside this):
-    when both are merged, this should call that one."""
-    donor_id = ids.resolve(conn, "donor", ref, "donor", DONOR_HINT)
-    archived = conn.execute("SELECT archived_at FROM donor WHERE id = ?", (donor_id,)).fetchone()
-    if archived[0] is not None:
-        raise HeartlinkError(
-            f"donor {ids.short_code(donor_id)} is archived; unarchive them with `heartlink "
-            "donor unarchive` before recording a donation from them"
-        )
-    return donor_id
 
 
 class DonationRules(HandoutRules):
@@ -72,7 +57,7 @@ class DonationRules(HandoutRules):
             donor_id = _checked(
                 problems,
                 "donor",
-                lambda v: self._remembered("donor", v, lambda: resolve_active_donor(self.conn, v)),
+                lambda v: self._remembered("donor", v, lambda: donors.resolve_active(self.conn, v)),
                 str(donor),
             )
         if kind is None:

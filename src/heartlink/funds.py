@@ -11,8 +11,9 @@ Amounts are whole đồng. Voided entries are left out everywhere.
 
 import sqlite3
 
+from heartlink import donors
 from heartlink.errors import HeartlinkError
-from heartlink.i18n import Lang, word
+from heartlink.i18n import Lang
 from heartlink.text import parse_year
 
 GENERAL = "general"
@@ -110,23 +111,6 @@ def negative_funds(conn: sqlite3.Connection) -> list[dict]:
 
 # --- donors as the public reads them ---------------------------------------------------------
 
-WELL_WISHER = "A well-wisher"
-OFFICERS = "Officers"
-
-
-def public_donor_name(donor: dict | sqlite3.Row | None, lang: Lang | str = Lang.en) -> str:
-    """The donor as a public statement names them: by name only when they agreed to it
-    (`public` 1); officers who did not are "Officers" (Cán bộ, chiến sĩ), everyone else and
-    anonymous gifts "A well-wisher" (Nhà hảo tâm).
-
-    The donor engineer's `donors.public_name` replaces this when both are merged."""
-    if donor is None or donor["type"] is None:
-        return word(WELL_WISHER, lang)
-    if donor["public"]:
-        return donor["name"]
-    return word(OFFICERS if donor["type"] == "officer" else WELL_WISHER, lang)
-
-
 # --- the statement ---------------------------------------------------------------------------
 
 
@@ -145,7 +129,7 @@ def _receipts(conn: sqlite3.Connection, year: int, lang: Lang) -> list[dict]:
             "date": row["date"],
             "code": short_code(row["id"]),
             # Only what the public may read leaves this function: never a private donor's name.
-            "donor": public_donor_name(row if row["type"] is not None else None, lang),
+            "donor": donors.public_name(row if row["type"] is not None else None, lang),
             "method": row["method"],
             "programme": row["programme"],
             "kind": row["kind"],
@@ -187,35 +171,15 @@ def _handed_out(conn: sqlite3.Connection, year: int) -> list[dict]:
 
 
 def stock(conn: sqlite3.Connection, year: int | str) -> list[dict]:
-    """Each tracked kind in YEAR: {"kind", "opening", "received", "bought", "handed_out",
-    "on_hand", "value_vnd"} in the kind's unit, stock = received in kind + bought - handed out,
-    from the yearly totals; value_vnd at the kind's unit value, None when it has none."""
+    """Each tracked kind at the end of YEAR, as `heartlink stock` gives it (heartlink.stock):
+    {"kind", "unit", "opening", "in", "out", "on_hand", "value_vnd", "valued_at"}, from the
+    yearly totals."""
+    import datetime as dt
+
+    from heartlink import stock as stocks
+
     year = parse_year(year)
-    flows = {
-        "received": "SELECT kind, year, count AS n FROM donation_year",
-        "bought": "SELECT buys_kind AS kind, year, quantity AS n FROM spending_year",
-        "handed_out": "SELECT kind, year, count AS n FROM year_summary WHERE programme = ''",
-    }
-    tracked = conn.execute(
-        """SELECT s.kind, k.unit_value_vnd FROM stock_kind s JOIN kind k ON k.slug = s.kind
-           WHERE s.tracked = 1 ORDER BY k.rowid"""
-    ).fetchall()
-    rows = []
-    for kind, unit_value in tracked:
-        row: dict = {"kind": kind, "opening": 0}
-        for figure, sql in flows.items():
-            earlier, now = conn.execute(
-                f"SELECT coalesce(SUM(CASE WHEN year < ? THEN n END), 0),"
-                f" coalesce(SUM(CASE WHEN year = ? THEN n END), 0)"
-                f" FROM ({sql}) WHERE kind = ? AND year <= ?",
-                (year, year, kind, year),
-            ).fetchone()
-            row["opening"] += -earlier if figure == "handed_out" else earlier
-            row[figure] = now
-        row["on_hand"] = row["opening"] + row["received"] + row["bought"] - row["handed_out"]
-        row["value_vnd"] = None if unit_value is None else row["on_hand"] * unit_value
-        rows.append(row)
-    return rows
+    return stocks.levels(conn, today=dt.date(year, 12, 31))["kinds"]
 
 
 def _ties(conn: sqlite3.Connection, year: int, receipts: list[dict], spending: list[dict]):

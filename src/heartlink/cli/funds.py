@@ -233,7 +233,6 @@ def statement_document(
         | {
             "kind_name": labels.kind(row["kind"]),
             "unit_name": labels.unit(row["kind"]),
-            "in": row["received"] + row["bought"],
         }
         for row in content["stock"]
     ]
@@ -304,7 +303,7 @@ def statement_document(
                 Column("unit_name", word("Unit")),
                 Column("opening", word("Opening"), "number"),
                 Column("in", word("In"), "number"),
-                Column("handed_out", word("Out"), "number"),
+                Column("out", word("Out"), "number"),
                 Column("on_hand", word("On hand"), "number"),
                 Column("value_vnd", word("Value"), "money"),
             ],
