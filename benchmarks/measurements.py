@@ -84,6 +84,28 @@ def record(ctx: Context) -> list[Comparison]:
     ]
 
 
+@measurement("receive", "`heartlink receive cash --count 2.000.000` against `heartlink record`")
+def receive(ctx: Context) -> list[Comparison]:
+    """Issue 11: `receive` starts as fast as `record` (each on its own copy of one ledger)."""
+    received, recorded = ctx.scratch("receive.db"), ctx.scratch("receive-record.db")
+    _copy(ctx.ledger(1000), received)
+    _copy(ctx.ledger(1000), recorded)
+    return [
+        Comparison(
+            "1b. receive (1k ledger)",
+            Command(
+                "heartlink receive cash --count 2.000.000",
+                ctx.heartlink(received, "receive", "cash", "--count", "2.000.000"),
+            ),
+            Command(
+                "heartlink record meal --count 120",
+                ctx.heartlink(recorded, "record", "meal", "--count", "120"),
+            ),
+            limit=1.2,
+        )
+    ]
+
+
 # 2. Yearly totals at every size -------------------------------------------------------------
 
 

@@ -92,13 +92,14 @@ def file_state(path: Path) -> tuple:
 
 @pytest.fixture
 def small_disk(tmp_path):
-    """A 256 KiB file system of our own (Linux, as root); remount(ro=True) makes it read-only."""
+    """A 640 KiB file system of our own (Linux, as root; a new database with its WAL takes
+    about 400 KiB); remount(ro=True) makes it read-only."""
     mount_point = tmp_path / "small"
     mount_point.mkdir()
     if sys.platform != "linux" or os.geteuid() != 0:
         pytest.skip("needs root on Linux to mount a small tmpfs")
     mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=256k,mode=700", "tmpfs", str(mount_point)],
+        ["mount", "-t", "tmpfs", "-o", "size=640k,mode=700", "tmpfs", str(mount_point)],
         capture_output=True,
     )
     if mounted.returncode != 0:

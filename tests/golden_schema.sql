@@ -57,6 +57,55 @@ CREATE TABLE category (
     name_vi TEXT NOT NULL
 );
 
+-- table donation on donation
+CREATE TABLE donation (
+    id TEXT PRIMARY KEY,
+    date TEXT NOT NULL CHECK (date GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'),
+    year INTEGER NOT NULL CHECK (year = CAST(substr(date, 1, 4) AS INTEGER)),
+    donor_id TEXT REFERENCES donor(id),
+    kind TEXT NOT NULL REFERENCES kind(slug),
+    programme TEXT NOT NULL REFERENCES programme(slug),
+    count INTEGER NOT NULL CHECK (count > 0 AND count <= 1000000000000),
+    value_vnd INTEGER CHECK (value_vnd >= 0 AND value_vnd <= 1000000000000),
+    method TEXT NOT NULL CHECK (method IN ('cash', 'bank', 'in-kind')),
+    reference TEXT,
+    note TEXT,
+    officer TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    import_key TEXT,
+    voided_at TEXT,
+    voided_by TEXT,
+    void_reason TEXT
+);
+
+-- table donation_year on donation_year
+CREATE TABLE donation_year (
+    year INTEGER NOT NULL,
+    programme TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    donations INTEGER NOT NULL,
+    count INTEGER NOT NULL,
+    value_vnd INTEGER NOT NULL,
+    valued INTEGER NOT NULL,
+    PRIMARY KEY (year, programme, kind)
+) WITHOUT ROWID;
+
+-- table donor on donor
+CREATE TABLE donor (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL CHECK (length(trim(name)) > 0),
+    type TEXT NOT NULL CHECK (type IN ('officer', 'individual', 'organisation', 'business')),
+    phone TEXT,
+    address TEXT,
+    note TEXT,
+    -- 1: the donor agreed to be named in public statements; by default they are not.
+    public INTEGER NOT NULL DEFAULT 0 CHECK (public IN (0, 1)),
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    updated_at TEXT,
+    archived_at TEXT
+);
+
 -- table handout on handout
 CREATE TABLE handout (
     id TEXT PRIMARY KEY,
@@ -99,6 +148,46 @@ CREATE TABLE programme (
     created_at TEXT NOT NULL
 );
 
+-- table spending on spending
+CREATE TABLE spending (
+    id TEXT PRIMARY KEY,
+    date TEXT NOT NULL CHECK (date GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'),
+    year INTEGER NOT NULL CHECK (year = CAST(substr(date, 1, 4) AS INTEGER)),
+    programme TEXT NOT NULL REFERENCES programme(slug),
+    amount_vnd INTEGER NOT NULL CHECK (amount_vnd > 0 AND amount_vnd <= 1000000000000),
+    purpose TEXT NOT NULL CHECK (length(trim(purpose)) > 0),
+    buys_kind TEXT REFERENCES kind(slug),
+    quantity INTEGER CHECK (quantity > 0 AND quantity <= 1000000000),
+    reference TEXT,
+    note TEXT,
+    officer TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    import_key TEXT,
+    voided_at TEXT,
+    voided_by TEXT,
+    void_reason TEXT,
+    CHECK ((buys_kind IS NULL) = (quantity IS NULL))
+);
+
+-- table spending_year on spending_year
+CREATE TABLE spending_year (
+    year INTEGER NOT NULL,
+    programme TEXT NOT NULL,
+    buys_kind TEXT NOT NULL,  -- '' for spending that buys nothing kept in stock
+    lines INTEGER NOT NULL,
+    amount_vnd INTEGER NOT NULL,
+    quantity INTEGER NOT NULL,
+    PRIMARY KEY (year, programme, buys_kind)
+) WITHOUT ROWID;
+
+-- table stock_kind on stock_kind
+CREATE TABLE stock_kind (
+    kind TEXT PRIMARY KEY REFERENCES kind(slug),
+    tracked INTEGER NOT NULL CHECK (tracked IN (0, 1)),
+    changed_at TEXT NOT NULL,
+    changed_by TEXT NOT NULL
+) WITHOUT ROWID;
+
 -- table year_recipients on year_recipients
 CREATE TABLE year_recipients (
     year INTEGER NOT NULL,
@@ -137,6 +226,21 @@ CREATE INDEX beneficiary_by_code ON beneficiary(substr(id, 19));
 -- index beneficiary_category_by_category on beneficiary_category
 CREATE INDEX beneficiary_category_by_category ON beneficiary_category(category);
 
+-- index donation_by_code on donation
+CREATE INDEX donation_by_code ON donation(substr(id, 19));
+
+-- index donation_by_donor on donation
+CREATE INDEX donation_by_donor ON donation(donor_id, date) WHERE donor_id IS NOT NULL;
+
+-- index donation_by_import_key on donation
+CREATE UNIQUE INDEX donation_by_import_key ON donation(import_key) WHERE import_key IS NOT NULL;
+
+-- index donation_by_year on donation
+CREATE INDEX donation_by_year ON donation(year, date);
+
+-- index donor_by_code on donor
+CREATE INDEX donor_by_code ON donor(substr(id, 19));
+
 -- index handout_by_beneficiary on handout
 CREATE INDEX handout_by_beneficiary ON handout(beneficiary_id, date)
     WHERE beneficiary_id IS NOT NULL;
@@ -147,6 +251,15 @@ CREATE UNIQUE INDEX handout_by_import_key ON handout(import_key) WHERE import_ke
 -- index handout_year_totals on handout
 CREATE INDEX handout_year_totals
     ON handout(year, kind, programme, voided_at, beneficiary_id, count, value_vnd);
+
+-- index spending_by_code on spending
+CREATE INDEX spending_by_code ON spending(substr(id, 19));
+
+-- index spending_by_import_key on spending
+CREATE UNIQUE INDEX spending_by_import_key ON spending(import_key) WHERE import_key IS NOT NULL;
+
+-- index spending_by_year on spending
+CREATE INDEX spending_by_year ON spending(year, date);
 
 -- trigger audit_head_never_deleted on audit_head
 CREATE TRIGGER audit_head_never_deleted BEFORE DELETE ON audit_head
@@ -170,6 +283,62 @@ END;
 CREATE TRIGGER audit_log_never_updated BEFORE UPDATE ON audit_log
 BEGIN
     SELECT RAISE(ABORT, 'the audit log is never changed; append a new entry instead');
+END;
+
+-- trigger donation_never_deleted on donation
+CREATE TRIGGER donation_never_deleted BEFORE DELETE ON donation
+BEGIN
+    SELECT RAISE(ABORT, 'donations are never deleted; void them instead');
+END;
+
+-- trigger donation_only_voided on donation
+CREATE TRIGGER donation_only_voided BEFORE UPDATE ON donation
+WHEN OLD.voided_at IS NOT NULL
+    OR NEW.voided_at IS NULL
+    OR NEW.id IS NOT OLD.id
+    OR NEW.date IS NOT OLD.date
+    OR NEW.year IS NOT OLD.year
+    OR NEW.donor_id IS NOT OLD.donor_id
+    OR NEW.kind IS NOT OLD.kind
+    OR NEW.programme IS NOT OLD.programme
+    OR NEW.count IS NOT OLD.count
+    OR NEW.value_vnd IS NOT OLD.value_vnd
+    OR NEW.method IS NOT OLD.method
+    OR NEW.reference IS NOT OLD.reference
+    OR NEW.note IS NOT OLD.note
+    OR NEW.officer IS NOT OLD.officer
+    OR NEW.created_at IS NOT OLD.created_at
+    OR NEW.import_key IS NOT OLD.import_key
+BEGIN
+    SELECT RAISE(ABORT, 'donations are never edited; a donation can only be voided, once');
+END;
+
+-- trigger donation_summary_added on donation
+CREATE TRIGGER donation_summary_added AFTER INSERT ON donation
+WHEN NEW.voided_at IS NULL
+BEGIN
+    INSERT INTO donation_year (year, programme, kind, donations, count, value_vnd, valued)
+    VALUES (NEW.year, NEW.programme, NEW.kind, 1, NEW.count, coalesce(NEW.value_vnd, 0),
+            NEW.value_vnd IS NOT NULL)
+    ON CONFLICT (year, programme, kind) DO UPDATE SET
+        donations = donations + 1,
+        count = count + excluded.count,
+        value_vnd = value_vnd + excluded.value_vnd,
+        valued = valued + excluded.valued;
+END;
+
+-- trigger donation_summary_voided on donation
+CREATE TRIGGER donation_summary_voided AFTER UPDATE OF voided_at ON donation
+WHEN OLD.voided_at IS NULL AND NEW.voided_at IS NOT NULL
+BEGIN
+    UPDATE donation_year SET
+        donations = donations - 1,
+        count = count - OLD.count,
+        value_vnd = value_vnd - coalesce(OLD.value_vnd, 0),
+        valued = valued - (OLD.value_vnd IS NOT NULL)
+    WHERE year = OLD.year AND programme = OLD.programme AND kind = OLD.kind;
+    DELETE FROM donation_year
+    WHERE year = OLD.year AND programme = OLD.programme AND kind = OLD.kind AND donations <= 0;
 END;
 
 -- trigger handout_import_key_fixed on handout
@@ -262,5 +431,60 @@ BEGIN
     DELETE FROM year_summary
     WHERE year = OLD.year AND kind IN (OLD.kind, '') AND programme IN (OLD.programme, '')
       AND handouts <= 0;
+END;
+
+-- trigger spending_never_deleted on spending
+CREATE TRIGGER spending_never_deleted BEFORE DELETE ON spending
+BEGIN
+    SELECT RAISE(ABORT, 'spending is never deleted; void it instead');
+END;
+
+-- trigger spending_only_voided on spending
+CREATE TRIGGER spending_only_voided BEFORE UPDATE ON spending
+WHEN OLD.voided_at IS NOT NULL
+    OR NEW.voided_at IS NULL
+    OR NEW.id IS NOT OLD.id
+    OR NEW.date IS NOT OLD.date
+    OR NEW.year IS NOT OLD.year
+    OR NEW.programme IS NOT OLD.programme
+    OR NEW.amount_vnd IS NOT OLD.amount_vnd
+    OR NEW.purpose IS NOT OLD.purpose
+    OR NEW.buys_kind IS NOT OLD.buys_kind
+    OR NEW.quantity IS NOT OLD.quantity
+    OR NEW.reference IS NOT OLD.reference
+    OR NEW.note IS NOT OLD.note
+    OR NEW.officer IS NOT OLD.officer
+    OR NEW.created_at IS NOT OLD.created_at
+    OR NEW.import_key IS NOT OLD.import_key
+BEGIN
+    SELECT RAISE(ABORT, 'spending is never edited; a spending line can only be voided, once');
+END;
+
+-- trigger spending_summary_added on spending
+CREATE TRIGGER spending_summary_added AFTER INSERT ON spending
+WHEN NEW.voided_at IS NULL
+BEGIN
+    INSERT INTO spending_year (year, programme, buys_kind, lines, amount_vnd, quantity)
+    VALUES (NEW.year, NEW.programme, coalesce(NEW.buys_kind, ''), 1, NEW.amount_vnd,
+            coalesce(NEW.quantity, 0))
+    ON CONFLICT (year, programme, buys_kind) DO UPDATE SET
+        lines = lines + 1,
+        amount_vnd = amount_vnd + excluded.amount_vnd,
+        quantity = quantity + excluded.quantity;
+END;
+
+-- trigger spending_summary_voided on spending
+CREATE TRIGGER spending_summary_voided AFTER UPDATE OF voided_at ON spending
+WHEN OLD.voided_at IS NULL AND NEW.voided_at IS NOT NULL
+BEGIN
+    UPDATE spending_year SET
+        lines = lines - 1,
+        amount_vnd = amount_vnd - OLD.amount_vnd,
+        quantity = quantity - coalesce(OLD.quantity, 0)
+    WHERE year = OLD.year AND programme = OLD.programme
+      AND buys_kind = coalesce(OLD.buys_kind, '');
+    DELETE FROM spending_year
+    WHERE year = OLD.year AND programme = OLD.programme
+      AND buys_kind = coalesce(OLD.buys_kind, '') AND lines <= 0;
 END;
 

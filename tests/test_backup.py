@@ -511,7 +511,15 @@ def plain_fingerprint(conn: sqlite3.Connection) -> dict:
     """The fingerprint as separate, obvious queries, to hold the one-pass version to."""
     rows = {
         table: conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
-        for table in ("beneficiary", "handout", "kind", "programme")
+        for table in [
+            "beneficiary",
+            "handout",
+            "kind",
+            "programme",
+            "donor",
+            "donation",
+            "spending",
+        ]
     }
     rows["voided"] = conn.execute(
         "SELECT COUNT(*) FROM handout WHERE voided_at IS NOT NULL"

@@ -104,7 +104,7 @@ def test_kind_edit_does_not_change_recorded_values(ok):
 
 def test_catalogue_csv_and_table(ok):
     lines = ok("kind", "list", "--format", "csv").stdout.splitlines()
-    assert lines[0] == "slug,name_en,name_vi,unit_en,unit_vi,unit_value_vnd,programme"
+    assert lines[0] == ("slug,name_en,name_vi,unit_en,unit_vi,unit_value_vnd,programme,track_stock")
     assert "Bữa cơm nhân ái" in ok("programme", "list").stdout
 
 

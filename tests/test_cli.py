@@ -37,14 +37,26 @@ def test_the_command_tree_is_what_the_readme_documents():
         [
             "record",
             "report",
+            "funds",
+            "statement",
             "beneficiary add",
             "beneficiary list",
             "beneficiary show",
             "beneficiary edit",
             "beneficiary archive",
             "beneficiary unarchive",
+            "donor add",
+            "donor list",
+            "donor show",
+            "donor edit",
+            "donor archive",
+            "donor unarchive",
             "handout list",
             "handout void",
+            "spend",
+            "spending list",
+            "spending void",
+            "stock",
             "kind list",
             "kind add",
             "kind edit",
@@ -61,8 +73,17 @@ def test_the_command_tree_is_what_the_readme_documents():
             "export totals",
             "export handouts",
             "export beneficiaries",
+            "export donors",
+            "export spending",
             "import beneficiaries",
             "import handouts",
+            "import spending",
+            "receive",
+            "receipt",
+            "donation list",
+            "donation void",
+            "export donations",
+            "import donations",
         ]
     )
 
@@ -80,7 +101,18 @@ def test_every_command_has_help_with_an_example(run, command):
 
 @pytest.mark.parametrize(
     "group",
-    ["beneficiary", "handout", "kind", "programme", "category", "db", "backup", "export", "import"],
+    [
+        "beneficiary",
+        "donor",
+        "handout",
+        "kind",
+        "programme",
+        "category",
+        "db",
+        "backup",
+        "export",
+        "import",
+    ],
 )
 def test_groups_have_help_with_an_example(run, group):
     result = run(group, "--help", db=None)

@@ -26,6 +26,12 @@ EXPECTED_TABLES = {
     "year_summary",
     "year_recipients",
     "beneficiary_alias",
+    "donor",
+    "donation",
+    "spending",
+    "stock_kind",
+    "donation_year",
+    "spending_year",
 }
 
 
@@ -52,6 +58,7 @@ def test_migrating_a_blank_database_gives_the_schema(db_path):
             "0005_beneficiary_codes",
             "0006_year_summaries",
             "0007_audit_chain",
+            "0008_money_in",
         ]
         columns = {r["name"] for r in conn.execute("SELECT * FROM pragma_table_xinfo('handout')")}
         assert {

@@ -109,11 +109,10 @@ def test_compare_with_the_same_year_is_refused(run, sample_2023):
 
 
 def test_as_of_leaves_out_later_records_and_later_voids(ok, run, monkeypatch):
-    from heartlink import entries, handouts
+    from heartlink import entries
 
     def at(moment):
-        monkeypatch.setattr(handouts, "utc_now", lambda: moment)
-        monkeypatch.setattr(entries, "utc_now", lambda: moment)  # a void's time
+        monkeypatch.setattr(entries, "utc_now", lambda: moment)  # a record's and a void's time
 
     at("2024-01-10T03:00:00.000Z")
     first = ok("record", "meal", "-n", "100", "--date", "2023-12-25").stdout.strip()

@@ -364,7 +364,7 @@ def test_check_lists_partial_files_left_by_killed_backups(ok, run, station):
     assert "Delete them" in partial["detail"]
 
 
-@pytest.mark.parametrize("handouts", [300, 2000])
+@pytest.mark.parametrize("handouts", [1500, 4000])
 def test_too_little_space_says_so(run, station, small_disk, handouts):
     from test_backup import fill
 

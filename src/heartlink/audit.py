@@ -41,9 +41,22 @@ PROGRAMME_ADD = "programme.add"
 IMPORT = "import"
 RESTORE = "restore"
 REBUILD_TOTALS = "db.rebuild-totals"
+DONOR_ADD = "donor.add"
+DONOR_EDIT = "donor.edit"
+DONOR_ARCHIVE = "donor.archive"
+DONOR_UNARCHIVE = "donor.unarchive"
+DONATION_RECEIVE = "donation.receive"
+DONATION_VOID = "donation.void"
+SPENDING_RECORD = "spending.record"
+SPENDING_VOID = "spending.void"
+STOCK_TRACK = "kind.track-stock"
+STOCK_UNTRACK = "kind.untrack-stock"
+
+# A new entry of an append-only table, sealed by its rowid (seals.of_entry).
+_ENTRIES = {HANDOUT_RECORD: "handout", DONATION_RECEIVE: "donation", SPENDING_RECORD: "spending"}
 
 # The table of the record each action changes, sealed with its entry (a handout recorded is
-# sealed by its rowid, see seals.of_handout).
+# sealed by its rowid, see seals.of_entry).
 _SEALS = {
     BENEFICIARY_ADD: "beneficiary",
     BENEFICIARY_EDIT: "beneficiary",
@@ -53,6 +66,14 @@ _SEALS = {
     KIND_ADD: "kind",
     KIND_EDIT: "kind",
     PROGRAMME_ADD: "programme",
+    DONOR_ADD: "donor",
+    DONOR_EDIT: "donor",
+    DONOR_ARCHIVE: "donor",
+    DONOR_UNARCHIVE: "donor",
+    DONATION_VOID: "donation_void",
+    SPENDING_VOID: "spending_void",
+    STOCK_TRACK: "stock_kind",
+    STOCK_UNTRACK: "stock_kind",
 }
 
 
@@ -79,8 +100,8 @@ def append(
     before, after = _changed_only(before, after)
     if added_since is not None:
         seal = seals.added_since(conn, added_since)
-    elif action == HANDOUT_RECORD and target:
-        seal = seals.of_handout(conn, target)
+    elif action in _ENTRIES and target:
+        seal = seals.of_entry(conn, _ENTRIES[action], target)
     elif action in _SEALS and target:
         seal = seals.of_record(conn, _SEALS[action], target)
     else:

@@ -86,8 +86,12 @@ def check_categories(conn: sqlite3.Connection, given: list[str]) -> list[str]:
 
 
 def list_kinds(conn: sqlite3.Connection) -> list[dict]:
-    rows = conn.execute(f"SELECT {KIND_COLUMNS} FROM kind ORDER BY rowid")
-    return [dict(row) for row in rows]
+    """Every kind, with `track_stock`: whether its stock is tracked (heartlink.stock)."""
+    rows = conn.execute(
+        f"SELECT {KIND_COLUMNS}, coalesce((SELECT s.tracked FROM stock_kind s"
+        " WHERE s.kind = kind.slug), 0) AS track_stock FROM kind ORDER BY rowid"
+    )
+    return [{**dict(row), "track_stock": bool(row["track_stock"])} for row in rows]
 
 
 def list_programmes(conn: sqlite3.Connection) -> list[dict]:
@@ -153,12 +157,17 @@ def edit_kind(
     unit_vi: str | None = None,
     unit_value: str | int | None = None,
     programme: str | None = None,
+    track_stock: bool | None = None,
     officer: str,
 ) -> dict:
-    """Change a kind's names, units, unit value or default programme.
+    """Change a kind's names, units, unit value or default programme, or whether its stock
+    is tracked (`track_stock`, heartlink.stock), in one transaction; the result has
+    `track_stock`.
 
     Handouts already recorded keep the value and programme they were recorded with.
     """
+    from heartlink import stock
+
     changes: dict[str, object] = {}
     given_text = {"name_en": name_en, "name_vi": name_vi, "unit_en": unit_en, "unit_vi": unit_vi}
     labels = {**_NAME_LABELS, "unit_en": "unit", "unit_vi": "Vietnamese unit"}
@@ -167,7 +176,7 @@ def edit_kind(
             changes[column] = require_text(value, labels[column])
     if unit_value is not None:
         changes["unit_value_vnd"] = parse_money(unit_value, "unit value")
-    if not changes and programme is None:
+    if not changes and programme is None and track_stock is None:
         raise InputError("nothing to change; give at least one option, see --help")
     with ledger.write() as conn:
         before = get_kind(conn, given)
@@ -175,13 +184,16 @@ def edit_kind(
         _refuse_taken_names(conn, "kind", "kind", slug, _labelled(changes))
         if programme is not None:
             changes["programme"] = get_programme(conn, programme)["slug"]
-        assignments = ", ".join(f"{column} = ?" for column in changes)
-        conn.execute(f"UPDATE kind SET {assignments} WHERE slug = ?", (*changes.values(), slug))
-        after = get_kind(conn, slug)
-        audit.append(
-            conn, audit.KIND_EDIT, officer=officer, target=slug, before=before, after=after
-        )
-        return after
+        if track_stock is not None:
+            stock.set_tracked(conn, slug, track_stock, officer=officer)
+        if changes:
+            assignments = ", ".join(f"{column} = ?" for column in changes)
+            conn.execute(f"UPDATE kind SET {assignments} WHERE slug = ?", (*changes.values(), slug))
+            after = get_kind(conn, slug)
+            audit.append(
+                conn, audit.KIND_EDIT, officer=officer, target=slug, before=before, after=after
+            )
+        return {**get_kind(conn, slug), "track_stock": stock.is_tracked(conn, slug)}
 
 
 def add_programme(

@@ -4,6 +4,7 @@ when (`voided_at`, `voided_by`, `void_reason`), a void audited too; and left out
 total once voided (`counts`).
 """
 
+import datetime as dt
 import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -11,16 +12,68 @@ from dataclasses import dataclass
 from heartlink import audit, ids
 from heartlink.db import Ledger, utc_now
 from heartlink.errors import HeartlinkError
+from heartlink.nouns import Noun
 from heartlink.text import require_text
 
 # The columns a void sets, and only a void: an entry is inserted without them.
 VOID_COLUMNS = ("voided_at", "voided_by", "void_reason")
 
 
+def where(conditions: list[str], alias: str, *, with_voided: bool) -> str:
+    """The WHERE clause (or nothing) of a search of entries: `conditions`, and unless
+    `with_voided`, only the entries that count."""
+    conditions = conditions if with_voided else [*conditions, counts(alias)]
+    return " WHERE " + " AND ".join(conditions) if conditions else ""
+
+
 def counts(alias: str | None = None) -> str:
     """The SQL condition of the entries that count in totals: those not voided (`alias` names
     the entries' table in the query)."""
     return f"{alias + '.' if alias else ''}voided_at IS NULL"
+
+
+def insert_columns(noun: Noun) -> tuple[str, ...]:
+    """Every column a new entry is inserted with, by hand or by import: its record's columns
+    (the void's are set by a void only) and the columns stored with it."""
+    return (
+        *(f.column for f in noun.fields if f.column and f.column not in VOID_COLUMNS),
+        *noun.stored,
+    )
+
+
+def inserter(noun: Noun, table: str) -> Callable[[sqlite3.Connection, Iterable[dict]], None]:
+    """The insert of checked entries of `noun` into `table`: dicts with every one of its
+    insert_columns."""
+    columns = insert_columns(noun)
+    statement = (
+        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})"
+    )
+
+    def insert(conn: sqlite3.Connection, rows: Iterable[dict]) -> None:
+        conn.executemany(statement, (tuple(row.get(c) for c in columns) for row in rows))
+
+    return insert
+
+
+def select(noun: Noun, source: str, alias: str) -> str:
+    """The SELECT of a noun's record from `source` (its table as `alias`, with joins)."""
+    fields = ", ".join(
+        f"{f.sql} AS {f.name}" if f.sql else f"{alias}.{f.column}"
+        for f in noun.fields
+        if f.column or f.sql
+    )
+    return f"SELECT {fields} FROM {source}"
+
+
+def entry_record(row: sqlite3.Row, **codes: str) -> dict:
+    """An entry's row as its record: with its `code`, `voided`, and for each key of `codes`
+    the short code of the id in that column (None when empty): `beneficiary="beneficiary_id"`."""
+    record = dict(row)
+    record["code"] = ids.short_code(row["id"])
+    for key, column in codes.items():
+        record[key] = row[column] and ids.short_code(row[column])
+    record["voided"] = row["voided_at"] is not None
+    return record
 
 
 @dataclass(frozen=True)
@@ -45,6 +98,28 @@ class Entries:
         self.insert(conn, [row])
         audit.append(conn, self.recorded, officer=officer, target=row["id"], after=row)
         return self.get(conn, row["id"])
+
+    def add(
+        self,
+        ledger: Ledger,
+        rules: type,
+        given: dict,
+        *,
+        officer: str,
+        today: dt.date | None = None,
+    ) -> dict:
+        """Check `given` with `rules` (a class like handouts.HandoutRules) and record it in
+        one write transaction. What needs no database is checked first, so that bad input
+        neither opens nor creates one; the first problem found is raised."""
+        _, problems = rules.check_values(given, today or dt.date.today())
+        if problems:
+            raise problems[0][1]
+        with ledger.write() as conn:
+            row, problems = rules(conn, today).check(given)
+            if problems:
+                raise problems[0][1]
+            row.update(id=ids.new_id(), officer=officer, created_at=utc_now())
+            return self.record(conn, row, officer=officer)
 
     def void(self, ledger: Ledger, ref: str, *, reason: str, officer: str) -> dict:
         """Mark an entry as a mistake, once: totals leave it out; it stays in the ledger."""

@@ -1,19 +1,21 @@
-"""The rows `heartlink export handouts` and `heartlink export beneficiaries` write, streamed.
+"""The rows `heartlink export handouts`, `export beneficiaries` and `export donors` write,
+streamed.
 
 Columns come in the import's order (heartlink.nouns): the canonical ones first, then `id` and
 the others, so that an export imports back. Personal data stays out unless asked for: a
 beneficiary's name is replaced by their code, and their address, phone and note (free text,
 which often holds health or family details) are left empty; handouts carry the beneficiary's
-id, never their name, and not the officer's name either.
+id, never their name, and not the officer's name either. A donor's name is their code unless
+they agreed to be named in public; their phone, address and note are left empty.
 """
 
 import sqlite3
 from collections.abc import Callable, Iterator
 from functools import partial
 
-from heartlink import beneficiaries, handouts
+from heartlink import beneficiaries, donations, donors, handouts, spending
 from heartlink.i18n import Lang
-from heartlink.nouns import BENEFICIARY, HANDOUT, Field
+from heartlink.nouns import BENEFICIARY, DONATION, DONOR, HANDOUT, SPENDING, Field
 from heartlink.tables import Column, Table
 
 
@@ -32,6 +34,22 @@ def handout_rows(
         yield HANDOUT.export_row(handout, personal=personal)
 
 
+def donation_fields(personal: bool = False) -> tuple[Field, ...]:
+    return DONATION.of(DONATION.exported + (DONATION.personal if personal else ()))
+
+
+def donation_rows(
+    conn: sqlite3.Connection, *, year: int | None = None, personal: bool = False
+) -> Iterator[dict]:
+    """Donations that count (voided ones left out), oldest first: the donor's id, and their
+    name only with personal data."""
+    names = dict(conn.execute("SELECT id, name FROM donor").fetchall()) if personal else {}
+    for donation in donations.search(conn, year=year):
+        if personal:
+            donation["donor_name"] = names.get(donation["donor_id"])
+        yield DONATION.export_row(donation, personal=personal)
+
+
 def beneficiary_fields(personal: bool = False) -> tuple[Field, ...]:
     """The same columns with or without personal data: without, some are empty."""
     return BENEFICIARY.of(BENEFICIARY.exported)
@@ -46,6 +64,21 @@ def beneficiary_rows(
         yield BENEFICIARY.export_row(profile, personal=personal)
 
 
+def donor_fields(personal: bool = False) -> tuple[Field, ...]:
+    """The same columns with or without personal data: without, some are empty."""
+    return DONOR.of(DONOR.exported)
+
+
+def donor_rows(
+    conn: sqlite3.Connection, *, year: int | None = None, personal: bool = False
+) -> Iterator[dict]:
+    """Every donor, archived ones too (or those who gave something in `year`); without
+    personal data a private donor's name is their code."""
+    everyone = donors.search(conn, with_archived=True, gave_in=year, by_name=personal)
+    for profile in everyone:
+        yield DONOR.export_row(profile, personal=personal)
+
+
 def handouts_table(
     conn: sqlite3.Connection, *, year: int | None = None, personal: bool = False, lang: Lang
 ) -> Table:
@@ -55,6 +88,15 @@ def handouts_table(
     return _table(fields_, rows, ("Handouts", "Lượt trao"), year, lang)
 
 
+def donations_table(
+    conn: sqlite3.Connection, *, year: int | None = None, personal: bool = False, lang: Lang
+) -> Table:
+    """`export donations` as a table, its headings in `lang`."""
+    fields_ = donation_fields(personal)
+    rows = partial(donation_rows, conn, year=year, personal=personal)
+    return _table(fields_, rows, ("Donations", "Khoản nhận"), year, lang)
+
+
 def beneficiaries_table(
     conn: sqlite3.Connection, *, year: int | None = None, personal: bool = False, lang: Lang
 ) -> Table:
@@ -62,6 +104,36 @@ def beneficiaries_table(
     fields_ = beneficiary_fields(personal)
     rows = partial(beneficiary_rows, conn, year=year, personal=personal)
     return _table(fields_, rows, ("Beneficiaries", "Người nhận"), year, lang)
+
+
+def donors_table(
+    conn: sqlite3.Connection, *, year: int | None = None, personal: bool = False, lang: Lang
+) -> Table:
+    """`export donors` as a table, its headings in `lang`."""
+    rows = partial(donor_rows, conn, year=year, personal=personal)
+    return _table(donor_fields(personal), rows, ("Donors", "Nhà hảo tâm"), year, lang)
+
+
+def spending_fields(personal: bool = False) -> tuple[Field, ...]:
+    return SPENDING.of(SPENDING.exported + (SPENDING.personal if personal else ()))
+
+
+def spending_rows(
+    conn: sqlite3.Connection, *, year: int | None = None, personal: bool = False
+) -> Iterator[dict]:
+    """Spending lines that count (voided ones left out), oldest first; the officer who
+    recorded each only with personal data."""
+    for line in spending.search(conn, year=year):
+        yield SPENDING.export_row(line, personal=personal)
+
+
+def spending_table(
+    conn: sqlite3.Connection, *, year: int | None = None, personal: bool = False, lang: Lang
+) -> Table:
+    """`export spending` as a table, its headings in `lang`."""
+    fields_ = spending_fields(personal)
+    rows = partial(spending_rows, conn, year=year, personal=personal)
+    return _table(fields_, rows, ("Spending", "Khoản chi"), year, lang)
 
 
 def _table(

@@ -4,12 +4,12 @@ import datetime as dt
 import getpass
 import os
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
-from heartlink import audit, beneficiaries, entries, ids
+from heartlink import audit, beneficiaries, entries
 from heartlink.catalogue import get_kind, get_programme
-from heartlink.db import Ledger, utc_now
+from heartlink.db import Ledger
 from heartlink.errors import HeartlinkError, InputError
 from heartlink.nouns import HANDOUT
 from heartlink.text import (
@@ -144,15 +144,7 @@ class HandoutRules:
         """
         problems: list[tuple[str, HeartlinkError]] = []
 
-        date_text = _given(given, "date")
-        if dates is None:
-            dates = {}
-        if date_text is None:
-            on = today
-        elif (on := dates.get(date_text)) is None:
-            on = _checked(problems, "date", lambda v: parse_date(v, today), date_text)
-            if on is not None:
-                dates[date_text] = on
+        on = checked_date(problems, given, today, dates)
         count_text = _given(given, "count")
         count = _checked(problems, "count", parse_count, "" if count_text is None else count_text)
         value = _given(given, "value_vnd")
@@ -162,6 +154,27 @@ class HandoutRules:
             text = given.get(field)
             checked[field] = _checked(problems, field, check, text) if text else None
         return checked, problems
+
+
+def checked_date(
+    problems: list[tuple[str, HeartlinkError]],
+    given: dict,
+    today: dt.date,
+    dates: dict[str, dt.date] | None,
+) -> dt.date | None:
+    """The given date (today when not given), None with the problem noted when refused.
+
+    `dates` remembers the dates read against this same `today`, by their text (refusals are
+    not remembered), for checking many rows."""
+    date_text = _given(given, "date")
+    if date_text is None:
+        return today
+    if dates is not None and (on := dates.get(date_text)) is not None:
+        return on
+    on = _checked(problems, "date", lambda v: parse_date(v, today), date_text)
+    if on is not None and dates is not None:
+        dates[date_text] = on
+    return on
 
 
 def _checked(
@@ -184,21 +197,9 @@ def _given(given: dict, field: str) -> Any:
     return None if value is None or (isinstance(value, str) and not value.strip()) else value
 
 
-# Every column a new handout is inserted with, by hand or by import: its record's columns
-# (the void's are set by a void only) and the columns stored with it.
-INSERT_COLUMNS = (
-    *(f.column for f in HANDOUT.fields if f.column and f.column not in entries.VOID_COLUMNS),
-    *HANDOUT.stored,
-)
-_INSERT = (
-    f"INSERT INTO handout ({', '.join(INSERT_COLUMNS)})"
-    f" VALUES ({', '.join('?' for _ in INSERT_COLUMNS)})"
-)
-
-
-def insert(conn: sqlite3.Connection, rows: Iterable[dict]) -> None:
-    """Insert checked handouts (see HandoutRules) with id, officer and created_at set."""
-    conn.executemany(_INSERT, (tuple(row.get(c) for c in INSERT_COLUMNS) for row in rows))
+INSERT_COLUMNS = entries.insert_columns(HANDOUT)
+# Insert checked handouts (see HandoutRules) with id, officer and created_at set.
+insert = entries.inserter(HANDOUT, "handout")
 
 
 def record(
@@ -228,34 +229,14 @@ def record(
     }
     if to is not None and not to.strip():
         raise InputError("the beneficiary (--to) is empty; give an id or code, or leave it out")
-    _, problems = HandoutRules.check_values(given, today or dt.date.today())
-    if problems:  # refused before the database is opened, or created
-        raise problems[0][1]
-    with ledger.write() as conn:
-        row, problems = HandoutRules(conn, today).check(given)
-        if problems:
-            raise problems[0][1]
-        row.update(id=ids.new_id(), officer=officer, created_at=utc_now())
-        return ENTRIES.record(conn, row, officer=officer)
+    return ENTRIES.add(ledger, HandoutRules, given, officer=officer, today=today)
 
 
-_SELECT = (
-    "SELECT "
-    + ", ".join(
-        f"{f.sql} AS {f.name}" if f.sql else f"h.{f.column}"
-        for f in HANDOUT.fields
-        if f.column or f.sql
-    )
-    + " FROM handout h JOIN kind k ON k.slug = h.kind"
-)
+_SELECT = entries.select(HANDOUT, "handout h JOIN kind k ON k.slug = h.kind", "h")
 
 
 def _handout(row: sqlite3.Row) -> dict:
-    handout = dict(row)
-    handout["code"] = ids.short_code(row["id"])
-    handout["beneficiary"] = row["beneficiary_id"] and ids.short_code(row["beneficiary_id"])
-    handout["voided"] = row["voided_at"] is not None
-    return handout
+    return entries.entry_record(row, beneficiary="beneficiary_id")
 
 
 def get(conn: sqlite3.Connection, handout_id: str) -> dict:
@@ -285,9 +266,7 @@ def search(
     if programme:
         where.append("h.programme = ?")
         params.append(get_programme(conn, programme)["slug"])
-    if not with_voided:
-        where.append(entries.counts("h"))
-    sql = _SELECT + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY h.date, h.id"
+    sql = _SELECT + entries.where(where, "h", with_voided=with_voided) + " ORDER BY h.date, h.id"
     for row in conn.execute(sql, params):
         yield _handout(row)
 

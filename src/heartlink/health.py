@@ -22,6 +22,52 @@ def _check_totals(conn: sqlite3.Connection) -> tuple[bool, str]:
     )
 
 
+def _check_stock(conn: sqlite3.Connection) -> tuple[bool, str, list[dict]]:
+    """Whether the stock of every tracked kind stayed at zero or above, day by day."""
+    from heartlink import stock
+
+    below = stock.below_zero(conn)
+    if not below:
+        return True, "no tracked kind's stock went below zero", []
+    found = [
+        {
+            "kind": "stock",
+            "target": line["kind"],
+            "detail": f"stock of {line['kind']} went below zero on {line['date']} "
+            f"({line['level']:,} that day; lowest {line['lowest']:,}, now {line['now']:,}); "
+            "record what came in, or void the handout recorded by mistake",
+        }
+        for line in below
+    ]
+    return False, f"{len(below)} tracked kind(s) went below zero", found
+
+
+def _check_funds(conn: sqlite3.Connection) -> tuple[bool, str, list[dict]]:
+    """Whether every fund held money at the end of each year (spending more than a fund holds
+    is allowed, the officers may advance it, but someone should top it up). A ledger that
+    records no money coming in or going out has no funds to judge: its cash handouts were paid
+    from outside it."""
+    from heartlink import funds
+
+    if not conn.execute(
+        "SELECT EXISTS (SELECT 1 FROM donation_year) OR EXISTS (SELECT 1 FROM spending_year)"
+    ).fetchone()[0]:
+        return True, "no money recorded coming in or going out", []
+    negative = [
+        {
+            "kind": "fund",
+            "target": row["programme"],
+            "detail": f"the balance of fund {row['programme']} was {row['closing_vnd']:,} VND"
+            f" at the end of {row['year']}; it was spent or handed out beyond what it received",
+        }
+        for row in funds.negative_funds(conn)
+    ]
+    if not negative:
+        return True, "no fund below zero", []
+    # Listed, not failed: a fund may be advanced, and the ledger is still sound.
+    return True, f"{len(negative)} fund(s) went below zero; see the findings", negative
+
+
 def check(db_path: Path) -> dict:
     """Integrity, foreign keys, schema (version and every table, index and trigger), yearly
     totals, the audit chain and every record against it, and the checksum of every backup in
@@ -103,6 +149,9 @@ def _check_database(conn: sqlite3.Connection, db_path: Path, note, result: dict)
         objects,
     )
     note("totals", *_check_totals(conn))
+    note("stock", *_check_stock(conn))
+
+    note("funds", *_check_funds(conn))
     verified = audit.verify(conn)
     result["head"] = verified["head"]
     head = verified["head"]

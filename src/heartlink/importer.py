@@ -1,4 +1,5 @@
-"""`heartlink import`: beneficiaries and handouts from CSV or .xlsx sheets, all or nothing.
+"""`heartlink import`: beneficiaries, handouts and spending from CSV or .xlsx sheets, all or
+nothing.
 
 A file is read row by row and every row is checked with the rules of `heartlink record` and
 `heartlink beneficiary add` (heartlink.handouts.HandoutRules, heartlink.beneficiaries
@@ -30,10 +31,21 @@ from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 
-from heartlink import audit, beneficiaries, db, handouts, ids, seals, sheets, summaries
+from heartlink import (
+    audit,
+    beneficiaries,
+    db,
+    donations,
+    handouts,
+    ids,
+    seals,
+    sheets,
+    spending,
+    summaries,
+)
 from heartlink.db import Ledger, utc_now
 from heartlink.errors import HeartlinkError, InputError
-from heartlink.nouns import BENEFICIARY, HANDOUT, Field
+from heartlink.nouns import BENEFICIARY, DONATION, HANDOUT, SPENDING, Field
 from heartlink.sheets import InputTable
 from heartlink.text import clean_name
 
@@ -240,41 +252,79 @@ def _page_cache(conn: sqlite3.Connection, kib: int) -> Iterator[None]:
 def _check_and_add_handouts(
     conn: sqlite3.Connection, run: SheetImport, officer: str, today: dt.date | None
 ) -> None:
-    rules = handouts.HandoutRules(conn, today)
-    created_at = utc_now()
-    occurrences: Counter[bytes] = Counter()
-    batch: list[dict] = []
-    fresh_ids = _fresh_ids()
+    entry_rows = _EntryRows(run, handouts.HandoutRules(conn, today), officer, row_key)
     upkeep = summaries.DeferredTotals(conn)
+    _check_and_add(conn, run, entry_rows, _REQUIRED_HANDOUT, "handout", handouts.insert, upkeep)
+    upkeep.finish()
+
+
+def _check_and_add(
+    conn: sqlite3.Connection,
+    run: SheetImport,
+    entry_rows: _EntryRows,
+    required: list[str],
+    table: str,
+    insert: Callable[[sqlite3.Connection, list[dict]], None],
+    upkeep: summaries.DeferredTotals | None = None,
+) -> None:
+    """Check the sheet's rows of entries and insert them into `table`, BATCH at a time."""
+    batch: list[dict] = []
     records = run.sheet.records()
     while chunk := list(islice(records, BATCH)):
         # The ids already in the ledger, looked up for BATCH rows at once: no row inserted
         # meanwhile can be one of them (an id is inserted from its first row in the file, and
         # any later row with that id is refused as a repeat before this look-up matters).
-        here = _present(conn, "id", _file_ids(chunk))
-        for number, given, missing in run.records(_REQUIRED_HANDOUT, chunk):
+        here = _present(conn, "id", _file_ids(chunk), table)
+        for number, given, missing in run.records(required, chunk):
             id_ok, row_id = run.file_id(number, given)
             if row_id in here:
-                # Already in the ledger: history, skipped unchecked (its beneficiary may have
-                # been archived since, which would refuse a new handout).
+                # Already in the ledger: history, skipped unchecked (its beneficiary or donor
+                # may have been archived since, which would refuse a new entry).
                 run.summary["already_present"] += 1
                 continue
-            row, found = rules.check(given)
-            run.row_problems(number, found, missing)
-            by = _row_officer(given, officer, found)
-            kept = _kept_history(run, number, given)
-            if row is None or not id_ok or missing or kept is None or by is None:
+            row = entry_rows.checked(number, given, missing, id_ok, row_id)
+            if row is None:
                 continue
-            if row_id is None:
-                row["id"], row["import_key"] = next(fresh_ids), row_key(row, given, occurrences)
-            else:  # an export: the same handout, with the key and time it first came in with
-                row["id"], row["import_key"] = row_id, kept.get("import_key")
-            row.update(officer=by, created_at=kept.get("created_at") or created_at)
             batch.append(row)
             if len(batch) >= BATCH:
-                _add_handouts(conn, batch, run, upkeep)
-    _add_handouts(conn, batch, run, upkeep)
-    upkeep.finish()
+                _add_batch(conn, batch, run, table, insert, upkeep)
+    _add_batch(conn, batch, run, table, insert, upkeep)
+
+
+class _EntryRows:
+    """Checks the rows of a sheet of entries (handouts, donations) with their rules, and gives
+    each its id, import key (`key`, from its content), officer and time of recording."""
+
+    def __init__(
+        self,
+        run: SheetImport,
+        rules: handouts.HandoutRules,
+        officer: str,
+        key: Callable[[dict, dict[str, str], Counter[bytes]], str],
+    ):
+        self.run, self.rules, self.officer, self.key = run, rules, officer, key
+        self.created_at = utc_now()
+        self.occurrences: Counter[bytes] = Counter()
+        self.fresh_ids = _fresh_ids()
+
+    def checked(
+        self, number: int, given: dict[str, str], missing: set[str], id_ok: bool, row_id: str | None
+    ) -> dict | None:
+        """The row ready to insert, or None with its problems reported."""
+        run = self.run
+        row, found = self.rules.check(given)
+        run.row_problems(number, found, missing)
+        by = _row_officer(given, self.officer, found)
+        kept = _kept_history(run, number, given)
+        if row is None or not id_ok or missing or kept is None or by is None:
+            return None
+        if row_id is None:
+            row["id"] = next(self.fresh_ids)
+            row["import_key"] = self.key(row, given, self.occurrences)
+        else:  # an export: the same entry, with the key and time it first came in with
+            row["id"], row["import_key"] = row_id, kept.get("import_key")
+        row.update(officer=by, created_at=kept.get("created_at") or self.created_at)
+        return row
 
 
 def _fresh_ids() -> Iterator[str]:
@@ -340,36 +390,145 @@ def row_key(row: dict, given: dict[str, str], occurrences: Counter[bytes]) -> st
         row["place"],
         row["note"],
     ]
+    return _content_key(content, occurrences)
+
+
+def _content_key(content: list, occurrences: Counter[bytes]) -> str:
+    """The key of a row's checked content and the number of rows with the same content before
+    it in the file."""
     digest = hashlib.sha256(_KEY_JSON.encode(content).encode()).digest()
     occurrence = occurrences[digest]
     occurrences[digest] += 1
     return hashlib.sha256(digest + occurrence.to_bytes(8, "big")).hexdigest()[:32]
 
 
-def _add_handouts(
-    conn: sqlite3.Connection, batch: list[dict], run: SheetImport, upkeep: summaries.DeferredTotals
+def _add_batch(
+    conn: sqlite3.Connection,
+    batch: list[dict],
+    run: SheetImport,
+    table: str,
+    insert: Callable[[sqlite3.Connection, list[dict]], None],
+    upkeep: summaries.DeferredTotals | None,
 ) -> None:
-    """Insert the rows of the batch whose key is not already here, unless only checking (rows
-    with an id already here were skipped as they were read); `upkeep` keeps the yearly totals."""
+    """Insert the rows of the batch whose key is not already in `table`, unless only checking
+    (rows with an id already here were skipped as they were read); `upkeep`, if any, keeps
+    the yearly totals."""
     if not batch:
         return
-    present = _present(conn, "import_key", [row["import_key"] for row in batch])
+    present = _present(conn, "import_key", [row["import_key"] for row in batch], table)
     new = [row for row in batch if row["import_key"] not in present]
     run.summary["already_present"] += len(batch) - len(new)
     run.summary["imported"] += len(new)
     if not run.dry_run and not run.problem_count:
-        upkeep.adding(len(new))
-        handouts.insert(conn, new)
+        if upkeep is not None:
+            upkeep.adding(len(new))
+        insert(conn, new)
     batch.clear()
 
 
-def _present(conn: sqlite3.Connection, column: str, values: list) -> set:
+def _present(conn: sqlite3.Connection, column: str, values: list, table: str) -> set:
     values = [value for value in values if value is not None]
     if not values:
         return set()
     marks = ", ".join("?" for _ in values)
-    rows = conn.execute(f"SELECT {column} FROM handout WHERE {column} IN ({marks})", values)
+    rows = conn.execute(f"SELECT {column} FROM {table} WHERE {column} IN ({marks})", values)
     return {row[0] for row in rows}
+
+
+SPENDING_COLUMNS = SPENDING.of(SPENDING.imported)
+_REQUIRED_SPENDING = [f.name for f in SPENDING_COLUMNS if f.required]
+
+
+def import_spending(
+    ledger: Ledger,
+    path: Path | str,
+    *,
+    officer: str,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+    today: dt.date | None = None,
+) -> dict:
+    """Import a sheet of spending lines, checked with the rules of `heartlink spend`; returns
+    a summary: rows, imported, already_present. Idempotent and all or nothing, as handouts:
+    a row's id, or else its content and occurrence number, says whether it is already here."""
+    return _importing(
+        ledger,
+        path,
+        SPENDING_COLUMNS,
+        lambda conn, run: _import_spending(conn, run, officer, today),
+        officer=officer,
+        dry_run=dry_run,
+        progress=progress,
+    )
+
+
+DONATION_COLUMNS = DONATION.of(DONATION.imported)
+_REQUIRED_DONATION = [f.name for f in DONATION_COLUMNS if f.required]
+
+
+def import_donations(
+    ledger: Ledger,
+    path: Path | str,
+    *,
+    officer: str,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+    today: dt.date | None = None,
+) -> dict:
+    """Import a sheet of donations, checked with the rules of `heartlink receive`; returns a
+    summary as import_handouts does, and is all or nothing, and idempotent, as it is: a row
+    is skipped when its id, or its import key (its content and occurrence), is already here."""
+    return _importing(
+        ledger,
+        path,
+        DONATION_COLUMNS,
+        lambda conn, run: _import_donations(conn, run, officer, today),
+        officer=officer,
+        dry_run=dry_run,
+        progress=progress,
+    )
+
+
+def _import_spending(
+    conn: sqlite3.Connection, run: SheetImport, officer: str, today: dt.date | None
+) -> dict:
+    entry_rows = _EntryRows(run, spending.SpendingRules(conn, today), officer, spending_key)
+    # The spending's yearly totals are kept by their triggers, row by row.
+    _check_and_add(conn, run, entry_rows, _REQUIRED_SPENDING, "spending", spending.insert)
+    return run.finish()
+
+
+def spending_key(row: dict, given: dict[str, str], occurrences: Counter[bytes]) -> str:
+    """The stable key of an imported spending line: its checked content (spending.KEYED_COLUMNS)
+    and occurrence number."""
+    return _content_key(["spending", *(row[name] for name in spending.KEYED_COLUMNS)], occurrences)
+
+
+def _import_donations(
+    conn: sqlite3.Connection, run: SheetImport, officer: str, today: dt.date | None
+) -> dict:
+    entry_rows = _EntryRows(run, donations.DonationRules(conn, today), officer, donation_key)
+    # The donations' yearly totals are kept by their triggers, row by row.
+    _check_and_add(conn, run, entry_rows, _REQUIRED_DONATION, "donation", donations.insert)
+    return run.finish()
+
+
+def donation_key(row: dict, given: dict[str, str], occurrences: Counter[bytes]) -> str:
+    """The stable key of an imported donation row, as row_key is of a handout's: programme,
+    method and value enter as given, not as defaulted."""
+    content = [
+        "donation",
+        row["date"],
+        row["kind"],
+        row["count"],
+        row["donor_id"],
+        row["programme"] if given.get("programme", "").strip() else None,
+        row["method"] if given.get("method", "").strip() else None,
+        row["value_vnd"] if given.get("value_vnd", "").strip() else None,
+        row["reference"],
+        row["note"],
+    ]
+    return _content_key(content, occurrences)
 
 
 BENEFICIARY_COLUMNS = BENEFICIARY.of(BENEFICIARY.imported)

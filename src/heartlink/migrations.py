@@ -450,6 +450,229 @@ END"""
     )
 
 
+@migrations(name="0008_money_in")
+def m0008_money_in(db: Database) -> None:
+    """Money and goods coming in, money going out that is not a handout, and stock: donors (a
+    register, like beneficiaries), donations and spending (append-only entries, like handouts:
+    recorded once, voided once, never edited or deleted), the kinds whose stock is tracked,
+    and yearly totals of both kept by triggers so that `funds` and `statement` read a few rows."""
+    _run(
+        db,
+        """
+CREATE TABLE donor (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL CHECK (length(trim(name)) > 0),
+    type TEXT NOT NULL CHECK (type IN ('officer', 'individual', 'organisation', 'business')),
+    phone TEXT,
+    address TEXT,
+    note TEXT,
+    -- 1: the donor agreed to be named in public statements; by default they are not.
+    public INTEGER NOT NULL DEFAULT 0 CHECK (public IN (0, 1)),
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    updated_at TEXT,
+    archived_at TEXT
+);
+
+CREATE INDEX donor_by_code ON donor(substr(id, 19));
+
+-- What came in. Money is the kind `cash`, its count the amount in VND (as for handouts) and
+-- value_vnd the same amount; goods are any other kind, valued when known. The programme is
+-- the fund the gift is earmarked for, `general` when it is not.
+CREATE TABLE donation (
+    id TEXT PRIMARY KEY,
+    date TEXT NOT NULL CHECK (date GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'),
+    year INTEGER NOT NULL CHECK (year = CAST(substr(date, 1, 4) AS INTEGER)),
+    donor_id TEXT REFERENCES donor(id),
+    kind TEXT NOT NULL REFERENCES kind(slug),
+    programme TEXT NOT NULL REFERENCES programme(slug),
+    count INTEGER NOT NULL CHECK (count > 0 AND count <= 1000000000000),
+    value_vnd INTEGER CHECK (value_vnd >= 0 AND value_vnd <= 1000000000000),
+    method TEXT NOT NULL CHECK (method IN ('cash', 'bank', 'in-kind')),
+    reference TEXT,
+    note TEXT,
+    officer TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    import_key TEXT,
+    voided_at TEXT,
+    voided_by TEXT,
+    void_reason TEXT
+);
+
+CREATE INDEX donation_by_year ON donation(year, date);
+
+CREATE INDEX donation_by_donor ON donation(donor_id, date) WHERE donor_id IS NOT NULL;
+
+CREATE INDEX donation_by_code ON donation(substr(id, 19));
+
+CREATE UNIQUE INDEX donation_by_import_key ON donation(import_key) WHERE import_key IS NOT NULL;
+
+CREATE TRIGGER donation_never_deleted BEFORE DELETE ON donation
+BEGIN
+    SELECT RAISE(ABORT, 'donations are never deleted; void them instead');
+END;
+
+CREATE TRIGGER donation_only_voided BEFORE UPDATE ON donation
+WHEN OLD.voided_at IS NOT NULL
+    OR NEW.voided_at IS NULL
+    OR NEW.id IS NOT OLD.id
+    OR NEW.date IS NOT OLD.date
+    OR NEW.year IS NOT OLD.year
+    OR NEW.donor_id IS NOT OLD.donor_id
+    OR NEW.kind IS NOT OLD.kind
+    OR NEW.programme IS NOT OLD.programme
+    OR NEW.count IS NOT OLD.count
+    OR NEW.value_vnd IS NOT OLD.value_vnd
+    OR NEW.method IS NOT OLD.method
+    OR NEW.reference IS NOT OLD.reference
+    OR NEW.note IS NOT OLD.note
+    OR NEW.officer IS NOT OLD.officer
+    OR NEW.created_at IS NOT OLD.created_at
+    OR NEW.import_key IS NOT OLD.import_key
+BEGIN
+    SELECT RAISE(ABORT, 'donations are never edited; a donation can only be voided, once');
+END;
+
+-- Money paid out of a fund that is not a handout to a person (ingredients for the meals,
+-- cakes bought from a bakery). With buys_kind, the goods bought go into stock.
+CREATE TABLE spending (
+    id TEXT PRIMARY KEY,
+    date TEXT NOT NULL CHECK (date GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'),
+    year INTEGER NOT NULL CHECK (year = CAST(substr(date, 1, 4) AS INTEGER)),
+    programme TEXT NOT NULL REFERENCES programme(slug),
+    amount_vnd INTEGER NOT NULL CHECK (amount_vnd > 0 AND amount_vnd <= 1000000000000),
+    purpose TEXT NOT NULL CHECK (length(trim(purpose)) > 0),
+    buys_kind TEXT REFERENCES kind(slug),
+    quantity INTEGER CHECK (quantity > 0 AND quantity <= 1000000000),
+    reference TEXT,
+    note TEXT,
+    officer TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    import_key TEXT,
+    voided_at TEXT,
+    voided_by TEXT,
+    void_reason TEXT,
+    CHECK ((buys_kind IS NULL) = (quantity IS NULL))
+);
+
+CREATE INDEX spending_by_year ON spending(year, date);
+
+CREATE INDEX spending_by_code ON spending(substr(id, 19));
+
+CREATE UNIQUE INDEX spending_by_import_key ON spending(import_key) WHERE import_key IS NOT NULL;
+
+CREATE TRIGGER spending_never_deleted BEFORE DELETE ON spending
+BEGIN
+    SELECT RAISE(ABORT, 'spending is never deleted; void it instead');
+END;
+
+CREATE TRIGGER spending_only_voided BEFORE UPDATE ON spending
+WHEN OLD.voided_at IS NOT NULL
+    OR NEW.voided_at IS NULL
+    OR NEW.id IS NOT OLD.id
+    OR NEW.date IS NOT OLD.date
+    OR NEW.year IS NOT OLD.year
+    OR NEW.programme IS NOT OLD.programme
+    OR NEW.amount_vnd IS NOT OLD.amount_vnd
+    OR NEW.purpose IS NOT OLD.purpose
+    OR NEW.buys_kind IS NOT OLD.buys_kind
+    OR NEW.quantity IS NOT OLD.quantity
+    OR NEW.reference IS NOT OLD.reference
+    OR NEW.note IS NOT OLD.note
+    OR NEW.officer IS NOT OLD.officer
+    OR NEW.created_at IS NOT OLD.created_at
+    OR NEW.import_key IS NOT OLD.import_key
+BEGIN
+    SELECT RAISE(ABORT, 'spending is never edited; a spending line can only be voided, once');
+END;
+
+-- The kinds whose stock is counted (received in kind + bought - handed out): a row per kind
+-- ever tracked, `tracked` 0 once it no longer is (rows are changed, never deleted, so that
+-- each change is sealed by its audit entry).
+CREATE TABLE stock_kind (
+    kind TEXT PRIMARY KEY REFERENCES kind(slug),
+    tracked INTEGER NOT NULL CHECK (tracked IN (0, 1)),
+    changed_at TEXT NOT NULL,
+    changed_by TEXT NOT NULL
+) WITHOUT ROWID;
+
+-- Yearly totals of what counts (voided entries left out), kept by the triggers below.
+CREATE TABLE donation_year (
+    year INTEGER NOT NULL,
+    programme TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    donations INTEGER NOT NULL,
+    count INTEGER NOT NULL,
+    value_vnd INTEGER NOT NULL,
+    valued INTEGER NOT NULL,
+    PRIMARY KEY (year, programme, kind)
+) WITHOUT ROWID;
+
+CREATE TABLE spending_year (
+    year INTEGER NOT NULL,
+    programme TEXT NOT NULL,
+    buys_kind TEXT NOT NULL,  -- '' for spending that buys nothing kept in stock
+    lines INTEGER NOT NULL,
+    amount_vnd INTEGER NOT NULL,
+    quantity INTEGER NOT NULL,
+    PRIMARY KEY (year, programme, buys_kind)
+) WITHOUT ROWID;
+
+CREATE TRIGGER donation_summary_added AFTER INSERT ON donation
+WHEN NEW.voided_at IS NULL
+BEGIN
+    INSERT INTO donation_year (year, programme, kind, donations, count, value_vnd, valued)
+    VALUES (NEW.year, NEW.programme, NEW.kind, 1, NEW.count, coalesce(NEW.value_vnd, 0),
+            NEW.value_vnd IS NOT NULL)
+    ON CONFLICT (year, programme, kind) DO UPDATE SET
+        donations = donations + 1,
+        count = count + excluded.count,
+        value_vnd = value_vnd + excluded.value_vnd,
+        valued = valued + excluded.valued;
+END;
+
+CREATE TRIGGER donation_summary_voided AFTER UPDATE OF voided_at ON donation
+WHEN OLD.voided_at IS NULL AND NEW.voided_at IS NOT NULL
+BEGIN
+    UPDATE donation_year SET
+        donations = donations - 1,
+        count = count - OLD.count,
+        value_vnd = value_vnd - coalesce(OLD.value_vnd, 0),
+        valued = valued - (OLD.value_vnd IS NOT NULL)
+    WHERE year = OLD.year AND programme = OLD.programme AND kind = OLD.kind;
+    DELETE FROM donation_year
+    WHERE year = OLD.year AND programme = OLD.programme AND kind = OLD.kind AND donations <= 0;
+END;
+
+CREATE TRIGGER spending_summary_added AFTER INSERT ON spending
+WHEN NEW.voided_at IS NULL
+BEGIN
+    INSERT INTO spending_year (year, programme, buys_kind, lines, amount_vnd, quantity)
+    VALUES (NEW.year, NEW.programme, coalesce(NEW.buys_kind, ''), 1, NEW.amount_vnd,
+            coalesce(NEW.quantity, 0))
+    ON CONFLICT (year, programme, buys_kind) DO UPDATE SET
+        lines = lines + 1,
+        amount_vnd = amount_vnd + excluded.amount_vnd,
+        quantity = quantity + excluded.quantity;
+END;
+
+CREATE TRIGGER spending_summary_voided AFTER UPDATE OF voided_at ON spending
+WHEN OLD.voided_at IS NULL AND NEW.voided_at IS NOT NULL
+BEGIN
+    UPDATE spending_year SET
+        lines = lines - 1,
+        amount_vnd = amount_vnd - OLD.amount_vnd,
+        quantity = quantity - coalesce(OLD.quantity, 0)
+    WHERE year = OLD.year AND programme = OLD.programme
+      AND buys_kind = coalesce(OLD.buys_kind, '');
+    DELETE FROM spending_year
+    WHERE year = OLD.year AND programme = OLD.programme
+      AND buys_kind = coalesce(OLD.buys_kind, '') AND lines <= 0;
+END
+""",
+    )
+
+
 def apply(conn: sqlite3.Connection) -> None:
     """Apply every pending migration on conn, which must already be inside a transaction."""
     migrations.apply(Database(conn, recursive_triggers=False, execute_plugins=False))

@@ -1,4 +1,4 @@
-"""One description per noun: every field of a beneficiary and of a handout, said once.
+"""One description per noun: every field of a beneficiary, a handout, a spending line, said once.
 
 A field's description says its name (the key of records, JSON and CSV), its DB column, its
 headings (English in tables and cards, the name itself and Vietnamese in sheets), the other
@@ -21,11 +21,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from heartlink import ids
+from heartlink.errors import InputError
 from heartlink.i18n import Lang
 from heartlink.text import (
     TEXT_LIMITS,
     clean_group,
     clean_phone,
+    fold,
     optional_text,
     parse_born,
     parse_flag,
@@ -41,6 +43,8 @@ class Private(enum.Enum):
 
     CODE = "the record's code"
     EMPTY = "nothing"
+    # A donor's name: theirs when they agreed to be named in public (`public`), else the code.
+    CODE_UNLESS_PUBLIC = "the record's code, unless the record is public"
 
 
 class Option(NamedTuple):
@@ -96,6 +100,8 @@ class Field(NamedTuple):
             return record["code"]
         if self.private is Private.EMPTY:
             return None
+        if self.private is Private.CODE_UNLESS_PUBLIC:
+            return record[self.name] if record["public"] else record["code"]
         return record[self.export_from or self.name]
 
 
@@ -170,6 +176,47 @@ def _flag(what: str) -> Callable[[Any], bool]:
 # Not "Mã định danh": in Vietnam that is the citizen identity (CCCD) number.
 ID = Field("id", "Id", "Mã heartlink", "id", ("ulid",))
 CODE = Field("code", "Code", "Mã")
+
+# Fields of every register of people and organisations (beneficiaries, donors).
+ADDRESS = Field(
+    "address",
+    "Address",
+    "Địa chỉ",
+    "address",
+    ("dia chi",),
+    check=_text("address"),
+    private=Private.EMPTY,
+    option=Option(("--address",), "Address."),
+)
+PHONE = Field(
+    "phone",
+    "Phone",
+    "Điện thoại",
+    "phone",
+    ("so dien thoai", "sdt", "dien thoai"),
+    check=lambda value: clean_phone(value) if value.strip() else None,
+    private=Private.EMPTY,
+    option=Option(("--phone",), "Phone number."),
+)
+NOTE = Field(
+    "note",
+    "Note",
+    "Ghi chú",
+    "note",
+    ("notes",),
+    check=_text("note"),
+    # Free text often holds health or family details.
+    private=Private.EMPTY,
+    option=Option(("--note",), "A note."),
+)
+# When a record was registered, changed and archived, and by whom.
+REGISTERED = (
+    Field("archived", "Archived", "Đã lưu trữ", kind="flag"),
+    Field("created_at", "Registered", "Thời điểm ghi", "created_at"),
+    Field("created_by", "Registered by", column="created_by"),
+    Field("updated_at", "Updated", column="updated_at"),
+    Field("archived_at", "Archived", column="archived_at"),
+)
 
 # The columns a sheet of beneficiaries is made of, first in every export and import.
 _BENEFICIARY_SHEET = (
@@ -246,26 +293,8 @@ BENEFICIARY = Noun(
             check=lambda value: clean_group(value) or None,
             option=Option(("--group", "-g"), 'Residential group (tổ dân phố): "tổ 39" or 39.'),
         ),
-        Field(
-            "address",
-            "Address",
-            "Địa chỉ",
-            "address",
-            ("dia chi",),
-            check=_text("address"),
-            private=Private.EMPTY,
-            option=Option(("--address",), "Address."),
-        ),
-        Field(
-            "phone",
-            "Phone",
-            "Điện thoại",
-            "phone",
-            ("so dien thoai", "sdt", "dien thoai"),
-            check=lambda value: clean_phone(value) if value.strip() else None,
-            private=Private.EMPTY,
-            option=Option(("--phone",), "Phone number."),
-        ),
+        ADDRESS,
+        PHONE,
         Field(
             "school",
             "School",
@@ -275,17 +304,7 @@ BENEFICIARY = Noun(
             check=_text("school"),
             option=Option(("--school",), "School, for students."),
         ),
-        Field(
-            "note",
-            "Note",
-            "Ghi chú",
-            "note",
-            ("notes",),
-            check=_text("note"),
-            # Free text often holds health or family details.
-            private=Private.EMPTY,
-            option=Option(("--note",), "A note."),
-        ),
+        NOTE,
         Field(
             "consent",
             "Consent",
@@ -300,11 +319,7 @@ BENEFICIARY = Noun(
                 switch=True,
             ),
         ),
-        Field("archived", "Archived", "Đã lưu trữ", kind="flag"),
-        Field("created_at", "Registered", "Thời điểm ghi", "created_at"),
-        Field("created_by", "Registered by", column="created_by"),
-        Field("updated_at", "Updated", column="updated_at"),
-        Field("archived_at", "Archived", column="archived_at"),
+        *REGISTERED,
     ),
     listed=("code", "name", "categories", "born", "group", "school"),
     options=(
@@ -360,6 +375,35 @@ def beneficiary_profile(row: sqlite3.Row) -> dict:
     return {name: profile[name] for name in BENEFICIARY.keys}
 
 
+# The fields every append-only entry (heartlink.entries) has alike.
+_UNIT = Field("unit", "Unit", "Đơn vị", sql="k.unit_en")  # the kind's, in English
+_VALUE = Field(
+    "value_vnd",
+    "Value",
+    "Giá trị (đồng)",
+    "value_vnd",
+    ("value", "gia tri", "gia tri vnd", "thanh tien"),
+    kind="money",
+)
+# Checked when a row names one (an imported sheet); commands check --by themselves.
+_OFFICER = Field(
+    "officer",
+    "Officer",
+    "Cán bộ ghi",
+    "officer",
+    ("can bo", "by"),
+    what="officer name",
+    check=_text("officer name"),
+)
+_RECORDED = (
+    Field("created_at", "Recorded", "Thời điểm ghi", "created_at"),
+    Field("voided_at", "Voided at", column="voided_at"),
+    Field("voided_by", "Voided by", column="voided_by"),
+    Field("void_reason", "Void reason", column="void_reason"),
+    Field("import_key", "Import key", "Khóa nhập", "import_key"),
+)
+_VOIDED = Field("voided", "Voided", kind="flag")
+
 # The columns a sheet of handouts is made of, first in every export and import.
 _HANDOUT_SHEET = (
     "date",
@@ -394,34 +438,14 @@ HANDOUT = Noun(
             required=True,
         ),
         Field("count", "Count", "Số lượng", "count", ("sl", "quantity"), True, "number"),
-        Field("unit", "Unit", "Đơn vị", sql="k.unit_en"),  # the kind's, in English
+        _UNIT,
         Field("programme", "Programme", "Chương trình", "programme", ("program", "chuong trinh")),
         Field("beneficiary_id", "To", column="beneficiary_id"),
-        Field(
-            "value_vnd",
-            "Value",
-            "Giá trị (đồng)",
-            "value_vnd",
-            ("value", "gia tri", "gia tri vnd", "thanh tien"),
-            kind="money",
-        ),
+        _VALUE,
         Field("place", "Place", "Địa điểm", "place", ("noi trao", "where"), check=_text("place")),
         Field("note", "Note", "Ghi chú", "note", ("notes",), check=_text("note")),
-        # Checked when a row names one (an imported sheet); `record` checks --by itself.
-        Field(
-            "officer",
-            "Officer",
-            "Cán bộ ghi",
-            "officer",
-            ("can bo", "by"),
-            what="officer name",
-            check=_text("officer name"),
-        ),
-        Field("created_at", "Recorded", "Thời điểm ghi", "created_at"),
-        Field("voided_at", "Voided at", column="voided_at"),
-        Field("voided_by", "Voided by", column="voided_by"),
-        Field("void_reason", "Void reason", column="void_reason"),
-        Field("import_key", "Import key", "Khóa nhập", "import_key"),
+        _OFFICER,
+        *_RECORDED,
         CODE,
         # In lists the beneficiary's code; in exports their id, never their name.
         Field(
@@ -431,7 +455,7 @@ HANDOUT = Noun(
             aliases=("ma nguoi nhan", "doi tuong"),
             export_from="beneficiary_id",
         ),
-        Field("voided", "Voided", kind="flag"),
+        _VOIDED,
         # Not a key of the record: exported with personal data, from the beneficiary's row.
         Field("beneficiary_name", vi="Họ tên người nhận"),
     ),
@@ -459,6 +483,316 @@ HANDOUT = Noun(
         "beneficiary_id",
         "value_vnd",
         "place",
+        "note",
+        "officer",
+        "created_at",
+        "voided",
+        "voided_at",
+        "voided_by",
+        "void_reason",
+    ),
+    stored=("year",),
+)
+
+
+DONOR_TYPES = ("officer", "individual", "organisation", "business")
+# The Vietnamese words a sheet may say instead, accents and case ignored.
+_DONOR_TYPE_WORDS = {
+    "can bo": "officer",
+    "can bo, chien si": "officer",
+    "ca nhan": "individual",
+    "to chuc": "organisation",
+    "organization": "organisation",
+    "doanh nghiep": "business",
+}
+
+
+def parse_donor_type(text: str) -> str:
+    """A donor's type: officer, individual, organisation or business (or its Vietnamese)."""
+    word = " ".join(fold(text).split())
+    word = _DONOR_TYPE_WORDS.get(word, word)
+    if word not in DONOR_TYPES:
+        raise InputError(f"type must be one of {', '.join(DONOR_TYPES)}")
+    return word
+
+
+# The columns a sheet of donors is made of, first in every export and import.
+_DONOR_SHEET = ("name", "type", "public", "phone", "address", "note")
+DONOR = Noun(
+    "donor",
+    (
+        ID,
+        CODE,
+        Field(
+            "name",
+            "Name",
+            "Họ tên",
+            "name",
+            ("ho va ten", "ten", "full name", "nha hao tam", "ten nha hao tam"),
+            required=True,
+            check=lambda value: require_text(value, "name"),
+            private=Private.CODE_UNLESS_PUBLIC,
+            option=Option(("--name",), "New name."),
+        ),
+        Field(
+            "type",
+            "Type",
+            "Loại nhà hảo tâm",
+            "type",
+            ("loai",),
+            required=True,
+            check=parse_donor_type,
+            option=Option(("--type", "-t"), "officer, individual, organisation or business."),
+        ),
+        Field(
+            "public",
+            "Public",
+            "Công khai tên",
+            "public",
+            ("cong khai",),
+            kind="flag",
+            check=_flag("public"),
+            option=Option(
+                ("--public/--private",),
+                "Whether they agreed to be named in public statements (default: private).",
+                switch=True,
+            ),
+        ),
+        PHONE,
+        ADDRESS,
+        NOTE,
+        *REGISTERED,
+    ),
+    listed=("code", "name", "type", "public"),
+    options=("name", "type", "public", "phone", "address", "note"),
+    card=(
+        "code",
+        "name",
+        "type",
+        "public",
+        "phone",
+        "address",
+        "note",
+        "archived_at",
+        "created_at",
+    ),
+    exported=(*_DONOR_SHEET, "id", "code", "archived", "created_at"),
+    imported=(*_DONOR_SHEET, "id"),
+)
+
+
+def donor_profile(row: sqlite3.Row) -> dict:
+    """A donor's record (DONOR's keys, in order) from their row of the table."""
+    profile = {field.name: row[field.column] for field in DONOR.fields if field.column is not None}
+    profile["code"] = ids.short_code(row["id"])
+    profile["public"] = bool(row["public"])
+    profile["archived"] = row["archived_at"] is not None
+    return {name: profile[name] for name in DONOR.keys}
+
+
+# The columns a sheet of spending is made of, first in every export and import.
+_SPENDING_SHEET = (
+    "date",
+    "programme",
+    "amount_vnd",
+    "purpose",
+    "buys_kind",
+    "quantity",
+    "reference",
+    "note",
+)
+SPENDING = Noun(
+    "spending",
+    (
+        ID,
+        Field(
+            "date",
+            "Date",
+            "Ngày",
+            "date",
+            ("ngay chi",),
+            required=True,
+            kind="date",
+            listed_kind="text",
+        ),
+        Field(
+            "programme",
+            "Fund",
+            "Quỹ (chương trình)",
+            "programme",
+            ("programme", "program", "chuong trinh", "quy", "fund"),
+            required=True,
+        ),
+        Field(
+            "amount_vnd",
+            "Amount",
+            "Số tiền (đồng)",
+            "amount_vnd",
+            ("amount", "so tien", "thanh tien"),
+            required=True,
+            kind="money",
+        ),
+        Field(
+            "purpose",
+            "For",
+            "Nội dung chi",
+            "purpose",
+            ("for", "noi dung", "muc dich"),
+            required=True,
+            check=lambda value: require_text(value, "purpose"),
+        ),
+        Field(
+            "buys_kind",
+            "Buys",
+            "Mua (loại)",
+            "buys_kind",
+            ("buys", "mua", "loai"),
+        ),
+        Field("quantity", "Quantity", "Số lượng", "quantity", ("sl",), kind="number"),
+        Field(
+            "reference",
+            "Reference",
+            "Số chứng từ",
+            "reference",
+            ("so chung tu", "chung tu", "hoa don"),
+            check=_text("reference"),
+        ),
+        Field("note", "Note", "Ghi chú", "note", ("notes",), check=_text("note")),
+        Field(
+            "officer",
+            "Officer",
+            "Cán bộ ghi",
+            "officer",
+            ("can bo", "by"),
+            what="officer name",
+            check=_text("officer name"),
+        ),
+        Field("created_at", "Recorded", "Thời điểm ghi", "created_at"),
+        Field("voided_at", "Voided at", column="voided_at"),
+        Field("voided_by", "Voided by", column="voided_by"),
+        Field("void_reason", "Void reason", column="void_reason"),
+        Field("import_key", "Import key", "Khóa nhập", "import_key"),
+        CODE,
+        Field("voided", "Voided", kind="flag"),
+    ),
+    listed=("code", "date", "programme", "amount_vnd", "purpose", "buys_kind", "quantity"),
+    exported=(*_SPENDING_SHEET, "id", "created_at", "import_key"),
+    personal=("officer",),
+    imported=(*_SPENDING_SHEET, "id", "officer", "created_at", "import_key"),
+    csv=(
+        "id",
+        *_SPENDING_SHEET,
+        "officer",
+        "created_at",
+        "voided",
+        "voided_at",
+        "voided_by",
+        "void_reason",
+    ),
+    stored=("year",),
+)
+
+
+# The columns a sheet of donations is made of, first in every export and import.
+_DONATION_SHEET = (
+    "date",
+    "kind",
+    "count",
+    "donor",
+    "programme",
+    "method",
+    "value_vnd",
+    "reference",
+    "note",
+)
+DONATION = Noun(
+    "donation",
+    (
+        ID,
+        Field(
+            "date",
+            "Date",
+            "Ngày",
+            "date",
+            ("ngay nhan", "ngay thu"),
+            required=True,
+            kind="date",
+            listed_kind="text",
+        ),
+        Field("kind", "Kind", "Loại", "kind", ("loai", "hang", "vat pham", "item"), True),
+        # For money (the kind cash) the amount in VND.
+        Field("count", "Count", "Số lượng", "count", ("sl", "quantity", "so tien"), True, "number"),
+        _UNIT,
+        Field("programme", "Fund", "Quỹ", "programme", ("program", "chuong trinh", "fund")),
+        Field("donor_id", "From", column="donor_id"),
+        Field(
+            "method",
+            "Method",
+            "Hình thức",
+            "method",
+            ("hinh thuc nhan", "phuong thuc"),
+        ),
+        _VALUE,
+        # A bank transfer's reference often carries the sender's name: personal data.
+        Field(
+            "reference",
+            "Reference",
+            "Số chứng từ",
+            "reference",
+            ("chung tu", "ma giao dich", "noi dung"),
+            check=_text("reference"),
+            private=Private.EMPTY,
+        ),
+        Field(
+            "note",
+            "Note",
+            "Ghi chú",
+            "note",
+            ("notes",),
+            check=_text("note"),
+            private=Private.EMPTY,
+        ),
+        _OFFICER,
+        *_RECORDED,
+        CODE,
+        # In lists the donor's code; in exports their id, their name only with personal data.
+        Field(
+            "donor",
+            "From",
+            "Nhà hảo tâm",
+            aliases=("ma nha hao tam", "nguoi ung ho", "from"),
+            export_from="donor_id",
+        ),
+        _VOIDED,
+        # Not a key of the record: exported with personal data, from the donor's row.
+        Field("donor_name", vi="Tên nhà hảo tâm"),
+    ),
+    listed=(
+        "code",
+        "date",
+        "kind",
+        "count",
+        "unit",
+        "programme",
+        "donor",
+        "method",
+        "value_vnd",
+    ),
+    exported=(*_DONATION_SHEET, "id", "unit", "created_at", "import_key"),
+    personal=("donor_name", "officer"),
+    imported=(*_DONATION_SHEET, "id", "officer", "created_at", "import_key"),
+    csv=(
+        "id",
+        "code",
+        "date",
+        "kind",
+        "count",
+        "unit",
+        "programme",
+        "donor_id",
+        "method",
+        "value_vnd",
+        "reference",
         "note",
         "officer",
         "created_at",

@@ -110,7 +110,7 @@ def yearly(conn: sqlite3.Connection, year: int | str, as_of: dt.date | None = No
     ]
     overall = grouped(Level.YEAR)
     kind_order, programme_order = list(kinds), list(programmes)
-    return {
+    return _with_money(conn, year, as_of) | {
         "year": year,
         "totals": sorted(totals, key=lambda t: kind_order.index(t["kind"])),
         "programmes": sorted(by_programme, key=lambda p: programme_order.index(p["programme"])),
@@ -120,6 +120,20 @@ def yearly(conn: sqlite3.Connection, year: int | str, as_of: dt.date | None = No
             "value_vnd": overall[0]["value_vnd"] if overall else None,
         },
     }
+
+
+def _with_money(conn: sqlite3.Connection, year: int, as_of: dt.date | None) -> dict:
+    """The year's money per fund ("received and spent"), only in a year when money came in or
+    was spent: a year of handouts alone reports as it always has."""
+    from heartlink import funds
+
+    if as_of is not None or not funds.money_moved(conn, year):
+        return {}
+    return {"received_and_spent": funds.money_of_year(conn, year)}
+
+
+# The money section's figures, as rows of the totals table (section, its figure, its count).
+MONEY_SECTIONS = {"received": "received_vnd", "spent": "spent_vnd", "cash_out": "cash_out_vnd"}
 
 
 class Level(enum.Enum):
@@ -252,6 +266,17 @@ def totals_rows(totals: dict, *, vi: bool = False) -> Iterator[dict]:
             **row,
             "name": row["name_vi"] if vi else row["name"],
         }
+    for section, figure in MONEY_SECTIONS.items():
+        for row in totals.get("received_and_spent", []):
+            if row[figure]:
+                yield {
+                    "section": section,
+                    "key": row["programme"],
+                    "name": row["name_vi"] if vi else row["name"],
+                    "name_vi": row["name_vi"],
+                    "unit": "đồng" if vi else "VND",
+                    "value_vnd": row[figure],
+                }
 
 
 def _legacy_figures(row: sqlite3.Row) -> dict:

@@ -2,18 +2,20 @@
 
 A seal is a JSON object, stored in the entry (and so covered by the entry's hash):
 
-- `"handout": [first, last, chunk, [digest, …]]`: the handouts of rowids first…last, as they
-  were added, in chunks of `chunk` rows: each digest covers the rows of its chunk, in rowid
-  order. A handout recorded by hand is a range of one row; an import is one range (it holds the
-  write lock, so its rows' rowids are contiguous).
-- `"beneficiary"`, `"beneficiary_alias"`, `"kind"`, `"programme"`, `"category"`,
-  `"handout_void"`: `{key: digest}`, each record's whole state after the entry's change (a
-  beneficiary with their categories; a voided handout's void columns).
+- `"handout"`, `"donation"`, `"spending"` (the append-only entries, see heartlink.entries):
+  `[first, last, chunk, [digest, …]]`, the entries of rowids first…last, as they were added, in
+  chunks of `chunk` rows: each digest covers the rows of its chunk, in rowid order. An entry
+  recorded by hand is a range of one row; an import is one range (it holds the write lock, so
+  its rows' rowids are contiguous).
+- `"beneficiary"`, `"beneficiary_alias"`, `"kind"`, `"programme"`, `"category"`, `"donor"`,
+  `"stock_kind"`, `"handout_void"`, `"donation_void"`, `"spending_void"`: `{key: digest}`, each
+  record's whole state after the entry's change (a beneficiary with their categories; a voided
+  entry's void columns).
 
 A digest is the SHA-256, in hex, of SQLite's `json_array(…)` of the row's columns in the order
 listed below (rows of a handout chunk joined by a line feed), cut to 32 characters for a
-record, whole for a chunk. The handout's void columns are not in its chunk (a void is an entry
-of its own); every other column is, with the rowid.
+record, whole for a chunk. An entry's void columns are not in its chunk (a void is an audit
+entry of its own); every other column is, with the rowid.
 
 `verify` folds the seals in chain order (a later one replaces an earlier one's record) and
 compares them with the records: each record that differs, has no seal, or is gone is a
@@ -30,7 +32,7 @@ from typing import NamedTuple
 from heartlink import ids
 
 # The seal format; a later format must keep reading this one. The columns below are part of
-# it, so they are listed here rather than taken from handouts.INSERT_COLUMNS.
+# it, so they are listed here rather than taken from the nouns' descriptions.
 FORMAT = 1
 CHUNK = 1000
 
@@ -50,11 +52,53 @@ HANDOUT_COLUMNS = (
     "created_at",
     "import_key",
 )
-_CHUNK_SQL = (
-    f"SELECT count(*), group_concat(json_array({', '.join(HANDOUT_COLUMNS)}), char(10))"
-    " FROM handout WHERE rowid BETWEEN ? AND ?"
+DONATION_COLUMNS = (
+    "rowid",
+    "id",
+    "date",
+    "year",
+    "donor_id",
+    "kind",
+    "programme",
+    "count",
+    "value_vnd",
+    "method",
+    "reference",
+    "note",
+    "officer",
+    "created_at",
+    "import_key",
 )
+SPENDING_COLUMNS = (
+    "rowid",
+    "id",
+    "date",
+    "year",
+    "programme",
+    "amount_vnd",
+    "purpose",
+    "buys_kind",
+    "quantity",
+    "reference",
+    "note",
+    "officer",
+    "created_at",
+    "import_key",
+)
+# The append-only tables, sealed in chunks of rows, with the columns of their seal.
+CHUNKED = {
+    "handout": HANDOUT_COLUMNS,
+    "donation": DONATION_COLUMNS,
+    "spending": SPENDING_COLUMNS,
+}
 _VOIDED = "voided_at IS NOT NULL OR voided_by IS NOT NULL OR void_reason IS NOT NULL"
+
+
+def _chunk_sql(table: str) -> str:
+    return (
+        f"SELECT count(*), group_concat(json_array({', '.join(CHUNKED[table])}), char(10))"
+        f" FROM {table} WHERE rowid BETWEEN ? AND ?"
+    )
 
 
 class Keyed(NamedTuple):
@@ -99,12 +143,28 @@ KEYED = {
         "slug",
         "SELECT slug, json_array(slug, name_en, name_vi) FROM category WHERE {where}",
     ),
-    "handout_void": Keyed(
-        "handout",
-        "id",
-        "SELECT id, json_array(id, voided_at, voided_by, void_reason) FROM handout WHERE {where}",
-        every=_VOIDED,
+    "donor": Keyed(
+        "donor",
+        "d.id",
+        "SELECT d.id, json_array(d.id, d.name, d.type, d.phone, d.address, d.note, d.public,"
+        " d.created_at, d.created_by, d.updated_at, d.archived_at) FROM donor d WHERE {where}",
     ),
+    "stock_kind": Keyed(
+        "tracked kind",
+        "kind",
+        "SELECT kind, json_array(kind, tracked, changed_at, changed_by) FROM stock_kind"
+        " WHERE {where}",
+    ),
+    **{
+        f"{table}_void": Keyed(
+            table,
+            "id",
+            f"SELECT id, json_array(id, voided_at, voided_by, void_reason) FROM {table}"
+            " WHERE {where}",
+            every=_VOIDED,
+        )
+        for table in CHUNKED
+    },
 }
 
 
@@ -127,9 +187,11 @@ def records(conn: sqlite3.Connection, table: str, keys: Iterable[str] | None = N
     return {key: _digest(state, 32) for key, state in _states(conn, table, keys)}
 
 
-def chunk_digest(conn: sqlite3.Connection, first: int, last: int) -> tuple[int, str]:
-    """The rows of handout rowids first…last there are, and their digest."""
-    rows, text = conn.execute(_CHUNK_SQL, (first, last)).fetchone()
+def chunk_digest(
+    conn: sqlite3.Connection, first: int, last: int, table: str = "handout"
+) -> tuple[int, str]:
+    """The rows of `table`'s rowids first…last there are, and their digest."""
+    rows, text = conn.execute(_chunk_sql(table), (first, last)).fetchone()
     return rows, _digest(text)
 
 
@@ -138,9 +200,9 @@ def _chunks(first: int, last: int, size: int) -> Iterator[tuple[int, int]]:
         yield start, min(start + size - 1, last)
 
 
-def handouts(conn: sqlite3.Connection, first: int, last: int) -> list:
-    """The seal of the handouts of rowids first…last."""
-    digests = [chunk_digest(conn, a, b)[1] for a, b in _chunks(first, last, CHUNK)]
+def entries(conn: sqlite3.Connection, table: str, first: int, last: int) -> list:
+    """The seal of the entries of `table` (handout, donation, spending), rowids first…last."""
+    digests = [chunk_digest(conn, a, b, table)[1] for a, b in _chunks(first, last, CHUNK)]
     return [first, last, CHUNK, digests]
 
 
@@ -152,36 +214,37 @@ def seal(**parts: object) -> dict:
 class Mark(NamedTuple):
     """Where the ledger stood before a bulk change: what came after it is what it added."""
 
-    handout: int
+    entries: dict[str, int]  # the highest rowid of each append-only table
     beneficiary: int
+    donor: int
     aliases: frozenset[str]
 
 
-def mark(conn: sqlite3.Connection) -> Mark:
-    def top(table: str) -> int:
-        return conn.execute(f"SELECT coalesce(max(rowid), 0) FROM {table}").fetchone()[0]
+def _top(conn: sqlite3.Connection, table: str) -> int:
+    return conn.execute(f"SELECT coalesce(max(rowid), 0) FROM {table}").fetchone()[0]
 
+
+def mark(conn: sqlite3.Connection) -> Mark:
     aliases = frozenset(row[0] for row in conn.execute("SELECT alias_id FROM beneficiary_alias"))
-    return Mark(top("handout"), top("beneficiary"), aliases)
+    tops = {table: _top(conn, table) for table in CHUNKED}
+    return Mark(tops, _top(conn, "beneficiary"), _top(conn, "donor"), aliases)
 
 
 def added_since(conn: sqlite3.Connection, since: Mark) -> dict:
     """The seal of every record added after `since` (an import, or generated data)."""
-    last = conn.execute("SELECT coalesce(max(rowid), 0) FROM handout").fetchone()[0]
-    people = [
-        row[0]
-        for row in conn.execute("SELECT id FROM beneficiary WHERE rowid > ?", (since.beneficiary,))
-    ]
-    voided = conn.execute(
-        f"SELECT id FROM handout WHERE rowid > ? AND ({_VOIDED})", (since.handout,)
-    )
+    parts: dict[str, object] = {}
+    for table in CHUNKED:
+        first, last = since.entries[table] + 1, _top(conn, table)
+        if last >= first:
+            parts[table] = entries(conn, table, first, last)
+        voided = conn.execute(f"SELECT id FROM {table} WHERE rowid >= ? AND ({_VOIDED})", (first,))
+        parts[f"{table}_void"] = records(conn, f"{table}_void", [row[0] for row in voided])
+    for table, top in (("beneficiary", since.beneficiary), ("donor", since.donor)):
+        added = conn.execute(f"SELECT id FROM {table} WHERE rowid > ?", (top,))
+        parts[table] = records(conn, table, [row[0] for row in added])
     aliases = {row[0] for row in conn.execute("SELECT alias_id FROM beneficiary_alias")}
-    return seal(
-        handout=handouts(conn, since.handout + 1, last) if last > since.handout else None,
-        handout_void=records(conn, "handout_void", [row[0] for row in voided]),
-        beneficiary=records(conn, "beneficiary", people),
-        beneficiary_alias=records(conn, "beneficiary_alias", sorted(aliases - since.aliases)),
-    )
+    parts["beneficiary_alias"] = records(conn, "beneficiary_alias", sorted(aliases - since.aliases))
+    return seal(**parts)
 
 
 # The keyed tables a file of schema 7 holds: the baseline migration 0007 writes seals these,
@@ -202,15 +265,15 @@ def baseline(conn: sqlite3.Connection, keyed: Iterable[str] = SCHEMA_7_KEYED) ->
     starts from."""
     first, last = conn.execute("SELECT min(rowid), max(rowid) FROM handout").fetchone()
     return seal(
-        handout=handouts(conn, first, last) if first is not None else None,
+        handout=entries(conn, "handout", first, last) if first is not None else None,
         **{table: records(conn, table) for table in keyed},
     )
 
 
-def of_handout(conn: sqlite3.Connection, handout_id: str) -> dict:
-    """The seal of one handout just recorded."""
-    (rowid,) = conn.execute("SELECT rowid FROM handout WHERE id = ?", (handout_id,)).fetchone()
-    return seal(handout=handouts(conn, rowid, rowid))
+def of_entry(conn: sqlite3.Connection, table: str, entry_id: str) -> dict:
+    """The seal of one entry just recorded in `table` (handout, donation, spending)."""
+    (rowid,) = conn.execute(f"SELECT rowid FROM {table} WHERE id = ?", (entry_id,)).fetchone()
+    return seal(**{table: entries(conn, table, rowid, rowid)})
 
 
 def of_record(conn: sqlite3.Connection, table: str, key: str) -> dict:
@@ -241,17 +304,17 @@ def verify(conn: sqlite3.Connection, sealed: list[Sealed]) -> list[dict]:
         findings.append({"kind": "record", "target": target, "detail": detail})
 
     expected: dict[str, dict[str, tuple[str, str]]] = {table: {} for table in KEYED}
-    ranges: list[tuple[int, int, int, list[str], Sealed]] = []
+    ranges: dict[str, list[tuple[int, int, int, list[str], Sealed]]] = {t: [] for t in CHUNKED}
     for item in sealed:
         for table, part in item.seal.items():
-            if table == "handout":
+            if table in ranges:
                 first, last, size, digests = part
-                ranges.append((first, last, size, digests, item))
+                ranges[table].append((first, last, size, digests, item))
             elif table in expected:
                 expected[table].update((key, (digest, item.label)) for key, digest in part.items())
     for table, wanted in expected.items():
         noun = KEYED[table].noun
-        voids = table == "handout_void"
+        voids = table.endswith("_void")
         for key, digest in records(conn, table).items():
             if key not in wanted:
                 what = "voided" if voids else "added"
@@ -263,41 +326,43 @@ def verify(conn: sqlite3.Connection, sealed: list[Sealed]) -> list[dict]:
         for key, (_, label) in wanted.items():  # sealed, and no longer there
             what = "its void was undone" if voids else "deleted"
             found(code(key), f"{noun} {what} outside heartlink (sealed by {label})")
-    _verify_handouts(conn, ranges, found)
+    for table, sealed_ranges in ranges.items():
+        _verify_entries(conn, table, sealed_ranges, found)
     return findings
 
 
-def _verify_handouts(conn: sqlite3.Connection, ranges: list, found) -> None:
-    """Each sealed chunk of handouts against its rows now, and every handout outside them."""
+def _verify_entries(conn: sqlite3.Connection, table: str, ranges: list, found) -> None:
+    """Each sealed chunk of `table`'s entries against its rows now, and every entry outside
+    them."""
     covered = 0  # every rowid up to here is in a range already checked
     for first, last, size, digests, item in sorted(ranges, key=lambda r: r[0]):
         if first <= covered:
-            found(item.label, f"handout rows {first}-{last} sealed twice")
+            found(item.label, f"{table} rows {first}-{last} sealed twice")
         for (a, b), sealed_digest in zip(_chunks(first, last, size), digests, strict=False):
-            rows, digest = chunk_digest(conn, a, b)
+            rows, digest = chunk_digest(conn, a, b, table)
             if digest == sealed_digest:
                 continue
             lost = f"; {b - a + 1 - rows} of its {b - a + 1} missing" if rows < b - a + 1 else ""
-            target = item.target if first == last and item.target else _codes(conn, a, b)
-            found(code(target), f"handout changed outside heartlink since {item.label}{lost}")
-        for (handout_id,) in _outside(conn, covered + 1, first - 1):
-            found(code(handout_id), "handout added outside heartlink: no audit entry has it")
+            target = item.target if first == last and item.target else _codes(conn, table, a, b)
+            found(code(target), f"{table} changed outside heartlink since {item.label}{lost}")
+        for (entry_id,) in _outside(conn, table, covered + 1, first - 1):
+            found(code(entry_id), f"{table} added outside heartlink: no audit entry has it")
         covered = max(covered, last)
-    for (handout_id,) in _outside(conn, covered + 1, None):
-        found(code(handout_id), "handout added outside heartlink: no audit entry has it")
+    for (entry_id,) in _outside(conn, table, covered + 1, None):
+        found(code(entry_id), f"{table} added outside heartlink: no audit entry has it")
 
 
-def _outside(conn: sqlite3.Connection, first: int, last: int | None) -> Iterator:
+def _outside(conn: sqlite3.Connection, table: str, first: int, last: int | None) -> Iterator:
     if last is None:
-        return conn.execute("SELECT id FROM handout WHERE rowid >= ?", (first,))
-    return conn.execute("SELECT id FROM handout WHERE rowid BETWEEN ? AND ?", (first, last))
+        return conn.execute(f"SELECT id FROM {table} WHERE rowid >= ?", (first,))
+    return conn.execute(f"SELECT id FROM {table} WHERE rowid BETWEEN ? AND ?", (first, last))
 
 
-def _codes(conn: sqlite3.Connection, first: int, last: int) -> str:
-    """The handouts of a chunk, by the codes of its first and last rows still there."""
+def _codes(conn: sqlite3.Connection, table: str, first: int, last: int) -> str:
+    """The entries of a chunk, by the codes of its first and last rows still there."""
     low, high = conn.execute(
-        "SELECT min(id), max(id) FROM handout WHERE rowid BETWEEN ? AND ?", (first, last)
+        f"SELECT min(id), max(id) FROM {table} WHERE rowid BETWEEN ? AND ?", (first, last)
     ).fetchone()
     if low is None:
-        return f"handout rows {first}-{last}"
+        return f"{table} rows {first}-{last}"
     return f"{ids.short_code(low)}…{ids.short_code(high)} (rows {first}-{last})"

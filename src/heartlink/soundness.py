@@ -15,6 +15,10 @@ def fingerprint(conn: sqlite3.Connection) -> dict:
     return fingerprint_and_pairs(conn)[0]
 
 
+# The tables whose rows a backup must hold as many of as the database.
+COUNTED = ("beneficiary", "handout", "kind", "programme", "donor", "donation", "spending")
+
+
 def fingerprint_and_pairs(conn: sqlite3.Connection) -> tuple[dict, set[tuple[str, str]]]:
     """The fingerprint, and the (kind, programme) pairs the handouts use, voided or not.
 
@@ -22,10 +26,7 @@ def fingerprint_and_pairs(conn: sqlite3.Connection) -> tuple[dict, set[tuple[str
     handout_year_totals, grouped in its own order (year, kind, programme), so without sorting;
     a year and kind whose handouts are all voided has no totals.
     """
-    rows = {
-        table: conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
-        for table in ("beneficiary", "handout", "kind", "programme")
-    }
+    rows = {table: conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] for table in COUNTED}
     rows["voided"] = 0
     pairs: set[tuple[str, str]] = set()
     years: dict[str, dict[str, list[int]]] = {}

@@ -39,12 +39,14 @@ TEXT_LIMITS = {
     "note": 2000,
     "place": 200,
     "reason": 500,
+    "reference": 200,
     "officer name": 100,
     "English name": 200,
     "Vietnamese name": 200,
     "unit": 40,
     "Vietnamese unit": 40,
     "slug": 40,
+    "purpose": 500,
 }
 # The fields that may hold several lines; every other field is one line.
 SEVERAL_LINES = frozenset({"address", "note"})
@@ -174,6 +176,15 @@ def parse_money(text: str | int, what: str = "value") -> int:
     return value
 
 
+def parse_amount(text: str | int, what: str = "amount") -> int:
+    """An amount of money paid or received: a whole number of đồng, at least 1."""
+    value = parse_whole_number(text, what)
+    if value <= 0:
+        raise InputError(f"{what} must be at least 1 đồng")
+    check_money(value, what)
+    return value
+
+
 def check_money(value: int, what: str = "value") -> None:
     """Amounts stay far below SQLite's 64-bit integers, so that no sum of them overflows."""
     if value > MAX_VALUE_VND:
@@ -212,7 +223,7 @@ def parse_date(text: str, today: dt.date | None = None, *, allow_future: bool = 
     if value.year < MIN_YEAR:
         raise InputError(f"date is before {MIN_YEAR}; check the year")
     if not allow_future and value > today + dt.timedelta(days=1):
-        raise InputError("date is in the future; record a handout on the day it happens or after")
+        raise InputError("date is in the future; record it on the day it happens or after")
     return value
 
 

@@ -26,12 +26,25 @@ COMMANDS = {
     "record": Lazy(
         "heartlink.cli.handout", "record", help_attribute="RECORD_HELP", no_args_is_help=True
     ),
+    "spend": Lazy(
+        "heartlink.cli.spending", "spend", help_attribute="SPEND_HELP", no_args_is_help=True
+    ),
+    "receive": Lazy(
+        "heartlink.cli.donation", "receive", help_attribute="RECEIVE_HELP", no_args_is_help=True
+    ),
+    "receipt": Lazy("heartlink.cli.receipt", "receipt"),
     "report": Lazy("heartlink.cli.report", "report"),
+    "funds": Lazy("heartlink.cli.funds", "funds"),
+    "statement": Lazy("heartlink.cli.funds", "statement"),
     "log": Lazy("heartlink.cli.log", "log"),
     "restore": Lazy("heartlink.cli.restore", "restore"),
     "check": Lazy("heartlink.cli.health", "check"),
     "beneficiary": Lazy("heartlink.cli.beneficiary", "app"),
+    "donor": Lazy("heartlink.cli.donor", "app"),
     "handout": Lazy("heartlink.cli.handout", "app"),
+    "spending": Lazy("heartlink.cli.spending", "app"),
+    "stock": Lazy("heartlink.cli.stock", "stock"),
+    "donation": Lazy("heartlink.cli.donation", "app"),
     "kind": Lazy("heartlink.cli.catalogue", "kind_app"),
     "programme": Lazy("heartlink.cli.catalogue", "programme_app"),
     "category": Lazy("heartlink.cli.catalogue", "category_app"),

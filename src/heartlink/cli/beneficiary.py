@@ -1,14 +1,19 @@
 """`heartlink beneficiary …`: the people and households the station helps."""
 
 import inspect
-from collections.abc import Callable
 from typing import Annotated, Any
 
 import typer
 
-from heartlink.cli.common import FormatOption, OfficerOption, officer, open_ledger, output_saved
-from heartlink.cli.render import Column, Format
-from heartlink.nouns import BENEFICIARY, HANDOUT, Field
+from heartlink.cli.common import FormatOption, officer, open_ledger, output_saved
+from heartlink.cli.register import (
+    archive_command,
+    given_fields,
+    print_profile,
+    with_field_options,
+)
+from heartlink.cli.render import Format
+from heartlink.nouns import BENEFICIARY, HANDOUT
 
 app = typer.Typer(
     help="Register, find, change and archive beneficiaries (people and households).\n\n"
@@ -17,13 +22,6 @@ app = typer.Typer(
 )
 
 IdArgument = Annotated[str, typer.Argument(metavar="ID", help="Beneficiary id or code.")]
-ForceOption = Annotated[
-    bool,
-    typer.Option(
-        "--force", help="Save even if someone with the same name, birth year and group exists."
-    ),
-]
-
 # The handout fields of `beneficiary show --format csv`.
 SHOW_HANDOUT_FIELDS = [
     "id",
@@ -43,66 +41,24 @@ SHOW_HANDOUT_COLUMNS = HANDOUT.columns(
 )
 
 
-def _option(field: Field) -> inspect.Parameter:
-    """The command's parameter that sets `field`, as its description says."""
-    option = field.option
-    assert option is not None, field.name
-    if option.repeated:
-        annotation: Any = list[str] | None
-    elif option.switch:
-        annotation = bool | None
-    else:
-        annotation = str | None
-    return inspect.Parameter(
-        option.parameter or field.name,
-        inspect.Parameter.KEYWORD_ONLY,
-        default=None,
-        annotation=Annotated[
-            annotation, typer.Option(*option.flags, help=option.help, show_default=False)
-        ],
+def _with_field_options(first: inspect.Parameter, *, with_required: bool):
+    """add and edit take their options from the one description (heartlink.nouns)."""
+    return with_field_options(
+        BENEFICIARY,
+        first,
+        argument=None if with_required else "name",
+        force_help="Save even if someone with the same name, birth year and group exists.",
     )
 
 
 def _given_fields(values: dict) -> dict:
-    """The fields the command's options gave (None: not given), by field name."""
-    return {
-        field.name: values[field.option.parameter or field.name]
-        for field in BENEFICIARY.of(BENEFICIARY.options)
-        if field.option and (field.option.parameter or field.name) in values
-    }
+    return given_fields(BENEFICIARY, values)
 
 
-def _with_field_options(first: inspect.Parameter, *, with_required: bool):
-    """A command whose parameters are `first`, an option per settable field (the required
-    ones only `with_required`: `add` takes the name as its argument), --force, --by and
-    --format: add and edit take their options from the one description (heartlink.nouns)."""
-    fields = [
-        _option(field)
-        for field in BENEFICIARY.of(BENEFICIARY.options)
-        if with_required or not field.required
-    ]
-    common = [
-        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=kind)
-        for name, kind, default in (
-            ("force", ForceOption, False),
-            ("by", OfficerOption, None),
-            ("fmt", FormatOption, Format.table),
-        )
-    ]
-    signature = inspect.Signature(
-        [first.replace(kind=inspect.Parameter.KEYWORD_ONLY), *fields, *common]
-    )
+def _set_archived(*args: Any, **kwargs: Any) -> dict:
+    from heartlink import beneficiaries
 
-    def decorate(run: Callable[..., None]) -> Callable[..., None]:
-        def command(**values: Any) -> None:
-            run(**values)
-
-        command.__signature__ = signature  # type: ignore[attr-defined]
-        command.__doc__ = run.__doc__
-        command.__name__ = run.__name__
-        return command
-
-    return decorate
+    return beneficiaries.set_archived(*args, **kwargs)
 
 
 @app.command("add")
@@ -186,58 +142,31 @@ def show(beneficiary_id: IdArgument, fmt: FormatOption = Format.table) -> None:
 
 
 def _print_profile(profile: dict) -> None:
-    from rich.table import Table
-
-    from heartlink.cli import render
-
-    card = Table.grid(padding=(0, 2))
-    card.add_column(style="bold")
-    card.add_column()
-    for field in BENEFICIARY.of(BENEFICIARY.card):
-        card.add_row(field.label, field.column_of().show(profile[field.name]))
-    by_year = render.make_table(
-        [
-            Column("year", "Year"),
-            Column("kind", "Kind"),
-            Column("count", "Count", "number"),
-            Column("unit", "Unit"),
-            Column("handouts", "Handouts", "number"),
-            Column("value_vnd", "Value", "money"),
-        ],
-        profile["received_by_year"],
-        title="Received by year",
+    print_profile(
+        BENEFICIARY,
+        profile,
+        by_year=(profile["received_by_year"], "handouts", "Received by year"),
+        entries=(
+            SHOW_HANDOUT_COLUMNS,
+            profile["handouts"],
+            f"Handouts received: {len(profile['handouts'])}",
+        ),
     )
-    handouts = render.make_table(
-        SHOW_HANDOUT_COLUMNS,
-        profile["handouts"],
-        title=f"Handouts received: {len(profile['handouts'])}",
-    )
-    render.print_tables(card, by_year, handouts)
 
 
 def _archive_command(archive: bool):
     """archive and unarchive are the same command with one flag turned."""
-    verb = "archive" if archive else "unarchive"
-
-    def command(
-        beneficiary_id: IdArgument, by: OfficerOption = None, fmt: FormatOption = Format.table
-    ) -> None:
-        from heartlink import beneficiaries
-
-        with open_ledger(write=True) as ledger:
-            profile = beneficiaries.set_archived(
-                ledger, beneficiary_id, archive, officer=officer(by)
-            )
-        output_saved(profile, fmt, f"Beneficiary {profile['code']} {verb}d.")
-
-    command.__doc__ = (
-        "Archive a beneficiary: hidden from lists, no new handouts; history kept.\n\n"
+    return archive_command(
+        _set_archived,
+        "beneficiary",
+        IdArgument,
+        archive=archive,
+        doc="Archive a beneficiary: hidden from lists, no new handouts; history kept.\n\n"
         "Example: heartlink beneficiary archive 7KQ2MX4B"
         if archive
         else "Bring back an archived beneficiary.\n\n"
-        "Example: heartlink beneficiary unarchive 7KQ2MX4B"
+        "Example: heartlink beneficiary unarchive 7KQ2MX4B",
     )
-    return command
 
 
 app.command("archive")(_archive_command(archive=True))

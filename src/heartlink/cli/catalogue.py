@@ -46,8 +46,18 @@ KIND_COLUMNS = [
     Column("unit_vi", "Đơn vị"),
     Column("unit_value_vnd", "Unit value", "money"),
     Column("programme", "Programme"),
+    Column("track_stock", "Stock tracked", "flag"),
 ]
-KIND_FIELDS = ["slug", "name_en", "name_vi", "unit_en", "unit_vi", "unit_value_vnd", "programme"]
+KIND_FIELDS = [
+    "slug",
+    "name_en",
+    "name_vi",
+    "unit_en",
+    "unit_vi",
+    "unit_value_vnd",
+    "programme",
+    "track_stock",
+]
 
 
 def _list(fetch: str, columns: list[Column], fields: list[str], title: str):
@@ -153,13 +163,23 @@ def edit_kind(
     programme: Annotated[
         str | None, typer.Option("--programme", "-p", help="Default programme.", show_default=False)
     ] = None,
+    track_stock: Annotated[
+        bool | None,
+        typer.Option(
+            "--track-stock/--no-track-stock",
+            help="Count its stock (received in kind + bought - handed out): `heartlink stock`.",
+            show_default=False,
+        ),
+    ] = None,
     by: OfficerOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:
-    """Change a kind's names, units, unit value or default programme. Handouts already
-    recorded keep their value and programme.
+    """Change a kind's names, units, unit value or default programme, or track its stock.
+    Handouts already recorded keep their value and programme.
 
-    Example: heartlink kind edit meal --unit-value 30.000
+    Examples: heartlink kind edit meal --unit-value 30.000
+
+    heartlink kind edit cake --track-stock
     """
     from heartlink import catalogue
 
@@ -173,9 +193,13 @@ def edit_kind(
             unit_vi=unit_vi,
             unit_value=unit_value,
             programme=programme,
+            track_stock=track_stock,
             officer=officer(by),
         )
-    output_saved({"id": changed["slug"], **changed}, fmt, f"Updated kind {changed['slug']}.")
+    tracked = " (stock tracked)" if changed["track_stock"] else ""
+    output_saved(
+        {"id": changed["slug"], **changed}, fmt, f"Updated kind {changed['slug']}{tracked}."
+    )
 
 
 @programme_app.command("add")

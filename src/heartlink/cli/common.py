@@ -29,6 +29,17 @@ OfficerOption = Annotated[
         show_default=False,
     ),
 ]
+# The day of a new entry (a handout, a donation).
+DateOption = Annotated[
+    str | None,
+    typer.Option(
+        "--date",
+        "-d",
+        help="When: 2023-03-06, 06/03/2023 (day first), today or yesterday. Default: today.",
+        show_default=False,
+    ),
+]
+NoteOption = Annotated[str | None, typer.Option(help="A note.", show_default=False)]
 
 LangOption = Annotated[
     Lang,

@@ -1,4 +1,4 @@
-"""`heartlink export …`: totals, handouts or beneficiaries to a CSV, JSON or Excel file."""
+"""`heartlink export …`: totals, handouts, beneficiaries or donors to a CSV, JSON or Excel file."""
 
 from collections.abc import Callable
 from pathlib import Path
@@ -14,7 +14,7 @@ STATION_ENV = "HEARTLINK_STATION"
 DEFAULT_STATION = "Công an phường Thanh Khê Đông"
 
 app = typer.Typer(
-    help="Write totals, handouts or beneficiaries to a CSV, JSON or Excel (.xlsx) file.\n\n"
+    help="Write totals, handouts, beneficiaries or donors to a CSV, JSON or Excel (.xlsx) file.\n\n"
     "Example: heartlink export totals --year 2023 --output totals-2023.xlsx",
     no_args_is_help=True,
 )
@@ -135,6 +135,12 @@ def _handouts_table(conn: Any, **options: Any) -> Any:
     return exports.handouts_table(conn, **options)
 
 
+def _donations_table(conn: Any, **options: Any) -> Any:
+    from heartlink import exports
+
+    return exports.donations_table(conn, **options)
+
+
 def _beneficiaries_table(conn: Any, **options: Any) -> Any:
     from heartlink import exports
 
@@ -154,6 +160,20 @@ app.command("handouts")(
     """,
     )
 )
+app.command("donations")(
+    _records_command(
+        "donations",
+        _donations_table,
+        "Only this year.",
+        """Write donations (voided ones left out), oldest first, in the columns `heartlink
+    import donations` reads: date, kind, count, donor, programme, method, value_vnd, reference,
+    note, then id, unit, created_at, import_key. The donor is their id; without
+    --include-personal-data their name, the officer, reference and note are left out.
+
+    Example: heartlink export donations --year 2023 --output donations-2023.csv
+    """,
+    )
+)
 app.command("beneficiaries")(
     _records_command(
         "beneficiaries",
@@ -165,6 +185,50 @@ app.command("beneficiaries")(
     the code and address, phone and note are empty.
 
     Example: heartlink export beneficiaries --format xlsx --output beneficiaries.xlsx
+    """,
+    )
+)
+
+
+def _donors_table(conn: Any, **options: Any) -> Any:
+    from heartlink import exports
+
+    return exports.donors_table(conn, **options)
+
+
+app.command("donors")(
+    _records_command(
+        "donors",
+        _donors_table,
+        "Only those who gave something that year.",
+        """Write donors, archived ones too: name, type, public, phone, address, note, then id,
+    code, archived, created_at. Without --include-personal-data the name of a donor who did
+    not agree to be named in public (--private, the default) is their code, and phone,
+    address and note are empty.
+
+    Example: heartlink export donors --format xlsx --output donors.xlsx
+    """,
+    )
+)
+
+
+def _spending_table(conn: Any, **options: Any) -> Any:
+    from heartlink import exports
+
+    return exports.spending_table(conn, **options)
+
+
+app.command("spending")(
+    _records_command(
+        "spending",
+        _spending_table,
+        "Only this year.",
+        """Write spending lines (voided ones left out), oldest first, in the columns `heartlink
+    import spending` reads: date, programme, amount_vnd, purpose, buys_kind, quantity,
+    reference, note, then id, created_at, import_key. The officer who recorded each only with
+    --include-personal-data.
+
+    Example: heartlink export spending --year 2023 --output spending-2023.xlsx
     """,
     )
 )

@@ -4,7 +4,14 @@ from typing import Annotated
 
 import typer
 
-from heartlink.cli.common import FormatOption, OfficerOption, officer, open_ledger
+from heartlink.cli.common import (
+    DateOption,
+    FormatOption,
+    NoteOption,
+    OfficerOption,
+    officer,
+    open_ledger,
+)
 from heartlink.cli.formats import Format
 from heartlink.nouns import HANDOUT
 
@@ -40,15 +47,7 @@ def record(
             show_default=False,
         ),
     ],
-    date: Annotated[
-        str | None,
-        typer.Option(
-            "--date",
-            "-d",
-            help="When: 2023-03-06, 06/03/2023 (day first), today or yesterday. Default: today.",
-            show_default=False,
-        ),
-    ] = None,
+    date: DateOption = None,
     to: Annotated[
         str | None,
         typer.Option(
@@ -75,7 +74,7 @@ def record(
             show_default=False,
         ),
     ] = None,
-    note: Annotated[str | None, typer.Option(help="A note.", show_default=False)] = None,
+    note: NoteOption = None,
     by: OfficerOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:
@@ -95,6 +94,9 @@ def record(
             note=note,
             officer=officer(by),
         )
+        from heartlink import stock
+
+        left = stock.on_hand(ledger.conn, row["kind"])
     to_whom = f" to {row['beneficiary_id'][-8:]}" if row["beneficiary_id"] else ""
     output_saved(
         row,
@@ -102,6 +104,15 @@ def record(
         f"Recorded {row['kind']}: {row['count']:,} × {row['unit']}{to_whom} on {row['date']} "
         f"(programme {row['programme']}), code {row['code']}.",
     )
+    if left is not None and left < 0:
+        from heartlink.cli.common import say
+
+        # Recorded all the same: the officer has already handed it out.
+        say(
+            f"Warning: stock of {row['kind']} is now {left:,}; record what came in "
+            f"(`heartlink receive {row['kind']}` or `heartlink spend --buys {row['kind']}`), or "
+            "void a handout recorded by mistake."
+        )
 
 
 HANDOUT_FIELDS = list(HANDOUT.csv_keys)

@@ -12,7 +12,7 @@ from heartlink.cli.common import FormatOption, OfficerOption, open_ledger
 from heartlink.cli.render import Format
 
 app = typer.Typer(
-    help="Read beneficiaries or handouts from a CSV or Excel (.xlsx) sheet: every row is "
+    help="Read beneficiaries, handouts or spending from a CSV or Excel (.xlsx) sheet: every row is "
     "checked, and with any problem nothing is imported.\n\n"
     "Example: heartlink import handouts old-2022.xlsx --dry-run",
     no_args_is_help=True,
@@ -59,6 +59,37 @@ app.command("handouts")(
     """,
     )
 )
+app.command("spending")(
+    _import_command(
+        "spending",
+        """Import spending lines. Headings (English or Vietnamese): date, programme (the fund),
+    amount_vnd, purpose, then optional buys_kind and quantity (together), reference, note, id,
+    officer.
+
+    Example: heartlink import spending chi-2022.xlsx --dry-run
+
+    A row whose id, or whose content (with its occurrence number in the file), was imported
+    before is skipped, so importing a file twice doubles nothing.
+    """,
+    )
+)
+
+
+app.command("donations")(
+    _import_command(
+        "donations",
+        """Import donations (money and goods received). Headings (English or Vietnamese):
+    date, kind (cash for money), count (for cash the amount in VND), then optional donor (id or
+    code), programme (default: general), method (cash, bank or in-kind), value_vnd, reference,
+    note, id, officer.
+
+    Example: heartlink import donations ung-ho-2022.xlsx --dry-run
+
+    Every row is checked as `heartlink receive` checks it. A row whose id, or whose content
+    (with its occurrence number in the file), was imported before is skipped.
+    """,
+    )
+)
 app.command("beneficiaries")(
     _import_command(
         "beneficiaries",
@@ -80,7 +111,12 @@ def _import(what: str, file: Path, *, dry_run: bool, by: str | None, fmt: Format
     from heartlink.cli import render
     from heartlink.cli.common import officer, say
 
-    run = importer.import_handouts if what == "handouts" else importer.import_beneficiaries
+    run = {
+        "handouts": importer.import_handouts,
+        "spending": importer.import_spending,
+        "donations": importer.import_donations,
+        "beneficiaries": importer.import_beneficiaries,
+    }[what]
     with open_ledger(write=not dry_run) as ledger, _ProgressBar() as progress:
         try:
             summary = run(ledger, file, officer=officer(by), dry_run=dry_run, progress=progress)
@@ -94,10 +130,14 @@ def _import(what: str, file: Path, *, dry_run: bool, by: str | None, fmt: Format
     say(_sentence(what, summary))
 
 
+_NOUNS = {"spending": "spending lines"}
+
+
 def _sentence(what: str, summary: dict) -> str:
     verb = "Would import" if summary["dry_run"] else "Imported"
+    noun = _NOUNS.get(what, what)
     text = (
-        f"{verb} {summary['imported']:,} {what} of {summary['rows']:,} rows from {summary['file']}"
+        f"{verb} {summary['imported']:,} {noun} of {summary['rows']:,} rows from {summary['file']}"
     )
     if summary.get("matched"):
         text += f"; {summary['matched']:,} already here by name, birth year and group, linked"

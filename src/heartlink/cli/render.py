@@ -29,13 +29,21 @@ class Document:
 
     `json` is the object --format json gives where it is not the first table's rows (a report's
     object, a record); `people`, when given, draws the document for people instead of a table
-    per table; `empty` is said on stderr when there is nothing to draw.
+    per table; `empty` is said on stderr when there is nothing to draw; `flat`, when given, is
+    the one table CSV writes instead of the first (a document of several parts as one list).
+
+    A printed document (pdf) is headed like an administrative report: `title` (in capitals),
+    `dated` (place and date in words) and the `signature` block's role.
     """
 
     tables: Sequence[Table]
     json: Any = None
     people: Callable[[], None] | None = None
     empty: str = "Nothing to show."
+    flat: Table | None = None
+    title: str = ""
+    dated: str = ""
+    signature: str = ""
 
 
 @dataclass(frozen=True)
@@ -64,7 +72,7 @@ Renderer = Callable[[Document, Destination], list[str]]
 
 
 def render(fmt: str, document: Document, destination: Destination | None = None) -> list[str]:
-    """Write `document` in format `fmt` (table, json, csv or xlsx) to `destination`; returns
+    """Write `document` in format `fmt` (table, json, csv, xlsx or pdf) to `destination`; returns
     notes for the person at the terminal (what had to be changed to write it)."""
     return RENDERERS[str(fmt)](document, destination or Destination())
 
@@ -166,8 +174,9 @@ def _as_json(document: Document, destination: Destination) -> list[str]:
 
 
 def _as_csv(document: Document, destination: Destination) -> list[str]:
-    """The first table: one header row (the headings), then a line per row, streamed."""
-    table, formatter = document.tables[0], destination.fmt
+    """The first table (or the flat one): one header row (the headings), then a line per row,
+    streamed."""
+    table, formatter = document.flat or document.tables[0], destination.fmt
     out = _text_out(destination)
     if destination.for_spreadsheet:
         out.write("\ufeff")
@@ -187,6 +196,16 @@ def _as_workbook(document: Document, destination: Destination) -> list[str]:
 
         raise InputError("a workbook is a file, not text for standard output; give --output FILE")
     return workbook.write(document.tables, destination)
+
+
+def _as_pdf(document: Document, destination: Destination) -> list[str]:
+    from heartlink.cli import pdf
+
+    if destination.stream is None:
+        from heartlink.errors import InputError
+
+        raise InputError("a PDF is a file, not text for standard output; give --output FILE")
+    return pdf.write(document, destination)
 
 
 def _for_people(document: Document, destination: Destination) -> list[str]:
@@ -212,6 +231,7 @@ RENDERERS: dict[str, Renderer] = {
     "json": _as_json,
     "csv": _as_csv,
     "xlsx": _as_workbook,
+    "pdf": _as_pdf,
 }
 
 

@@ -181,6 +181,23 @@ def _print_totals(conn: sqlite3.Connection, totals: dict, fmt: Formatter, as_of:
     ]
     figures = [c for c in columns(fmt, "kind")[2:] if c.key not in ("count", "anonymous_handouts")]
     overall = totals["overall"]
+    money = [
+        row | {"programme_name": row["name_vi" if fmt.lang == "vi" else "name"]}
+        for row in totals.get("received_and_spent", [])
+    ]
+    money_table = [
+        render.make_table(
+            [
+                Column("programme_name", fmt.word("Fund")),
+                Column("received_vnd", fmt.word("Received"), "money"),
+                Column("spent_vnd", fmt.word("Spent"), "money"),
+                Column("cash_out_vnd", fmt.word("Cash handed out"), "money"),
+            ],
+            money,
+            fmt.word("Received and spent"),
+            fmt,
+        )
+    ]
     render.print_tables(
         render.make_table(
             columns(fmt, "kind"), labels.named(kinds, "kind"), title(fmt, "kind", year, as_of), fmt
@@ -201,6 +218,7 @@ def _print_totals(conn: sqlite3.Connection, totals: dict, fmt: Formatter, as_of:
             people=fmt.number(overall["beneficiaries"]),
             value=Column("", "", "money").show(overall["value_vnd"], fmt),
         ),
+        *(money_table if money else []),
     )
 
 

@@ -1,0 +1,133 @@
+"""Printable A4 PDFs of any Document, with fpdf2 and the DejaVu Sans Condensed font shipped in
+heartlink/fonts (Vietnamese needs a Unicode font, and Windows PCs have none we can count on).
+
+The page follows the administrative report of Decree 30/2020/NĐ-CP: the station top left, the
+national heading top right, place and date in words, the title in capitals, the body (a table
+per part, its heading repeated on each page), and the signature block of the head.
+"""
+
+from pathlib import Path
+from typing import Any
+
+from fpdf import FPDF
+from fpdf.fonts import FontFace
+
+from heartlink.cli.render import Destination, Document
+from heartlink.i18n import Lang
+from heartlink.tables import Table
+
+FONTS = Path(__file__).resolve().parent.parent / "fonts"
+FAMILY = "DejaVuCondensed"
+NATIONAL = {
+    Lang.vi: ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"),
+    Lang.en: ("SOCIALIST REPUBLIC OF VIET NAM", "Independence - Freedom - Happiness"),
+}
+BODY_SIZE = 8.5
+MAX_SHARE = 0.45  # no column takes more than this share of the line
+
+
+class _Page(FPDF):
+    def footer(self) -> None:
+        self.set_y(-12)
+        self.set_font(FAMILY, size=7)
+        self.cell(0, 5, f"{self.page_no()}/{{nb}}", align="C")
+
+
+def write(document: Document, destination: Destination) -> list[str]:
+    """`document` as an A4 PDF to destination.stream."""
+    fmt = destination.fmt
+    pdf = _Page(format="A4", unit="mm")
+    pdf.set_margins(15, 15, 15)
+    pdf.set_auto_page_break(True, margin=16)
+    pdf.add_font(FAMILY, "", str(FONTS / "DejaVuSansCondensed.ttf"))
+    pdf.add_font(FAMILY, "B", str(FONTS / "DejaVuSansCondensed-Bold.ttf"))
+    pdf.set_title(document.title or destination.heading or "heartlink")
+    pdf.set_creator("heartlink")
+    pdf.alias_nb_pages()
+    pdf.add_page()
+    _heading(pdf, document, destination.heading.upper(), NATIONAL[fmt.lang])
+    for table in document.tables:
+        _table(pdf, table, fmt)
+    if document.signature:
+        _signature(pdf, document.signature)
+    destination.stream.write(bytes(pdf.output()))  # type: ignore[union-attr]
+    destination.stream.flush()  # type: ignore[union-attr]
+    return []
+
+
+def _heading(pdf: FPDF, document: Document, station: str, national: tuple[str, str]) -> None:
+    half = pdf.epw / 2 - 2
+    top = pdf.get_y()
+    pdf.set_font(FAMILY, "B", 10)
+    pdf.multi_cell(half * 0.8, 5, station, align="C")
+    left_bottom = pdf.get_y()
+    pdf.set_xy(pdf.l_margin + half, top)
+    pdf.multi_cell(half + 4, 5, national[0], align="C")
+    pdf.set_x(pdf.l_margin + half)
+    pdf.multi_cell(half + 4, 5, national[1], align="C")
+    pdf.set_y(max(left_bottom, pdf.get_y()) + 3)
+    if document.dated:
+        pdf.set_x(pdf.l_margin + half)
+        pdf.set_font(FAMILY, "", 10)
+        pdf.multi_cell(half + 4, 5, document.dated, align="C")
+    if document.title:
+        pdf.ln(4)
+        pdf.set_font(FAMILY, "B", 13)
+        pdf.multi_cell(0, 7, document.title.upper(), align="C")
+    pdf.ln(3)
+
+
+def _cells(table: Table, fmt: Any) -> tuple[list[str], list[list[str]]]:
+    headings = [column.heading for column in table.columns]
+    rows = [
+        [column.show(row.get(column.key), fmt) for column in table.columns] for row in table.rows()
+    ]
+    return headings, rows
+
+
+def _widths(pdf: FPDF, headings: list[str], rows: list[list[str]]) -> list[float]:
+    """Each column as wide as its widest cell would like, capped, scaled to the line."""
+    pdf.set_font(FAMILY, "", BODY_SIZE)
+    wanted = []
+    for index, heading in enumerate(headings):
+        longest_word = max((pdf.get_string_width(w) for w in heading.split()), default=0)
+        cells = [pdf.get_string_width(row[index]) for row in rows]
+        wanted.append(max(longest_word, *cells, 8) + 3)
+    cap = pdf.epw * MAX_SHARE
+    wanted = [min(width, cap) for width in wanted]
+    scale = pdf.epw / sum(wanted)
+    return [width * scale for width in wanted]
+
+
+def _table(pdf: FPDF, table: Table, fmt: Any) -> None:
+    headings, rows = _cells(table, fmt)
+    if not rows:
+        return
+    if pdf.will_page_break(20):
+        pdf.add_page()
+    pdf.set_font(FAMILY, "B", 10.5)
+    pdf.multi_cell(0, 6, table.title or table.name)
+    pdf.ln(1)
+    pdf.set_font(FAMILY, "", BODY_SIZE)
+    align = tuple("RIGHT" if column.numeric else "LEFT" for column in table.columns)
+    with pdf.table(
+        col_widths=_widths(pdf, headings, rows),
+        text_align=align,
+        headings_style=FontFace(emphasis="BOLD", fill_color=(230, 230, 230)),
+        line_height=pdf.font_size * 1.6,
+        repeat_headings=1,
+        width=pdf.epw,
+    ) as drawn:
+        for cells in [headings, *rows]:
+            drawn.row(cells)
+    pdf.ln(4)
+
+
+def _signature(pdf: FPDF, role: str) -> None:
+    if pdf.will_page_break(35):
+        pdf.add_page()
+    half = pdf.epw / 2
+    pdf.ln(4)
+    pdf.set_x(pdf.l_margin + half)
+    pdf.set_font(FAMILY, "B", 10)
+    pdf.multi_cell(half, 5, role.upper(), align="C")

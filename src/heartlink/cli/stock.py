@@ -1,0 +1,73 @@
+"""`heartlink stock`: what is on hand of the kinds whose stock is tracked."""
+
+from typing import Annotated
+
+import typer
+
+from heartlink.cli.common import FormatOption
+from heartlink.cli.render import Column, Format
+
+STOCK_COLUMNS = [
+    Column("kind", "Kind"),
+    Column("unit", "Unit"),
+    Column("opening", "Opening", "number"),
+    Column("in", "In", "number"),
+    Column("out", "Out", "number"),
+    Column("on_hand", "On hand", "number"),
+    Column("value_vnd", "Value", "money"),
+    Column("valued_at", "Valued at"),
+]
+STOCK_FIELDS = [column.key for column in STOCK_COLUMNS]
+
+
+def stock(
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            metavar="DATE",
+            help="Stock at the end of DATE (2023-06-30 or 30/06/2023); opening is at the start "
+            "of its year. Default: now, opening at the start of this year.",
+            show_default=False,
+        ),
+    ] = None,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """Show the stock of every tracked kind: opening, in (received in kind and bought), out
+    (handed out), on hand, and its value (at the kind's unit value, else at the average value
+    of what came in).
+
+    Track a kind with `heartlink kind edit cake --track-stock`.
+
+    Example: heartlink stock --as-of 31/12/2023
+    """
+    from heartlink import stock as stocks
+    from heartlink.cli.common import open_ledger, say
+    from heartlink.cli.render import output_rows
+    from heartlink.text import parse_date
+
+    on = parse_date(as_of, allow_future=True) if as_of else None
+    with open_ledger(write=False) as ledger:
+        levels = stocks.levels(ledger.conn, as_of=on)
+    when = f"at the end of {levels['as_of']}" if on else "now"
+    if fmt is Format.json:
+        from heartlink.cli.render import output_record
+
+        output_record(levels, fmt, show=lambda: None)
+        return
+    output_rows(
+        levels["kinds"],
+        fmt,
+        STOCK_COLUMNS,
+        fields=STOCK_FIELDS,
+        title=f"Stock {when} (opening: 1 January {levels['year']})",
+        empty="No kind's stock is tracked; track one with `heartlink kind edit KIND "
+        "--track-stock`.",
+    )
+    if fmt is Format.table:
+        for line in levels["kinds"]:
+            if line["on_hand"] < 0:
+                say(
+                    f"Warning: the stock of {line['kind']} is below zero; record what came in, "
+                    "or void the handout recorded by mistake (`heartlink check` says since when)."
+                )
