@@ -3,6 +3,7 @@ so that `heartlink --sample statement 2023` is a real statement that ties."""
 
 import csv
 import json
+import re
 
 import pytest
 
@@ -148,3 +149,17 @@ def test_the_vietnamese_statement_names_the_officers_and_the_funds(ok):
     text = sample(ok, "statement", "2023", "--lang", "vi").stdout
     assert "Cán bộ, chiến sĩ" in text and "Nhà hảo tâm" in text
     assert "Bữa cơm nhân ái" in text
+
+
+def test_the_readme_shows_the_sample_statement_as_it_is(ok):
+    """README's Vietnamese sample statement is today's output (but for the chain's hash, which
+    differs on every load)."""
+    readme = (DATA.parent / "README.md").read_text(encoding="utf-8")
+    shown = readme.split("heartlink --sample statement 2023 --lang vi`", 1)[1]
+    shown = shown.split("```\n", 2)[1]
+    output = ok("--sample", "statement", "2023", "--lang", "vi", db=None, env={"COLUMNS": "170"})
+
+    def without_hash(text: str) -> list[str]:
+        return [line.rstrip() for line in text.splitlines() if not re.search("[0-9a-f]{64}", line)]
+
+    assert without_hash(output.stdout) == without_hash(shown)
