@@ -38,10 +38,11 @@ def test_the_sample_in_data_imports_as_it_is(ok, sample_2023):
     totals = {row["kind"]: row for row in report(ok)["totals"]}
     assert totals["meal"]["count"] == 2950 and totals["meal"]["handouts"] == 52
     assert totals["cash"]["count"] == 6_000_000 and totals["cash"]["beneficiaries"] == 1
+    # The sample also has the year's money (received_and_spent); these files are its handouts.
     assert report(ok) == {
         key: value
         for key, value in ok("--sample", "report", "2023", "-f", "json", db=None).json().items()
-        if key != "year"
+        if key not in ("year", "received_and_spent")
     }
 
 

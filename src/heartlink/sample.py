@@ -1,16 +1,29 @@
 """The bundled sample: the station's 2023 activity (fictional people, real totals).
 
 Travels inside the wheel as heartlink/sample_data; in a source checkout it is the repository's
-data/ folder. It is loaded by the importer, exactly as `heartlink import` would take the files.
+data/ folder. It is loaded by the importer, exactly as `heartlink import` would take the files;
+the donors, which have no `import`, are read with heartlink's sheet reader and registered one
+by one as `heartlink donor add` registers them.
+
+The money side ties: the officers' monthly contributions pay for the meals' ingredients, their
+Tết money and one public individual's gift pay the bakery's bill and the shopping vouchers, a
+business gives the other bánh tét, and the godmother's money is the cash handed out to the
+orphan. The cakes and vouchers are stock-tracked: what came in is what went out.
 """
 
 from pathlib import Path
 
-from heartlink import importer
+from heartlink import donors, importer, sheets, stock
 from heartlink.db import Ledger
+from heartlink.errors import HeartlinkError
+from heartlink.nouns import DONOR
 
 BENEFICIARIES = "sample-2023-beneficiaries.csv"
+DONORS = "sample-2023-donors.csv"
+DONATIONS = "sample-2023-donations.csv"
+SPENDING = "sample-2023-spending.csv"
 HANDOUTS = "sample-2023-handouts.csv"
+TRACKED_KINDS = ("cake", "voucher")
 OFFICER = "sample"
 
 
@@ -23,6 +36,29 @@ def data_dir() -> Path:
 
 def load(ledger: Ledger) -> Ledger:
     """Fill an (empty) ledger with the sample and return it."""
-    importer.import_beneficiaries(ledger, data_dir() / BENEFICIARIES, officer=OFFICER)
-    importer.import_handouts(ledger, data_dir() / HANDOUTS, officer=OFFICER)
+    folder = data_dir()
+    importer.import_beneficiaries(ledger, folder / BENEFICIARIES, officer=OFFICER)
+    _add_donors(ledger, folder / DONORS)
+    importer.import_donations(ledger, folder / DONATIONS, officer=OFFICER)
+    importer.import_spending(ledger, folder / SPENDING, officer=OFFICER)
+    importer.import_handouts(ledger, folder / HANDOUTS, officer=OFFICER)
+    with ledger.write() as conn:
+        for kind in TRACKED_KINDS:
+            stock.set_tracked(conn, kind, True, officer=OFFICER)
     return ledger
+
+
+def _add_donors(ledger: Ledger, path: Path) -> None:
+    """Register each donor of the sheet with `donor add`'s checks, keeping the id the sheet
+    gives them (the donations name their donor by it). A bad row names its row and field."""
+    with sheets.open_sheet(path, DONOR.of(DONOR.imported)) as sheet:
+        for number, given, wrong in sheet.records():
+            if wrong:
+                raise HeartlinkError(f"{sheet.name} row {number}: {wrong}")
+            fields = {name: text for name, text in given.items() if text.strip() and name != "id"}
+            try:
+                donors.REGISTER.add(
+                    ledger, officer=OFFICER, record_id=given.get("id") or None, **fields
+                )
+            except HeartlinkError as exc:
+                raise HeartlinkError(f"{sheet.name} row {number}: {exc}") from exc
