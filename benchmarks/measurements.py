@@ -7,6 +7,7 @@ The command lines under test are built by `import_argv`, `backup_argv` and `expo
 
 from __future__ import annotations
 
+import re
 import shutil
 import sqlite3
 from collections import Counter
@@ -243,18 +244,34 @@ def funds_plans(db: Path, year: int) -> list[list[str]]:
     return traced_plans(db, lambda conn: funds.balances(conn, year), MONEY_TABLES)
 
 
-def show_funds_plan(db: Path, year: int) -> None:
-    """Say how `funds` reads the money: each statement's plan, and a warning for any that
-    scans or searches the entries themselves rather than their yearly totals."""
+ENTRY_TABLES = ("donation", "spending")
+# A plan step on the entries names their table or one of its indexes (a joined table is
+# named by its alias, `SEARCH d USING INDEX donation_by_year`); not donation_year.
+_ENTRIES = re.compile(r"\b(donation|spending)(_by_\w+)?\b")
+
+
+def reads_entries(step: str) -> bool:
+    """Whether a query-plan step reads the donations or spending lines themselves."""
+    return bool(_ENTRIES.search(step))
+
+
+def show_money_plans(db: Path, year: int) -> None:
+    """Say how `funds` and `statement` read the money: each funds statement's plan (with a
+    warning for any that reads the entries rather than their yearly totals), and how many of
+    the statement's reads of the entries are bounded by the year."""
+    from heartlink import funds
+
     for plan in funds_plans(db, year):
-        entries = [
-            step
-            for step in plan
-            if any(f" {table} " in f"{step} " for table in ("donation", "spending"))
-        ]
-        if entries:
-            say(f"  WARNING: funds reads the entries: {' / '.join(entries)}")
+        if any(reads_entries(step) for step in plan):
+            say(f"  WARNING: funds reads the entries: {' / '.join(plan)}")
         say(f"  funds query plan: {' / '.join(plan)}")
+    plans = traced_plans(db, lambda conn: funds.statement(conn, year), ENTRY_TABLES)
+    entry_steps = [step for plan in plans for step in plan if reads_entries(step)]
+    in_year = [step for step in entry_steps if "(year=?)" in step]
+    say(
+        f"  statement: {len(entry_steps)} reads of donations or spending, {len(in_year)} of"
+        f" them of the one year; the others: {', '.join(sorted(set(entry_steps) - set(in_year)))}"
+    )
 
 
 def live_receipts(db: Path, year: int) -> int:
@@ -299,7 +316,7 @@ def funds(ctx: Context) -> list[Comparison]:
     year = datagen.report_year(ctx.years)
     entries = bulk_size(ctx)
     big, one = money_ledger(ctx, entries), money_ledger(ctx, 1)
-    show_funds_plan(big, year)
+    show_money_plans(big, year)
     label = f"{entries:,} donations and spending lines"
     comparisons = [
         Comparison(
