@@ -7,6 +7,11 @@ default catalogue); beneficiaries, their categories and handouts are then bulk-i
 next to named cash, bicycles and school supplies, about 1% voided. Everything follows from the
 seed, so a size always gives the same file.
 
+A ledger may also hold money (issue 11): donors, donations (mostly cash, by hand or by bank,
+some goods, most to the general fund) and spending lines across the programmes, spread evenly
+over the same years, in time order, about 1% voided. Their yearly totals (donation_year,
+spending_year) are kept by heartlink's own triggers as the rows go in.
+
 The generated records are sealed in the audit log as one import (heartlink.audit.append with
 `added_since`), so that `heartlink check` finds the ledger sound.
 
@@ -31,7 +36,7 @@ from pathlib import Path
 from heartlink import audit, db, ids, seals, summaries
 from heartlink.migrations import CATEGORIES
 
-GENERATOR_VERSION = 3
+GENERATOR_VERSION = 3  # money rows are named in the cache file only when there are some
 FIRST_YEAR = 2016
 YEARS = 10  # 2016 to 2025: the report year is the last one
 HANDOUTS_PER_BENEFICIARY = 40
@@ -305,6 +310,200 @@ def handouts(
             )
 
 
+# Money (issue 11) ----------------------------------------------------------------------------
+
+DONOR_COLUMNS = (
+    "id, name, type, phone, address, note, public, created_at, created_by, updated_at, archived_at"
+)
+DONATION_COLUMNS = (
+    "id, date, year, donor_id, kind, programme, count, value_vnd, method, reference, note,"
+    " officer, created_at, voided_at, voided_by, void_reason"
+)
+SPENDING_COLUMNS = (
+    "id, date, year, programme, amount_vnd, purpose, buys_kind, quantity, reference, note,"
+    " officer, created_at, voided_at, voided_by, void_reason"
+)
+DONATIONS_PER_DONOR = 20
+NAMED_DONATION_SHARE = 0.7  # the rest came from well-wishers who left no name
+CASH_DONATION_SHARE = 0.85
+BANK_SHARE = 0.4  # of money: by bank transfer, with its reference; the rest handed over
+EARMARKED_SHARE = 0.4  # given for a programme; the rest goes to the general fund
+MONEY_STEP = 50_000
+# Goods given (in kind), with the value per unit when the giver says it.
+GOODS: dict[str, tuple[tuple[int, int], tuple[int, int]]] = {
+    "gift": ((5, 100), (100_000, 300_000)),
+    "cake": ((10, 200), (120_000, 180_000)),
+    "school-supplies": ((10, 100), (80_000, 150_000)),
+    "uniform": ((5, 50), (150_000, 300_000)),
+    "bicycle": ((1, 5), (1_500_000, 3_000_000)),
+    "voucher": ((10, 50), (200_000, 500_000)),
+}
+GOODS_VALUED = 0.6
+DONOR_TYPES = ("individual", "individual", "individual", "organisation", "business", "officer")
+BUSINESSES = ["Công ty TNHH Minh Phát", "Nhà thuốc Thanh Tâm", "Tiệm vàng Kim Long"]
+BUSINESSES += ["Siêu thị Hòa Khánh", "Công ty CP Xây dựng Sông Hàn"]
+ORGANISATIONS = ["Hội Phụ nữ phường", "Đoàn Thanh niên phường", "Chùa Phổ Đà"]
+ORGANISATIONS += ["Hội Chữ thập đỏ quận", "Câu lạc bộ Thiện nguyện Đà Nẵng"]
+# What the funds pay for: purpose, the programme it is mostly paid from, and the kind bought
+# into stock (with the quantity range) when it buys one.
+PURPOSES: list[tuple[str, str, tuple[str, tuple[int, int]] | None]] = [
+    ("Gạo, thịt và rau cho bếp ăn", "meals", None),
+    ("Gas và chất đốt cho bếp ăn", "meals", None),
+    ("Chanh, đường và đá", "lemonade", None),
+    ("Mua bánh tét tặng hộ nghèo", "tet-cakes", ("cake", (20, 200))),
+    ("Mua sách vở cho học sinh", "school-support", ("school-supplies", (10, 100))),
+    ("Mua đồng phục", "school-support", ("uniform", (5, 50))),
+    ("Mua xe đạp", "school-support", ("bicycle", (1, 5))),
+    ("Học phí lớp luyện thi", "exam-prep", None),
+    ("Phương tiện sinh kế", "livelihood", None),
+    ("Thuê xe chở quà", "general", None),
+    ("In ấn và văn phòng phẩm", "general", None),
+]
+SPENDING_AMOUNT = (100_000, 5_000_000)
+# Most of what a programme needs is paid from the general fund, where most money is given.
+PAID_FROM_GENERAL = 0.5
+
+
+def donors(rng: random.Random, count: int, first_year: int) -> Iterator[tuple]:
+    """Rows for the donor table: registered over the first month (ids in time order), one in
+    three agreeing to be named in public statements."""
+    first = dt.date(first_year, 1, 1)
+    for i in range(count):
+        day = first + dt.timedelta(days=i * 30 // count)
+        millis_of_day = 28_800_000 + rng.randint(0, 32_000_000)
+        kind = rng.choice(DONOR_TYPES)
+        if kind == "business":
+            name = rng.choice(BUSINESSES)
+        elif kind == "organisation":
+            name = rng.choice(ORGANISATIONS)
+        else:
+            name = _name(rng, household=False)
+        yield (
+            ulid(_millis(day) + millis_of_day, rng.getrandbits(80)),
+            name,
+            kind,
+            f"09{rng.randint(0, 99_999_999):08d}" if rng.random() < 0.5 else None,
+            f"{rng.randint(1, 300)} {rng.choice(STREETS)}" if rng.random() < 0.3 else None,
+            None,
+            int(rng.random() < 0.35),
+            _timestamp(day.isoformat(), millis_of_day),
+            OFFICER,
+            None,
+            None,
+        )
+
+
+def _spread(
+    rng: random.Random, counts_per_year: list[int], years: list[int]
+) -> Iterator[tuple[str, int, str, int]]:
+    """(id, year, date, millis of day) for entries spread evenly over each year, in time order."""
+    bits = rng.getrandbits
+    for year, in_year in zip(years, counts_per_year, strict=True):
+        first_day = dt.date(year, 1, 1)
+        days = (dt.date(year + 1, 1, 1) - first_day).days
+        dates = [(first_day + dt.timedelta(days=d)).isoformat() for d in range(days)]
+        year_millis = _millis(first_day)
+        for i in range(in_year):
+            offset = i * days * DAY_MS // in_year
+            yield (
+                ulid(year_millis + offset, bits(80)),
+                year,
+                dates[offset // DAY_MS],
+                offset % DAY_MS,
+            )
+
+
+def _voided(rng: random.Random, date: str, millis_of_day: int) -> tuple:
+    """The void columns: a mistake is voided a few minutes after it was recorded (1%)."""
+    if rng.random() >= VOIDED_SHARE:
+        return None, None, None
+    return (
+        _timestamp(date, min(millis_of_day + 300_000, DAY_MS - 1)),
+        OFFICERS[int(rng.random() * len(OFFICERS))],
+        VOID_REASONS[int(rng.random() * len(VOID_REASONS))],
+    )
+
+
+def donations(
+    rng: random.Random, counts_per_year: list[int], years: list[int], donor_ids: list[str]
+) -> Iterator[tuple]:
+    """Rows for the donation table: money as heartlink `receive cash` writes it (count and
+    value the amount in đồng), from 50.000 to 10.000.000, small gifts the most common; goods
+    received in kind, valued when the giver says so."""
+    random_ = rng.random
+    goods = list(GOODS)
+    for donation_id, year, date, millis_of_day in _spread(rng, counts_per_year, years):
+        if random_() < CASH_DONATION_SHARE:
+            kind = "cash"
+            count = (1 + int(random_() ** 3 * 200)) * MONEY_STEP
+            value: int | None = count
+            method = "bank" if random_() < BANK_SHARE else "cash"
+        else:
+            kind = goods[int(random_() * len(goods))]
+            (low, high), (cheapest, dearest) = GOODS[kind]
+            count = low + int(random_() * (high - low + 1))
+            value = None
+            if random_() < GOODS_VALUED:
+                value = count * (cheapest + int(random_() * (dearest - cheapest)) // 1000 * 1000)
+            method = "in-kind"
+        programme = "general"
+        if random_() < EARMARKED_SHARE:
+            programme = PROGRAMMES[int(random_() * len(PROGRAMMES))]
+        named = donor_ids and random_() < NAMED_DONATION_SHARE
+        yield (
+            donation_id,
+            date,
+            year,
+            donor_ids[int(random_() * len(donor_ids))] if named else None,
+            kind,
+            programme,
+            count,
+            value,
+            method,
+            f"FT{year % 100}{rng.getrandbits(40):012d}" if method == "bank" else None,
+            "Mẹ đỡ đầu" if random_() < 0.05 else None,
+            OFFICERS[int(random_() * len(OFFICERS))],
+            _timestamp(date, millis_of_day),
+            *_voided(rng, date, millis_of_day),
+        )
+
+
+def spending(rng: random.Random, counts_per_year: list[int], years: list[int]) -> Iterator[tuple]:
+    """Rows for the spending table: what the funds paid for, half from the general fund and
+    the rest mostly from the programme it serves; a few buy goods kept in stock."""
+    random_ = rng.random
+    low, high = SPENDING_AMOUNT
+    for line_id, year, date, millis_of_day in _spread(rng, counts_per_year, years):
+        purpose, programme, buys = PURPOSES[int(random_() * len(PURPOSES))]
+        if random_() < PAID_FROM_GENERAL:
+            programme = "general"
+        elif random_() < OTHER_PROGRAMME_SHARE:
+            programme = PROGRAMMES[int(random_() * len(PROGRAMMES))]
+        kind, quantity = None, None
+        if buys:
+            kind, (fewest, most) = buys
+            quantity = fewest + int(random_() * (most - fewest + 1))
+        yield (
+            line_id,
+            date,
+            year,
+            programme,
+            (low + int(random_() * (high - low))) // 1000 * 1000,
+            purpose,
+            kind,
+            quantity,
+            f"HĐ {rng.randint(1, 9999):04d}" if random_() < 0.5 else None,
+            None,
+            OFFICERS[int(random_() * len(OFFICERS))],
+            _timestamp(date, millis_of_day),
+            *_voided(rng, date, millis_of_day),
+        )
+
+
+def donor_count(donation_count: int) -> int:
+    return max(1, donation_count // DONATIONS_PER_DONOR) if donation_count else 0
+
+
 def _remove(path: Path) -> None:
     for suffix in ("", "-wal", "-shm", "-journal"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
@@ -334,8 +533,37 @@ def _insert(conn: sqlite3.Connection, table: str, columns: str, rows: Iterable[t
     conn.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
 
 
-def generate(path: Path, count: int, *, years: int = YEARS, seed: int = 5) -> None:
-    """Write a new heartlink database at `path` holding `count` handouts over `years` years."""
+def _add_money(
+    conn: sqlite3.Connection,
+    rng: random.Random,
+    donation_count: int,
+    spending_count: int,
+    calendar: list[int],
+) -> None:
+    """Donors, donations and spending lines, from their own random stream (so that the
+    handouts of a ledger with money are those of the same ledger without). Their yearly
+    totals are kept by heartlink's triggers as the rows go in (about 3 µs a row)."""
+    years = len(calendar)
+    givers = list(donors(rng, donor_count(donation_count), calendar[0]))
+    _insert(conn, "donor", DONOR_COLUMNS, givers)
+    given = donations(rng, per_year(donation_count, years), calendar, [row[0] for row in givers])
+    for batch in _in_batches(given):
+        _insert(conn, "donation", DONATION_COLUMNS, batch)
+    for batch in _in_batches(spending(rng, per_year(spending_count, years), calendar)):
+        _insert(conn, "spending", SPENDING_COLUMNS, batch)
+
+
+def generate(
+    path: Path,
+    count: int,
+    *,
+    years: int = YEARS,
+    seed: int = 5,
+    donations: int = 0,
+    spending: int = 0,
+) -> None:
+    """Write a new heartlink database at `path` holding `count` handouts over `years` years,
+    and `donations` donations and `spending` spending lines over the same years."""
     _remove(path)
     rng = random.Random(f"{seed}-{count}-{years}")
     calendar = list(range(FIRST_YEAR, FIRST_YEAR + years))
@@ -355,11 +583,11 @@ def generate(path: Path, count: int, *, years: int = YEARS, seed: int = 5) -> No
             _insert(
                 tx, "beneficiary_category", "beneficiary_id, category", categories(rng, people_ids)
             )
-            # Indexes are built faster in one go than row by row: drop the handout table's
-            # own and create them again from their exact SQL, so the schema stays heartlink's.
+            # Indexes are built faster in one go than row by row: drop the entry tables' own
+            # and create them again from their exact SQL, so the schema stays heartlink's.
             indexes = tx.execute(
-                "SELECT name, sql FROM sqlite_master"
-                " WHERE type = 'index' AND tbl_name = 'handout' AND sql IS NOT NULL"
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+                " AND tbl_name IN ('handout', 'donation', 'spending')"
             ).fetchall()
             for name, _sql in indexes:
                 tx.execute(f"DROP INDEX {name}")
@@ -369,6 +597,13 @@ def generate(path: Path, count: int, *, years: int = YEARS, seed: int = 5) -> No
             rows = handouts(rng, per_year(count, years), calendar, people_ids)
             for batch in _in_batches(rows):
                 _insert(tx, "handout", HANDOUT_COLUMNS, batch)
+            _add_money(
+                tx,
+                random.Random(f"{seed}-money-{donations}-{spending}-{years}"),
+                donations,
+                spending,
+                calendar,
+            )
             for _name, sql in indexes:
                 tx.execute(sql)
             upkeep.finish()
@@ -450,20 +685,41 @@ def csv_rows(path: Path) -> int:
         return sum(1 for _ in csv.reader(f)) - 1
 
 
-def cache_path(work: Path, count: int, *, years: int = YEARS, seed: int = 5) -> Path:
+def cache_path(
+    work: Path,
+    count: int,
+    *,
+    years: int = YEARS,
+    seed: int = 5,
+    donations: int = 0,
+    spending: int = 0,
+) -> Path:
     """Where the generated database for these parameters is kept."""
-    name = f"handouts-{count}-y{years}-s{seed}-schema{db.SCHEMA_VERSION}-g{GENERATOR_VERSION}.db"
+    money = f"-money{donations}+{spending}" if donations or spending else ""
+    name = (
+        f"handouts-{count}{money}-y{years}-s{seed}-schema{db.SCHEMA_VERSION}"
+        f"-g{GENERATOR_VERSION}.db"
+    )
     return work / "data" / name
 
 
-def cached(work: Path, count: int, *, years: int = YEARS, seed: int = 5) -> Path:
+def cached(
+    work: Path,
+    count: int,
+    *,
+    years: int = YEARS,
+    seed: int = 5,
+    donations: int = 0,
+    spending: int = 0,
+) -> Path:
     """The generated database for these parameters, generated on first use and kept."""
-    path = cache_path(work, count, years=years, seed=seed)
+    options = {"years": years, "seed": seed, "donations": donations, "spending": spending}
+    path = cache_path(work, count, **options)
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         # Built under another name, so an interrupted run never leaves a half-made cache.
         building = path.with_name(f"{path.stem}.{os.getpid()}.building")
-        generate(building, count, years=years, seed=seed)
+        generate(building, count, **options)
         building.replace(path)
     return path
 

@@ -7,6 +7,7 @@ The command lines under test are built by `import_argv`, `backup_argv` and `expo
 
 from __future__ import annotations
 
+import re
 import shutil
 import sqlite3
 from collections import Counter
@@ -21,6 +22,7 @@ from benchmarks.harness import (
     Command,
     Comparison,
     Context,
+    Skip,
     measurement,
     run_once,
     say,
@@ -151,24 +153,35 @@ def reads_one_year(plan: list[str]) -> bool:
     return any(way in step for step in plan for way in ONE_YEAR)
 
 
-def report_plans(db: Path, year: int) -> list[list[str]]:
-    """EXPLAIN QUERY PLAN of every statement heartlink runs on handouts or their summary for a
-    yearly report, caught as it runs them (so the check follows heartlink.reports as it
-    changes)."""
+def traced_plans(
+    db: Path, run: Callable[[sqlite3.Connection], object], tables: tuple[str, ...]
+) -> list[list[str]]:
+    """EXPLAIN QUERY PLAN of every statement `run` makes heartlink execute that reads one of
+    `tables`, caught as it runs them (so the plans follow heartlink's code as it changes)."""
     from heartlink import db as heartlink_db
-    from heartlink import reports
 
     statements: list[str] = []
     with heartlink_db.open_for_read(db) as ledger:
         ledger.conn.set_trace_callback(statements.append)
-        reports.yearly(ledger.conn, year)
-        reports.view(ledger.conn, year, "kind")
+        run(ledger.conn)
         ledger.conn.set_trace_callback(None)
         return [
             [row[3] for row in ledger.conn.execute(f"EXPLAIN QUERY PLAN {sql}")]
             for sql in statements
-            if "FROM handout" in sql or "FROM year_summary" in sql
+            if any(f"FROM {table}" in sql for table in tables)
         ]
+
+
+def report_plans(db: Path, year: int) -> list[list[str]]:
+    """EXPLAIN QUERY PLAN of every statement heartlink runs on handouts or their summary for a
+    yearly report."""
+    from heartlink import reports
+
+    def yearly_report(conn: sqlite3.Connection) -> None:
+        reports.yearly(conn, year)
+        reports.view(conn, year, "kind")
+
+    return traced_plans(db, yearly_report, ("handout", "year_summary"))
 
 
 def check_report_plan(db: Path, year: int) -> None:
@@ -190,6 +203,146 @@ def check_report_plan(db: Path, year: int) -> None:
         f" read only the one year (year_summary or handout_year_totals); temporary b-trees:"
         f" {extra}"
     )
+
+
+# 2b. Funds and the statement (issue 11) ----------------------------------------------------
+
+# The big money ledger: the issue's million entries over ten years, 70% donations (mostly
+# cash, some goods) and 30% spending lines; both money ledgers hold the same 1k handouts, so
+# only the money differs between subject and baseline.
+DONATION_SHARE = 0.7
+MONEY_HANDOUTS = 1000
+# The money tables and their yearly totals, as `funds` and `statement` read them.
+MONEY_TABLES = ("donation", "spending", "donation_year", "spending_year", "year_summary")
+
+
+def money_ledger(ctx: Context, entries: int) -> Path:
+    """The cached ledger of MONEY_HANDOUTS handouts and `entries` donations and spending lines
+    (DONATION_SHARE of them donations; a one-entry ledger holds one donation, in the last
+    year), generated on first use."""
+    donations = max(1, round(entries * DONATION_SHARE))
+    options = {
+        "years": ctx.years,
+        "seed": ctx.seed,
+        "donations": donations,
+        "spending": entries - donations,
+    }
+    path = datagen.cache_path(ctx.work, MONEY_HANDOUTS, **options)
+    if not path.exists():
+        say(
+            f"  generating a ledger of {donations:,} donations and {entries - donations:,}"
+            " spending lines (kept for later runs)…"
+        )
+        datagen.cached(ctx.work, MONEY_HANDOUTS, **options)
+    return path
+
+
+def funds_plans(db: Path, year: int) -> list[list[str]]:
+    """EXPLAIN QUERY PLAN of every statement `heartlink funds YEAR` runs on the money."""
+    from heartlink import funds
+
+    return traced_plans(db, lambda conn: funds.balances(conn, year), MONEY_TABLES)
+
+
+ENTRY_TABLES = ("donation", "spending")
+# A plan step on the entries names their table or one of its indexes (a joined table is
+# named by its alias, `SEARCH d USING INDEX donation_by_year`); not donation_year.
+_ENTRIES = re.compile(r"\b(donation|spending)(_by_\w+)?\b")
+
+
+def reads_entries(step: str) -> bool:
+    """Whether a query-plan step reads the donations or spending lines themselves."""
+    return bool(_ENTRIES.search(step))
+
+
+def show_money_plans(db: Path, year: int) -> None:
+    """Say how `funds` and `statement` read the money: each funds statement's plan (with a
+    warning for any that reads the entries rather than their yearly totals), and how many of
+    the statement's reads of the entries are bounded by the year."""
+    from heartlink import funds
+
+    for plan in funds_plans(db, year):
+        if any(reads_entries(step) for step in plan):
+            say(f"  WARNING: funds reads the entries: {' / '.join(plan)}")
+        say(f"  funds query plan: {' / '.join(plan)}")
+    plans = traced_plans(db, lambda conn: funds.statement(conn, year), ENTRY_TABLES)
+    entry_steps = [step for plan in plans for step in plan if reads_entries(step)]
+    in_year = [step for step in entry_steps if "(year=?)" in step]
+    say(
+        f"  statement: {len(entry_steps)} reads of donations or spending, {len(in_year)} of"
+        f" them of the one year; the others: {', '.join(sorted(set(entry_steps) - set(in_year)))}"
+    )
+
+
+def live_receipts(db: Path, year: int) -> int:
+    """The receipts a statement of `year` lists: the donations of the year not voided."""
+    conn = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        found = conn.execute(
+            "SELECT count(*) FROM donation WHERE year = ? AND voided_at IS NULL", (year,)
+        )
+        return found.fetchone()[0]
+    finally:
+        conn.close()
+
+
+def _statement_command(ctx: Context, db: Path, year: int, label: str) -> Command:
+    """`heartlink statement YEAR --format json` to a scratch file, checked to list every
+    receipt of the year."""
+    import json
+
+    output = ctx.scratch(f"{db.stem}.statement.json")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    expected = live_receipts(db, year)
+
+    def lists_every_receipt() -> None:
+        with open(output, encoding="utf-8") as f:
+            _expect_rows(f"statement of {db.name}", len(json.load(f)["receipts"]), expected)
+
+    return Command(
+        f"heartlink statement {year} --format json, {label}",
+        ctx.heartlink(db, "statement", str(year), "--format", "json"),
+        stdout=output,
+        check=lists_every_receipt,
+    )
+
+
+@measurement("funds", "`heartlink funds YEAR` (and `statement`) on 1M money entries vs one")
+def funds(ctx: Context) -> list[Comparison]:
+    """Issue 11: `funds YEAR` on a million donations and spending lines over ten years at most
+    1.3 times its time on a ledger of one donation. The statement lists every line of the
+    year, so it is shown for information (no target)."""
+    ctx.require_heartlink("funds")
+    year = datagen.report_year(ctx.years)
+    entries = bulk_size(ctx)
+    big, one = money_ledger(ctx, entries), money_ledger(ctx, 1)
+    show_money_plans(big, year)
+    label = f"{entries:,} donations and spending lines"
+    comparisons = [
+        Comparison(
+            f"2b. funds {size_label(entries)} money entries vs 1 donation",
+            Command(f"heartlink funds {year} on {label}", ctx.heartlink(big, "funds", str(year))),
+            Command(
+                f"heartlink funds {year} on 1 donation", ctx.heartlink(one, "funds", str(year))
+            ),
+            limit=1.3,
+        )
+    ]
+    try:
+        ctx.require_heartlink("statement")
+    except Skip as reason:
+        say(f"  statement skipped: {reason}")
+        return comparisons
+    in_year = live_receipts(big, year)
+    comparisons.append(
+        Comparison(
+            f"2c. statement --format json {size_label(entries)} money entries vs 1 donation",
+            _statement_command(ctx, big, year, f"{in_year:,} receipts"),
+            _statement_command(ctx, one, year, "1 receipt"),
+            limit=None,
+        )
+    )
+    return comparisons
 
 
 # Import, backup and export run on one ledger ------------------------------------------------

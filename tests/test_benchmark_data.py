@@ -2,6 +2,7 @@
 heartlink itself opens. Small sizes only; the timings live in benchmarks/, never here."""
 
 import sqlite3
+from pathlib import Path
 
 import pytest
 
@@ -96,3 +97,94 @@ def test_the_generated_ledger_is_sealed_and_checks_clean(ledger):
     verified = audit.verify(ledger)
     assert verified["ok"], verified["findings"][:3]
     assert verified["head"]["entries"] == 1
+
+
+DONATIONS, SPENDING = 1400, 600
+
+
+@pytest.fixture(scope="module")
+def money(tmp_path_factory):
+    path = tmp_path_factory.mktemp("bench-money") / "money.db"
+    datagen.generate(path, 100, years=YEARS, seed=1, donations=DONATIONS, spending=SPENDING)
+    conn = sqlite3.connect(path)
+    conn.row_factory = sqlite3.Row
+    yield conn
+    conn.close()
+
+
+def test_money_spreads_over_the_years_and_is_varied_like_a_station_s(money):
+    expected = dict(
+        zip(
+            range(datagen.FIRST_YEAR, datagen.FIRST_YEAR + YEARS),
+            datagen.per_year(DONATIONS, YEARS),
+            strict=True,
+        )
+    )
+    assert (
+        dict(money.execute("SELECT year, count(*) FROM donation GROUP BY year").fetchall())
+        == expected
+    )
+    assert values(money, "SELECT count(*) FROM spending") == [SPENDING]
+    cash, goods, named, voided = money.execute(
+        "SELECT sum(kind = 'cash'), sum(kind != 'cash'), count(donor_id), count(voided_at)"
+        " FROM donation"
+    ).fetchone()
+    assert cash > DONATIONS * 0.7 and goods > DONATIONS * 0.05
+    assert DONATIONS * 0.5 < named < DONATIONS * 0.9 and 0 < voided < DONATIONS / 20
+    assert set(values(money, "SELECT DISTINCT method FROM donation")) == {"cash", "bank", "in-kind"}
+    assert values(
+        money, "SELECT count(*) FROM donation WHERE kind = 'cash' AND count != value_vnd"
+    ) == [0]
+    assert len(values(money, "SELECT DISTINCT programme FROM spending")) >= 6
+    assert values(money, "SELECT count(*) FROM spending WHERE buys_kind IS NOT NULL") != [0]
+    assert values(money, "SELECT count(*) FROM donor") == [datagen.donor_count(DONATIONS)]
+
+
+def test_the_money_totals_are_those_of_the_rows(money):
+    kept = "SELECT year, programme, kind, donations, count, value_vnd FROM donation_year"
+    counted = (
+        "SELECT year, programme, kind, count(*), sum(count), coalesce(sum(value_vnd), 0)"
+        " FROM donation WHERE voided_at IS NULL GROUP BY 1, 2, 3"
+    )
+    assert sorted(map(tuple, money.execute(kept))) == sorted(map(tuple, money.execute(counted)))
+    kept = "SELECT year, programme, buys_kind, lines, amount_vnd, quantity FROM spending_year"
+    counted = (
+        "SELECT year, programme, coalesce(buys_kind, ''), count(*), sum(amount_vnd),"
+        " coalesce(sum(quantity), 0) FROM spending WHERE voided_at IS NULL GROUP BY 1, 2, 3"
+    )
+    assert sorted(map(tuple, money.execute(kept))) == sorted(map(tuple, money.execute(counted)))
+
+
+def test_the_money_ledger_is_sealed_and_its_statement_ties(money):
+    from heartlink import audit, funds
+
+    verified = audit.verify(money)
+    assert verified["ok"], verified["findings"][:3]
+    assert verified["head"]["entries"] == 1
+    year = datagen.report_year(YEARS)
+    content = funds.statement(money, year)  # raises StatementDoesNotTie if it does not
+    assert len(content["receipts"]) == measurements.live_receipts(
+        Path(money.execute("PRAGMA database_list").fetchone()[2]), year
+    )
+
+
+def test_money_ledgers_are_cached_apart_from_handout_ledgers(tmp_path):
+    plain = datagen.cache_path(tmp_path, 1000)
+    assert "money" not in plain.name  # the handout ledgers' names, and caches, are unchanged
+    with_money = datagen.cache_path(tmp_path, 1000, donations=7, spending=3)
+    assert with_money != plain and "money7+3" in with_money.name
+
+
+def test_funds_reads_only_the_yearly_totals(tmp_path):
+    path = datagen.cached(tmp_path, 10, years=2, donations=300, spending=100)
+    plans = measurements.funds_plans(path, datagen.report_year(2))
+    assert plans
+    for plan in plans:
+        assert not any(measurements.reads_entries(step) for step in plan), plan
+
+
+def test_a_plan_step_on_the_entries_is_told_from_one_on_their_totals():
+    assert measurements.reads_entries("SEARCH d USING INDEX donation_by_year (year=?)")
+    assert measurements.reads_entries("SCAN spending")
+    assert not measurements.reads_entries("SEARCH donation_year USING PRIMARY KEY (year<?)")
+    assert not measurements.reads_entries("SEARCH spending_year USING PRIMARY KEY (year=?)")
