@@ -414,3 +414,20 @@ def test_report_of_a_year_without_money_is_unchanged(ok, money):
     report = ok("report", "2023", "--format", "json").json()
     assert "received_and_spent" not in report
     assert "Received and spent" not in ok("report", "2023").stdout
+
+
+def test_no_statement_is_made_from_a_rewritten_audit_log(ok, run, db_path, tmp_path):
+    """The statement quotes the chain's head: a log rewritten by hand stops it, with nothing
+    written."""
+    import sqlite3
+
+    ok("receive", "cash", "--count", "1.000.000", "--date", "2023-03-06")
+    conn = sqlite3.connect(db_path)
+    conn.execute("DROP TRIGGER audit_log_never_updated")
+    conn.execute("UPDATE audit_log SET officer = 'someone else'")
+    conn.commit()
+    conn.close()
+    out = tmp_path / "s.json"
+    result = run("statement", "2023", "--format", "json", "--output", str(out))
+    assert result.exit_code == 1 and "audit log is broken" in result.stderr, result
+    assert not out.exists()
