@@ -50,6 +50,9 @@ def test_record_prints_its_id_without_the_renderers(record_modules):
     one id and one line, so it loads none of them."""
     loaded = record_modules & {"heartlink.cli.render", "heartlink.tables", "csv"}
     assert not loaded, f"`heartlink record` imported {sorted(loaded)}"
+    # A handout to nobody in particular (meals at the hospital) needs no register.
+    loaded = record_modules & {"heartlink.beneficiaries", "heartlink.registers", "dataclasses"}
+    assert not loaded, f"`heartlink record` imported {sorted(loaded)}"
 
 
 def command_modules_besides(own: str) -> set[str]:

@@ -7,7 +7,7 @@ total once voided (`counts`).
 import datetime as dt
 import sqlite3
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from heartlink import audit, ids
 from heartlink.db import Ledger, utc_now
@@ -76,8 +76,7 @@ def entry_record(row: sqlite3.Row, **codes: str) -> dict:
     return record
 
 
-@dataclass(frozen=True)
-class Entries:
+class Entries(NamedTuple):
     """One table of append-only entries, and the audit actions of its two changes.
 
     `insert` adds checked rows (each with its id); `get` reads one entry as a record, with

@@ -7,7 +7,7 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from heartlink import audit, beneficiaries, entries
+from heartlink import audit, entries
 from heartlink.catalogue import get_kind, get_programme
 from heartlink.db import Ledger
 from heartlink.errors import HeartlinkError, InputError
@@ -107,7 +107,7 @@ class HandoutRules:
                 problems,
                 "beneficiary",
                 lambda v: self._remembered(
-                    "beneficiary", v, lambda: beneficiaries.resolve_active(self.conn, v)
+                    "beneficiary", v, lambda: _beneficiaries().resolve_active(self.conn, v)
                 ),
                 str(to),
             )
@@ -262,7 +262,7 @@ def search(
         params.append(get_kind(conn, kind)["slug"])
     if to:
         where.append("h.beneficiary_id = ?")
-        params.append(beneficiaries.resolve(conn, to))
+        params.append(_beneficiaries().resolve(conn, to))
     if programme:
         where.append("h.programme = ?")
         params.append(get_programme(conn, programme)["slug"])
@@ -279,3 +279,11 @@ ENTRIES = entries.Entries(
 def void(ledger: Ledger, ref: str, *, reason: str, officer: str) -> dict:
     """Mark a handout as a mistake. Totals leave it out; it stays in the ledger."""
     return ENTRIES.void(ledger, ref, reason=reason, officer=officer)
+
+
+def _beneficiaries() -> Any:
+    """heartlink.beneficiaries, loaded only for a handout to someone: `record` of meals at the
+    hospital never needs the register."""
+    from heartlink import beneficiaries
+
+    return beneficiaries

@@ -17,7 +17,6 @@ format) and the content of a handout's import key (importer.row_key, a stored ke
 import enum
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from heartlink import ids
@@ -105,21 +104,42 @@ class Field(NamedTuple):
         return record[self.export_from or self.name]
 
 
-@dataclass(frozen=True)
 class Noun:
     """A noun's fields (every key of its record, in record order) and the orders in which
-    lists, cards, exports and imports show them, by field name."""
+    lists, cards, exports and imports show them, by field name.
 
-    name: str
-    fields: tuple[Field, ...]
-    listed: tuple[str, ...]
-    card: tuple[str, ...] = ()
-    options: tuple[str, ...] = ()  # the settable fields in the order commands take them
-    exported: tuple[str, ...] = ()
-    personal: tuple[str, ...] = ()  # exported only with personal data, after the others
-    imported: tuple[str, ...] = ()
-    csv: tuple[str, ...] = ()  # the columns of `list --format csv`; by default every key
-    stored: tuple[str, ...] = ()  # columns stored with a new record but not part of it
+    A plain class rather than a dataclass: `record` loads the nouns on every start, and a
+    dataclass costs almost a millisecond to define."""
+
+    __slots__ = (
+        "card",
+        "csv",
+        "exported",
+        "fields",
+        "imported",
+        "listed",
+        "name",
+        "options",
+        "personal",
+        "stored",
+    )
+
+    def __init__(
+        self,
+        name: str,
+        fields: tuple[Field, ...],
+        listed: tuple[str, ...],
+        card: tuple[str, ...] = (),
+        options: tuple[str, ...] = (),  # the settable fields in the order commands take them
+        exported: tuple[str, ...] = (),
+        personal: tuple[str, ...] = (),  # exported only with personal data, after the others
+        imported: tuple[str, ...] = (),
+        csv: tuple[str, ...] = (),  # the columns of `list --format csv`; by default every key
+        stored: tuple[str, ...] = (),  # columns stored with a new record but not part of it
+    ) -> None:
+        self.name, self.fields, self.listed, self.card = name, fields, listed, card
+        self.options, self.exported, self.personal = options, exported, personal
+        self.imported, self.csv, self.stored = imported, csv, stored
 
     def __getitem__(self, name: str) -> Field:
         return self._by_name[name]

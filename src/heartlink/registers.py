@@ -11,7 +11,7 @@ records alike, and the fields searched.
 
 import sqlite3
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from heartlink import audit, ids
 from heartlink.db import Ledger, utc_now
@@ -21,8 +21,7 @@ from heartlink.nouns import Noun
 from heartlink.text import fold
 
 
-@dataclass(frozen=True)
-class Actions:
+class Actions(NamedTuple):
     """The audit actions of a register's four changes."""
 
     add: str
@@ -31,8 +30,7 @@ class Actions:
     unarchive: str
 
 
-@dataclass(frozen=True)
-class Register:
+class Register(NamedTuple):
     """One register (see the module's docstring).
 
     `select` reads the table under `alias` (with whatever `profile` needs besides its row);
