@@ -431,3 +431,31 @@ def test_no_statement_is_made_from_a_rewritten_audit_log(ok, run, db_path, tmp_p
     result = run("statement", "2023", "--format", "json", "--output", str(out))
     assert result.exit_code == 1 and "audit log is broken" in result.stderr, result
     assert not out.exists()
+
+
+def test_pdf_columns_keep_dates_codes_and_amounts_on_one_line():
+    """A date or an amount broken over two lines is misread: those columns keep their width,
+    the text columns share the rest of the line."""
+    from fpdf import FPDF
+
+    from heartlink.cli import pdf
+    from heartlink.tables import Column, Table
+
+    page = FPDF(format="A4", unit="mm")
+    page.add_font(pdf.FAMILY, "", str(pdf.FONTS / "DejaVuSansCondensed.ttf"))
+    page.add_page()
+    columns = [
+        Column("date", "Ngày"),
+        Column("code", "Mã"),
+        Column("donor", "Người ủng hộ"),
+        Column("fund", "Quỹ"),
+        Column("value_vnd", "Số tiền", "money"),
+    ]
+    row = ["02/01/2023", "92VYBXV1", "Cán bộ, chiến sĩ Công an phường Thanh Khê Đông " * 2]
+    row += ["Bánh tét xanh — cho ngày Tết ấm", "25.000.000 ₫"]
+    table = Table.of(columns, [dict(zip([c.key for c in columns], row, strict=True))], "t", "t")
+    widths = pdf._widths(page, table, [c.heading for c in columns], [row])
+    page.set_font(pdf.FAMILY, "", pdf.BODY_SIZE)
+    for index in (0, 1, 4):
+        assert widths[index] >= page.get_string_width(row[index]), columns[index].key
+    assert abs(sum(widths) - page.epw) < 0.01

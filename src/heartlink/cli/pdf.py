@@ -24,6 +24,8 @@ NATIONAL = {
 }
 BODY_SIZE = 8.5
 MAX_SHARE = 0.45  # no column takes more than this share of the line
+# Columns never broken over two lines, besides the numeric ones.
+UNBROKEN = ("date", "code", "id", "method")
 
 
 class _Page(FPDF):
@@ -85,8 +87,10 @@ def _cells(table: Table, fmt: Any) -> tuple[list[str], list[list[str]]]:
     return headings, rows
 
 
-def _widths(pdf: FPDF, headings: list[str], rows: list[list[str]]) -> list[float]:
-    """Each column as wide as its widest cell would like, capped, scaled to the line."""
+def _widths(pdf: FPDF, table: Table, headings: list[str], rows: list[list[str]]) -> list[float]:
+    """Each column as wide as its widest cell would like, capped. Dates, codes and figures keep
+    their width (a date or an amount broken over two lines is misread); the text columns
+    (names, funds, purposes) share what is left of the line, and wrap."""
     pdf.set_font(FAMILY, "", BODY_SIZE)
     wanted = []
     for index, heading in enumerate(headings):
@@ -95,6 +99,12 @@ def _widths(pdf: FPDF, headings: list[str], rows: list[list[str]]) -> list[float
         wanted.append(max(longest_word, *cells, 8) + 3)
     cap = pdf.epw * MAX_SHARE
     wanted = [min(width, cap) for width in wanted]
+    kept = [column.numeric or column.key in UNBROKEN for column in table.columns]
+    fixed = sum(width for width, keep in zip(wanted, kept, strict=True) if keep)
+    flexible = sum(wanted) - fixed
+    if flexible > 0 and fixed < pdf.epw * 0.8:
+        scale = (pdf.epw - fixed) / flexible
+        return [w if keep else w * scale for w, keep in zip(wanted, kept, strict=True)]
     scale = pdf.epw / sum(wanted)
     return [width * scale for width in wanted]
 
@@ -111,7 +121,7 @@ def _table(pdf: FPDF, table: Table, fmt: Any) -> None:
     pdf.set_font(FAMILY, "", BODY_SIZE)
     align = tuple("RIGHT" if column.numeric else "LEFT" for column in table.columns)
     with pdf.table(
-        col_widths=_widths(pdf, headings, rows),
+        col_widths=_widths(pdf, table, headings, rows),
         text_align=align,
         headings_style=FontFace(emphasis="BOLD", fill_color=(230, 230, 230)),
         line_height=pdf.font_size * 1.6,
