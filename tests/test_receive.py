@@ -262,8 +262,22 @@ def test_receipt_as_a_printable_file(ok, run, tmp_path):
     assert exists.exit_code == 1 and "exists" in exists.stderr
     ok("receipt", code, "--output", str(out), "--force")
     other = run("receipt", code, "--output", str(tmp_path / "receipt.docx"))
-    assert other.exit_code == 2 and ".txt" in other.stderr
+    assert other.exit_code == 2 and ".txt" in other.stderr and ".pdf" in other.stderr
     assert not (tmp_path / "receipt.docx").exists()
+
+
+def test_receipt_as_an_a4_pdf(ok, tmp_path):
+    """The same receipt, printable on A4 with the station's heading, owner-only."""
+    from pypdf import PdfReader
+
+    code = ok("receive", "cash", "-n", "2.000.000").stdout.strip()[-8:]
+    out = tmp_path / "bien-nhan.pdf"
+    ok("receipt", code, "--output", str(out))
+    assert out.read_bytes().startswith(b"%PDF")
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    text = " ".join(PdfReader(out).pages[0].extract_text().split())
+    for words in ("BIÊN NHẬN", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Hai triệu đồng chẵn", code):
+        assert words in text, words
 
 
 def test_receipt_of_an_unknown_donation(ok, run):

@@ -120,15 +120,17 @@ def _table(pdf: FPDF, table: Table, fmt: Any) -> None:
     pdf.ln(1)
     pdf.set_font(FAMILY, "", BODY_SIZE)
     align = tuple("RIGHT" if column.numeric else "LEFT" for column in table.columns)
+    headed = any(headings)  # a card of labels and values (a receipt) has no heading row
     with pdf.table(
         col_widths=_widths(pdf, table, headings, rows),
         text_align=align,
         headings_style=FontFace(emphasis="BOLD", fill_color=(230, 230, 230)),
         line_height=pdf.font_size * 1.6,
-        repeat_headings=1,
+        first_row_as_headings=headed,
+        repeat_headings=1 if headed else 0,
         width=pdf.epw,
     ) as drawn:
-        for cells in [headings, *rows]:
+        for cells in [headings, *rows] if headed else rows:
             drawn.row(cells)
     pdf.ln(4)
 

@@ -1,8 +1,8 @@
 """`heartlink receipt ID`: the receipt (biên nhận, phiếu thu) of one donation, for the donor.
 
-The receipt is a list of lines (`receipt_lines`), written as text on stdout or to a file by a
-writer of RECEIPT_WRITERS, chosen by the file's suffix. A printable PDF plugs in there: a
-writer `pdf(lines, stream, title)` added under "pdf" (the statement's PDF renderer can serve).
+The receipt is a list of labelled fields (`receipt_fields`), shown as lines of text on stdout
+(`receipt_lines`) or written to a file by a writer of RECEIPT_WRITERS, chosen by the file's
+suffix: text, or an A4 PDF through the statement's renderer (heartlink.cli.pdf).
 """
 
 from pathlib import Path
@@ -51,17 +51,14 @@ def _say(key: str, lang: Lang, table: dict = _WORDS) -> str:
     return vietnamese if lang == Lang.vi else english
 
 
-def receipt_lines(receipt: dict, *, lang: Lang, station: str) -> list[str]:
-    """The receipt of heartlink.donations.receipt as lines of text, in `lang`."""
+def receipt_fields(receipt: dict, *, lang: Lang) -> list[tuple[str, str]]:
+    """The receipt of heartlink.donations.receipt as (label, text) pairs, in `lang`."""
     from heartlink.i18n import Formatter
     from heartlink.words import amount_in_english, amount_in_vietnamese
 
     formatter = Formatter(lang)
     in_words = amount_in_vietnamese if lang == Lang.vi else amount_in_english
     vi = lang == Lang.vi
-    lines = [station.upper(), "", _say("title", lang), ""]
-    if receipt["voided"]:
-        lines += [f"*** {_say('void', lang)} ***", ""]
     fund = receipt["programme_vi"] if vi else receipt["programme_en"]
     if receipt["money"]:
         what = f"{_say('money', lang).capitalize()}, {_say('for_fund', lang)} {fund}"
@@ -86,18 +83,44 @@ def receipt_lines(receipt: dict, *, lang: Lang, station: str) -> list[str]:
     if receipt["reference"]:
         fields.append(("reference", receipt["reference"]))
     fields.append(("officer", receipt["officer"]))
-    width = max(len(_say(key, lang)) for key, _ in fields)
-    lines += [f"{_say(key, lang) + ':':<{width + 1}} {text}" for key, text in fields]
+    return [(_say(key, lang), text) for key, text in fields]
+
+
+def receipt_lines(receipt: dict, *, lang: Lang, station: str) -> list[str]:
+    """The receipt of heartlink.donations.receipt as lines of text, in `lang`."""
+    lines = [station.upper(), "", _say("title", lang), ""]
+    if receipt["voided"]:
+        lines += [f"*** {_say('void', lang)} ***", ""]
+    fields = receipt_fields(receipt, lang=lang)
+    width = max(len(label) for label, _ in fields)
+    lines += [f"{label + ':':<{width + 1}} {text}" for label, text in fields]
     return [*lines, "", _say("check", lang)]
 
 
-def _as_text(lines: list[str], stream: BinaryIO, title: str) -> None:
+def _as_text(receipt: dict, stream: BinaryIO, lang: Lang, station: str) -> None:
     # CRLF: the file is for printing, as likely from Notepad on Windows as from anywhere.
+    lines = receipt_lines(receipt, lang=lang, station=station)
     stream.write(("\r\n".join(lines) + "\r\n").encode("utf-8"))
 
 
+def _as_pdf(receipt: dict, stream: BinaryIO, lang: Lang, station: str) -> None:
+    """The receipt as an A4 page headed as the station's documents are (heartlink.cli.pdf)."""
+    from heartlink.cli import pdf
+    from heartlink.cli.render import Destination, Document
+    from heartlink.i18n import Formatter
+    from heartlink.tables import Column, Table
+
+    rows = [{"label": label, "text": text} for label, text in receipt_fields(receipt, lang=lang)]
+    if receipt["voided"]:
+        rows.insert(0, {"label": "***", "text": _say("void", lang)})
+    rows.append({"label": "", "text": _say("check", lang)})
+    table = Table.of([Column("label", ""), Column("text", "")], rows)
+    document = Document([table], title=_say("title", lang), signature=_say("officer", lang))
+    pdf.write(document, Destination(stream, Formatter(lang), heading=station))
+
+
 # The printable files a receipt is written as, by suffix.
-RECEIPT_WRITERS: dict[str, Any] = {"txt": _as_text}
+RECEIPT_WRITERS: dict[str, Any] = {"txt": _as_text, "pdf": _as_pdf}
 
 
 def receipt(
@@ -118,8 +141,8 @@ def receipt(
         typer.Option(
             "--output",
             "-o",
-            help="Write a printable file (.txt) instead of showing it. The file is readable "
-            "only by you (it names the donor).",
+            help="Write a printable file (.txt, or .pdf for an A4 page) instead of showing it. "
+            "The file is readable only by you (it names the donor).",
             show_default=False,
         ),
     ] = None,
@@ -135,6 +158,8 @@ def receipt(
       heartlink receipt 7KQ2MX4B
 
       heartlink receipt 7KQ2MX4B --lang en --output receipt-7KQ2MX4B.txt
+
+      heartlink receipt 7KQ2MX4B --output bien-nhan-7KQ2MX4B.pdf
     """
     from heartlink import donations
     from heartlink.cli.common import open_ledger, say
@@ -149,12 +174,11 @@ def receipt(
             raise InputError(f"--output: a receipt is written as {forms}; name the file so")
     with open_ledger(write=False) as ledger:
         found = donations.receipt(ledger.conn, donation_id)
-    lines = receipt_lines(found, lang=lang, station=station)
     if writer is None:
-        print("\n".join(lines))
+        print("\n".join(receipt_lines(found, lang=lang, station=station)))
         return
     from heartlink import files
 
     with files.new_file(output, force=force, private=True) as part, open(part, "wb") as stream:
-        writer(lines, stream, _say("title", lang))
+        writer(found, stream, lang, station)
     say(f"Receipt {found['code']} written to {output} (it names the donor: keep it safe).")
