@@ -249,3 +249,21 @@ def test_reading_a_missing_database_says_so(run, tmp_path):
     assert result.exit_code == 0
     assert f"no database at {tmp_path / 'typo.db'}" in result.stderr
     assert not (tmp_path / "typo.db").exists()
+
+
+@pytest.mark.parametrize("group", ["export", "import"])
+def test_export_and_import_help_names_every_noun_they_take(run, group):
+    """A group's summary names each of its commands, so a new noun is not left out of it."""
+    import typer.main
+    from typer import Context
+
+    from heartlink.cli.app import app
+
+    root = typer.main.get_command(app)
+    noun = root.get_command(Context(root), group)
+    names = noun.list_commands(Context(noun))
+    assert len(names) >= 4, names
+    result = run(group, "--help", db=None)
+    summary = " ".join(result.stdout.split("Example")[0].split())
+    for name in names:
+        assert name in summary, f"`heartlink {group} --help` does not name {name}"

@@ -14,7 +14,8 @@ STATION_ENV = "HEARTLINK_STATION"
 DEFAULT_STATION = "Công an phường Thanh Khê Đông"
 
 app = typer.Typer(
-    help="Write totals, handouts, beneficiaries or donors to a CSV, JSON or Excel (.xlsx) file.\n\n"
+    help="Write totals, handouts, beneficiaries, donors, donations or spending to a CSV, JSON or "
+    "Excel (.xlsx) file.\n\n"
     "Example: heartlink export totals --year 2023 --output totals-2023.xlsx",
     no_args_is_help=True,
 )

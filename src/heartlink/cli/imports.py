@@ -12,8 +12,8 @@ from heartlink.cli.common import FormatOption, OfficerOption, open_ledger
 from heartlink.cli.render import Format
 
 app = typer.Typer(
-    help="Read beneficiaries, handouts or spending from a CSV or Excel (.xlsx) sheet: every row is "
-    "checked, and with any problem nothing is imported.\n\n"
+    help="Read beneficiaries, handouts, donations or spending from a CSV or Excel (.xlsx) sheet: "
+    "every row is checked, and with any problem nothing is imported.\n\n"
     "Example: heartlink import handouts old-2022.xlsx --dry-run",
     no_args_is_help=True,
 )
