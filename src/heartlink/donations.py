@@ -213,20 +213,12 @@ def search(
     with_voided: bool = False,
 ) -> Iterator[dict]:
     """Donations matching every filter given, oldest first, streamed."""
-    where, params = [], []
-    if year is not None:
-        where.append("d.year = ?")
-        params.append(parse_year(year))
-    if donor:
-        where.append("d.donor_id = ?")
-        params.append(ids.resolve(conn, "donor", donor, "donor", DONOR_HINT))
-    if programme:
-        where.append("d.programme = ?")
-        params.append(get_programme(conn, programme)["slug"])
-    if not with_voided:
-        where.append(entries.counts("d"))
-    sql = _SELECT + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY d.date, d.id"
-    for row in conn.execute(sql, params):
+    equal = {
+        "year": None if year is None else parse_year(year),
+        "donor_id": ids.resolve(conn, "donor", donor, "donor", DONOR_HINT) if donor else None,
+        "programme": get_programme(conn, programme)["slug"] if programme else None,
+    }
+    for row in entries.search(conn, _SELECT, "d", equal, with_voided=with_voided):
         yield _donation(row)
 
 

@@ -19,11 +19,18 @@ from heartlink.text import require_text
 VOID_COLUMNS = ("voided_at", "voided_by", "void_reason")
 
 
-def where(conditions: list[str], alias: str, *, with_voided: bool) -> str:
-    """The WHERE clause (or nothing) of a search of entries: `conditions`, and unless
-    `with_voided`, only the entries that count."""
-    conditions = conditions if with_voided else [*conditions, counts(alias)]
-    return " WHERE " + " AND ".join(conditions) if conditions else ""
+def search(
+    conn: sqlite3.Connection, select: str, alias: str, equal: dict, *, with_voided: bool
+) -> Iterable[sqlite3.Row]:
+    """The rows of `select` (a noun's entries as `alias`) whose columns equal each value of
+    `equal` that is given (None: any), only those that count unless `with_voided`, oldest
+    first, streamed."""
+    given = {column: value for column, value in equal.items() if value is not None}
+    conditions = [f"{alias}.{column} = ?" for column in given]
+    if not with_voided:
+        conditions.append(counts(alias))
+    where = " WHERE " + " AND ".join(conditions) if conditions else ""
+    return conn.execute(f"{select}{where} ORDER BY {alias}.date, {alias}.id", list(given.values()))
 
 
 def counts(alias: str | None = None) -> str:

@@ -253,21 +253,13 @@ def search(
     with_voided: bool = False,
 ) -> Iterator[dict]:
     """Handouts matching every filter given, oldest first, streamed."""
-    where, params = [], []
-    if year is not None:
-        where.append("h.year = ?")
-        params.append(parse_year(year))
-    if kind:
-        where.append("h.kind = ?")
-        params.append(get_kind(conn, kind)["slug"])
-    if to:
-        where.append("h.beneficiary_id = ?")
-        params.append(_beneficiaries().resolve(conn, to))
-    if programme:
-        where.append("h.programme = ?")
-        params.append(get_programme(conn, programme)["slug"])
-    sql = _SELECT + entries.where(where, "h", with_voided=with_voided) + " ORDER BY h.date, h.id"
-    for row in conn.execute(sql, params):
+    equal = {
+        "year": None if year is None else parse_year(year),
+        "kind": get_kind(conn, kind)["slug"] if kind else None,
+        "beneficiary_id": _beneficiaries().resolve(conn, to) if to else None,
+        "programme": get_programme(conn, programme)["slug"] if programme else None,
+    }
+    for row in entries.search(conn, _SELECT, "h", equal, with_voided=with_voided):
         yield _handout(row)
 
 

@@ -184,15 +184,11 @@ def search(
     with_voided: bool = False,
 ) -> Iterator[dict]:
     """Spending lines matching every filter given, oldest first, streamed."""
-    where, params = [], []
-    if year is not None:
-        where.append("s.year = ?")
-        params.append(parse_year(year))
-    if programme:
-        where.append("s.programme = ?")
-        params.append(get_programme(conn, programme)["slug"])
-    sql = _SELECT + entries.where(where, "s", with_voided=with_voided) + " ORDER BY s.date, s.id"
-    for row in conn.execute(sql, params):
+    equal = {
+        "year": None if year is None else parse_year(year),
+        "programme": get_programme(conn, programme)["slug"] if programme else None,
+    }
+    for row in entries.search(conn, _SELECT, "s", equal, with_voided=with_voided):
         yield _line(row)
 
 
