@@ -4,6 +4,7 @@ Vietnamese sheets, matching beneficiaries, and problems reported with row and co
 import datetime as dt
 import sqlite3
 from collections import Counter
+from functools import partial
 
 import pytest
 from openpyxl import Workbook
@@ -568,7 +569,10 @@ def test_an_import_works_with_a_larger_page_cache_and_gives_it_back(tmp_path, mo
         seen.append(conn.execute("PRAGMA cache_size").fetchone()[0])
         insert(conn, rows)
 
-    monkeypatch.setattr(handouts, "insert", watched)
+    watched_sheet = importer.HANDOUTS._replace(insert=watched)
+    monkeypatch.setattr(
+        importer, "import_handouts", partial(importer.import_entries, watched_sheet)
+    )
     sheet = write(tmp_path / "h.csv", HEADER + "2023-01-02,meal,56,,,,,\n")
     bad = write(tmp_path / "bad.csv", HEADER + "2023-02-30,meal,56,,,,,\n")
     with db.open_for_write(tmp_path / "h.db") as ledger:

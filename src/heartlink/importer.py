@@ -28,8 +28,10 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import islice
 from pathlib import Path
+from typing import NamedTuple
 
 from heartlink import (
     audit,
@@ -45,7 +47,7 @@ from heartlink import (
 )
 from heartlink.db import Ledger, utc_now
 from heartlink.errors import HeartlinkError, InputError
-from heartlink.nouns import BENEFICIARY, DONATION, HANDOUT, SPENDING, Field
+from heartlink.nouns import BENEFICIARY, DONATION, HANDOUT, SPENDING, Field, Noun
 from heartlink.sheets import InputTable
 from heartlink.text import clean_name
 
@@ -161,35 +163,6 @@ class SheetImport:
         return self.summary
 
 
-HANDOUT_COLUMNS = HANDOUT.of(HANDOUT.imported)
-_REQUIRED_HANDOUT = [f.name for f in HANDOUT_COLUMNS if f.required]
-
-
-def import_handouts(
-    ledger: Ledger,
-    path: Path | str,
-    *,
-    officer: str,
-    dry_run: bool = False,
-    progress: Progress | None = None,
-    today: dt.date | None = None,
-) -> dict:
-    """Import a sheet of handouts; returns a summary: rows, imported, already_present.
-
-    All or nothing: with any problem, ImportProblems lists them and nothing is imported.
-    `dry_run` checks everything against the ledger and changes nothing.
-    """
-    return _importing(
-        ledger,
-        path,
-        HANDOUT_COLUMNS,
-        lambda conn, run: _import_handouts(conn, run, officer, today),
-        officer=officer,
-        dry_run=dry_run,
-        progress=progress,
-    )
-
-
 def _importing(
     ledger: Ledger,
     path: Path | str,
@@ -230,14 +203,6 @@ def _importing(
             return done
 
 
-def _import_handouts(
-    conn: sqlite3.Connection, run: SheetImport, officer: str, today: dt.date | None
-) -> dict:
-    with _page_cache(conn, IMPORT_CACHE_KIB):
-        _check_and_add_handouts(conn, run, officer, today)
-    return run.finish()
-
-
 @contextmanager
 def _page_cache(conn: sqlite3.Connection, kib: int) -> Iterator[None]:
     """The connection's page cache set to `kib` KiB, and back to what it was afterwards."""
@@ -247,15 +212,6 @@ def _page_cache(conn: sqlite3.Connection, kib: int) -> Iterator[None]:
         yield
     finally:
         conn.execute(f"PRAGMA cache_size = {before}")
-
-
-def _check_and_add_handouts(
-    conn: sqlite3.Connection, run: SheetImport, officer: str, today: dt.date | None
-) -> None:
-    entry_rows = _EntryRows(run, handouts.HandoutRules(conn, today), officer, row_key)
-    upkeep = summaries.DeferredTotals(conn)
-    _check_and_add(conn, run, entry_rows, _REQUIRED_HANDOUT, "handout", handouts.insert, upkeep)
-    upkeep.finish()
 
 
 def _check_and_add(
@@ -435,82 +391,10 @@ def _present(conn: sqlite3.Connection, column: str, values: list, table: str) ->
     return {row[0] for row in rows}
 
 
-SPENDING_COLUMNS = SPENDING.of(SPENDING.imported)
-_REQUIRED_SPENDING = [f.name for f in SPENDING_COLUMNS if f.required]
-
-
-def import_spending(
-    ledger: Ledger,
-    path: Path | str,
-    *,
-    officer: str,
-    dry_run: bool = False,
-    progress: Progress | None = None,
-    today: dt.date | None = None,
-) -> dict:
-    """Import a sheet of spending lines, checked with the rules of `heartlink spend`; returns
-    a summary: rows, imported, already_present. Idempotent and all or nothing, as handouts:
-    a row's id, or else its content and occurrence number, says whether it is already here."""
-    return _importing(
-        ledger,
-        path,
-        SPENDING_COLUMNS,
-        lambda conn, run: _import_spending(conn, run, officer, today),
-        officer=officer,
-        dry_run=dry_run,
-        progress=progress,
-    )
-
-
-DONATION_COLUMNS = DONATION.of(DONATION.imported)
-_REQUIRED_DONATION = [f.name for f in DONATION_COLUMNS if f.required]
-
-
-def import_donations(
-    ledger: Ledger,
-    path: Path | str,
-    *,
-    officer: str,
-    dry_run: bool = False,
-    progress: Progress | None = None,
-    today: dt.date | None = None,
-) -> dict:
-    """Import a sheet of donations, checked with the rules of `heartlink receive`; returns a
-    summary as import_handouts does, and is all or nothing, and idempotent, as it is: a row
-    is skipped when its id, or its import key (its content and occurrence), is already here."""
-    return _importing(
-        ledger,
-        path,
-        DONATION_COLUMNS,
-        lambda conn, run: _import_donations(conn, run, officer, today),
-        officer=officer,
-        dry_run=dry_run,
-        progress=progress,
-    )
-
-
-def _import_spending(
-    conn: sqlite3.Connection, run: SheetImport, officer: str, today: dt.date | None
-) -> dict:
-    entry_rows = _EntryRows(run, spending.SpendingRules(conn, today), officer, spending_key)
-    # The spending's yearly totals are kept by their triggers, row by row.
-    _check_and_add(conn, run, entry_rows, _REQUIRED_SPENDING, "spending", spending.insert)
-    return run.finish()
-
-
 def spending_key(row: dict, given: dict[str, str], occurrences: Counter[bytes]) -> str:
     """The stable key of an imported spending line: its checked content (spending.KEYED_COLUMNS)
     and occurrence number."""
     return _content_key(["spending", *(row[name] for name in spending.KEYED_COLUMNS)], occurrences)
-
-
-def _import_donations(
-    conn: sqlite3.Connection, run: SheetImport, officer: str, today: dt.date | None
-) -> dict:
-    entry_rows = _EntryRows(run, donations.DonationRules(conn, today), officer, donation_key)
-    # The donations' yearly totals are kept by their triggers, row by row.
-    _check_and_add(conn, run, entry_rows, _REQUIRED_DONATION, "donation", donations.insert)
-    return run.finish()
 
 
 def donation_key(row: dict, given: dict[str, str], occurrences: Counter[bytes]) -> str:
@@ -529,6 +413,84 @@ def donation_key(row: dict, given: dict[str, str], occurrences: Counter[bytes]) 
         row["note"],
     ]
     return _content_key(content, occurrences)
+
+
+class EntrySheet(NamedTuple):
+    """How a sheet of one append-only noun (handouts, donations, spending) is imported: its
+    noun (the columns read), table, rules (those of the noun's command), import key, insert,
+    and whether its yearly totals are recomputed after a large import instead of kept row by
+    row (handouts; the money totals' triggers are cheap enough to run)."""
+
+    noun: Noun
+    table: str
+    rules: Callable[[sqlite3.Connection, dt.date | None], handouts.HandoutRules]
+    key: Callable[[dict, dict[str, str], Counter[bytes]], str]
+    insert: Callable[[sqlite3.Connection, list[dict]], None]
+    deferred_totals: bool = False
+
+    @property
+    def columns(self) -> tuple[Field, ...]:
+        return self.noun.of(self.noun.imported)
+
+
+def import_entries(
+    sheet: EntrySheet,
+    ledger: Ledger,
+    path: Path | str,
+    *,
+    officer: str,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+    today: dt.date | None = None,
+) -> dict:
+    """Import a sheet of `sheet`'s entries, every row checked with the rules of its command;
+    returns a summary: rows, imported, already_present.
+
+    All or nothing: with any problem, ImportProblems lists them and nothing is imported.
+    `dry_run` checks everything against the ledger and changes nothing. Idempotent: a row is
+    skipped when its id, or its import key (its content and occurrence), is already here.
+    """
+    return _importing(
+        ledger,
+        path,
+        sheet.columns,
+        lambda conn, run: _import_entries(conn, run, sheet, officer, today),
+        officer=officer,
+        dry_run=dry_run,
+        progress=progress,
+    )
+
+
+def _import_entries(
+    conn: sqlite3.Connection,
+    run: SheetImport,
+    sheet: EntrySheet,
+    officer: str,
+    today: dt.date | None,
+) -> dict:
+    entry_rows = _EntryRows(run, sheet.rules(conn, today), officer, sheet.key)
+    required = [column.name for column in sheet.columns if column.required]
+    upkeep = summaries.DeferredTotals(conn) if sheet.deferred_totals else None
+    with _page_cache(conn, IMPORT_CACHE_KIB):
+        _check_and_add(conn, run, entry_rows, required, sheet.table, sheet.insert, upkeep)
+        if upkeep is not None:
+            upkeep.finish()
+    return run.finish()
+
+
+HANDOUTS = EntrySheet(
+    HANDOUT, "handout", handouts.HandoutRules, row_key, handouts.insert, deferred_totals=True
+)
+DONATIONS = EntrySheet(
+    DONATION, "donation", donations.DonationRules, donation_key, donations.insert
+)
+SPENDING_LINES = EntrySheet(
+    SPENDING, "spending", spending.SpendingRules, spending_key, spending.insert
+)
+HANDOUT_COLUMNS = HANDOUTS.columns
+import_handouts = partial(import_entries, HANDOUTS)
+import_donations = partial(import_entries, DONATIONS)
+import_spending = partial(import_entries, SPENDING_LINES)
 
 
 BENEFICIARY_COLUMNS = BENEFICIARY.of(BENEFICIARY.imported)
