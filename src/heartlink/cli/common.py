@@ -29,7 +29,7 @@ OfficerOption = Annotated[
         show_default=False,
     ),
 ]
-# The day of a new entry (a handout, a donation).
+# The day of a new entry (a handout, a donation, a spending line).
 DateOption = Annotated[
     str | None,
     typer.Option(

@@ -4,7 +4,14 @@ from typing import Annotated
 
 import typer
 
-from heartlink.cli.common import FormatOption, OfficerOption, officer, open_ledger
+from heartlink.cli.common import (
+    DateOption,
+    FormatOption,
+    NoteOption,
+    OfficerOption,
+    officer,
+    open_ledger,
+)
 from heartlink.cli.render import Format
 from heartlink.nouns import SPENDING
 
@@ -50,15 +57,7 @@ def spend(
         str,
         typer.Option("--for", help='What it paid for: "gạo, rau, thịt".', show_default=False),
     ],
-    date: Annotated[
-        str | None,
-        typer.Option(
-            "--date",
-            "-d",
-            help="When: 2023-03-06, 06/03/2023 (day first), today or yesterday. Default: today.",
-            show_default=False,
-        ),
-    ] = None,
+    date: DateOption = None,
     buys: Annotated[
         str | None,
         typer.Option(
@@ -78,7 +77,7 @@ def spend(
         str | None,
         typer.Option(help="The bill's or transfer's number.", show_default=False),
     ] = None,
-    note: Annotated[str | None, typer.Option(help="A note.", show_default=False)] = None,
+    note: NoteOption = None,
     by: OfficerOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:
