@@ -184,3 +184,24 @@ def test_leftovers_of_a_killed_export_are_listed(big_ledger, tmp_path):
     assert [p.name.startswith(".handouts.xlsx.") for p in left] == [True, True]
     assert {p.suffix for p in left} == {".part", ".d"}
     assert list(temp_folder.iterdir()) == []
+
+
+def test_every_word_heartlink_shows_in_vietnamese_has_its_translation():
+    """Each text given to i18n.word (headings, titles, captions of reports, funds and the
+    statement) has a Vietnamese entry, with the same placeholders."""
+    import re
+    from pathlib import Path
+
+    from heartlink import i18n
+
+    source = Path(i18n.__file__).parent
+    texts = {
+        match.group(1)
+        for path in source.rglob("*.py")
+        for match in re.finditer(r'word\(\s*"((?:[^"\\]|\\.)*)"', path.read_text(encoding="utf-8"))
+    }
+    assert len(texts) > 20
+    missing = sorted(text for text in texts if text not in i18n.VIETNAMESE)
+    assert missing == []
+    for text in texts:
+        assert set(re.findall(r"{\w+}", text)) == set(re.findall(r"{\w+}", i18n.VIETNAMESE[text]))

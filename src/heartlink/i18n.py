@@ -109,6 +109,8 @@ VIETNAMESE = {
     "Cash": "Tiền mặt",
     "Bank transfer": "Chuyển khoản",
     "Handouts received: {count}": "Các lượt đã nhận: {count}",
+    "Left out to fit the terminal: {columns}. Widen it, or use --format csv.": "Đã bỏ bớt cho "
+    "vừa màn hình: {columns}. Hãy mở rộng cửa sổ, hoặc dùng --format csv.",
 }
 
 
