@@ -459,3 +459,25 @@ def test_pdf_columns_keep_dates_codes_and_amounts_on_one_line():
     for index in (0, 1, 4):
         assert widths[index] >= page.get_string_width(row[index]), columns[index].key
     assert abs(sum(widths) - page.epw) < 0.01
+
+
+def test_money_totals_edited_by_hand_are_found_by_check_and_rebuilt(ok, run, db_path):
+    """The funds read donation_year and spending_year: `check` compares them with the entries,
+    as it does the handouts' totals, and `db rebuild-totals` puts them right."""
+    import sqlite3
+
+    ok("receive", "cash", "--count", "1.000.000", "--date", "2023-03-06")
+    ok("spend", "--amount", "400.000", "--programme", "general", "--for", "gạo", "-d", "2023-03-07")
+    before = ok("funds", "2023", "--format", "json").json()
+    conn = sqlite3.connect(db_path)
+    conn.execute("UPDATE donation_year SET count = count + 5, value_vnd = value_vnd + 5")
+    conn.execute("UPDATE spending_year SET amount_vnd = 1")
+    conn.commit()
+    conn.close()
+    checked = run("check", "--format", "json")
+    assert checked.exit_code == 1
+    [totals] = [c for c in checked.json()["checks"] if c["check"] == "totals"]
+    assert not totals["ok"] and totals["detail"].startswith("2 row(s)")
+    ok("db", "rebuild-totals")
+    assert ok("funds", "2023", "--format", "json").json() == before
+    assert ok("check").exit_code == 0

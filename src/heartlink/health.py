@@ -15,9 +15,10 @@ def _check_totals(conn: sqlite3.Connection) -> tuple[bool, str]:
     """Whether the yearly totals kept for reports agree with the handouts."""
     wrong = summaries.differences(conn)
     if not wrong:
-        return True, "yearly totals agree with the handouts"
+        return True, "yearly totals agree with the handouts, donations and spending"
     return False, (
-        f"{wrong} row(s) of the yearly totals disagree with the handouts; reports may be wrong"
+        f"{wrong} row(s) of the yearly totals disagree with the entries; reports and funds may be"
+        " wrong"
         " until `heartlink db rebuild-totals` recomputes them"
     )
 

@@ -169,19 +169,35 @@ SELECT l.year, l.kind, l.programme, l.count, l.handouts, l.anonymous, l.value_vn
 FROM levels l LEFT JOIN people p USING (year, kind, programme)"""
 
 
+# The money's yearly totals (migration 0008), kept by their own triggers row by row: what each
+# table holds, recomputed from the entries that count.
+MONEY_TOTALS = {
+    "donation_year": """SELECT year, programme, kind, COUNT(*), SUM(count),
+        coalesce(SUM(value_vnd), 0), COUNT(value_vnd)
+        FROM donation WHERE voided_at IS NULL AND {where} GROUP BY year, programme, kind""",
+    "spending_year": """SELECT year, programme, coalesce(buys_kind, ''), COUNT(*),
+        SUM(amount_vnd), coalesce(SUM(quantity), 0)
+        FROM spending WHERE voided_at IS NULL AND {where}
+        GROUP BY year, programme, coalesce(buys_kind, '')""",
+}
+
+
 def rebuild(conn: sqlite3.Connection, years: Iterable[int] | None = None) -> None:
-    """Recompute both tables from the handouts, for `years` (all years when None). Inside the
-    caller's write transaction."""
+    """Recompute the handouts' two tables and the money's totals from the entries, for
+    `years` (all years when None). Inside the caller's write transaction."""
     where, params = _years_filter(years)
     conn.execute(f"DELETE FROM {SUMMARY} WHERE {where}", params)
     conn.execute(f"DELETE FROM {RECIPIENTS} WHERE {where}", params)
     conn.execute(f"INSERT INTO {RECIPIENTS} {_recipients_query(where)}", params)
     conn.execute(f"INSERT INTO {SUMMARY} {_summary_query(where)}", params)
+    for table, query in MONEY_TOTALS.items():
+        conn.execute(f"DELETE FROM {table} WHERE {where}", params)
+        conn.execute(f"INSERT INTO {table} {query.format(where=where)}", params)
 
 
 def differences(conn: sqlite3.Connection) -> int:
-    """How many rows of the two tables differ from a recomputation (0 when they agree). Reads
-    only."""
+    """How many rows of the yearly totals (the handouts' two tables, the money's two) differ
+    from a recomputation (0 when they agree). Reads only."""
     stored = conn.execute(f"SELECT COUNT(*) FROM {RECIPIENTS}").fetchone()[0]
     expected, missing = conn.execute(
         "SELECT COUNT(*), coalesce(SUM(NOT EXISTS ("
@@ -197,7 +213,16 @@ def differences(conn: sqlite3.Connection) -> int:
     # the stored recipients, just checked.
     kept = set(conn.execute(f"SELECT * FROM {SUMMARY}"))
     computed = set(conn.execute(_summary_query("1")))
-    return wrong + len(kept ^ computed)
+    wrong += len(kept ^ computed)
+    # The money's totals: a few rows per year and programme, compared in memory too.
+    for table, query in MONEY_TOTALS.items():
+        stored_rows = set(conn.execute(f"SELECT * FROM {table}"))
+        expected_rows = set(conn.execute(query.format(where="1")))
+        # A row is wrong once: stored but not as computed, or computed and not stored at all.
+        stored_keys = {row[:3] for row in stored_rows}
+        wrong += len(stored_rows - expected_rows)
+        wrong += sum(row[:3] not in stored_keys for row in expected_rows)
+    return wrong
 
 
 # An import switches to bulk mode once it has inserted this many rows: below it, the triggers

@@ -22,14 +22,14 @@ def path() -> None:
 
 @app.command("rebuild-totals")
 def rebuild_totals(by: OfficerOption = None) -> None:
-    """Recompute the yearly totals that reports read, from the handouts.
+    """Recompute the yearly totals that reports, funds and statements read, from the entries.
 
     Example: heartlink db rebuild-totals
 
     heartlink keeps them up to date on every record, void and import; run this only if
-    `heartlink check` says they disagree with the handouts (say, after the file was edited with
-    another SQLite tool). Handouts and beneficiaries are not changed; the rebuild is written to
-    the audit log.
+    `heartlink check` says they disagree with the entries (say, after the file was edited with
+    another SQLite tool). Handouts, donations and spending are not changed; the rebuild is
+    written to the audit log.
     """
     from heartlink import audit, summaries
     from heartlink.cli.common import db_path, officer, open_ledger, say, settings
