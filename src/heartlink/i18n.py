@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
+
+if TYPE_CHECKING:
+    import gettext
 
 LANG_ENV = "HEARTLINK_LANG"
 
@@ -112,6 +115,46 @@ VIETNAMESE = {
     "Left out to fit the terminal: {columns}. Widen it, or use --format csv.": "Đã bỏ bớt cho "
     "vừa màn hình: {columns}. Hãy mở rộng cửa sổ, hoặc dùng --format csv.",
 }
+
+
+# Messages for people (errors, notices, help) go through `_()`, gettext's usual name, so that
+# Babel extracts them into the catalogue a translator works on. Placeholders are named and filled
+# after translation: `_("no beneficiary {code}").format(code=code)`. The language is the one the
+# command line chose for this run (set_language); English is the text itself.
+DOMAIN = "heartlink"
+_active: list[Lang] = [Lang.en]
+_catalogues: dict[Lang, object] = {}
+
+
+def set_language(lang: Lang | str) -> None:
+    """The language of every message from now on in this process."""
+    _active[0] = Lang(lang)
+
+
+def language() -> Lang:
+    """The language messages are written in."""
+    return _active[0]
+
+
+def catalogue(lang: Lang | str) -> gettext.NullTranslations:
+    """The compiled gettext catalogue for `lang` (English and a missing one translate nothing)."""
+    lang = Lang(lang)
+    found = _catalogues.get(lang)
+    if found is None:
+        import gettext
+        from pathlib import Path
+
+        found = gettext.translation(
+            DOMAIN, Path(__file__).parent / "locale", languages=[lang.value], fallback=True
+        )
+        _catalogues[lang] = found
+    return found
+
+
+def _(message: str) -> str:
+    """`message` in the language of this run."""
+    lang = _active[0]
+    return message if lang == Lang.en else catalogue(lang).gettext(message)
 
 
 def word(text: str, lang: Lang | str) -> str:
