@@ -140,7 +140,9 @@ def _write_sheet(
         worksheet.column_dimensions[get_column_letter(index)].width = width
     worksheet.freeze_panes = "A3"
 
-    heading = WriteOnlyCell(worksheet, value=clean(f"{destination.heading} — {table.title}"))
+    heading = WriteOnlyCell(
+        worksheet, value=clean(" — ".join(filter(None, (destination.heading, table.title))))
+    )
     heading.font = Font(bold=True, size=13)
     worksheet.append([heading])
     header = []
