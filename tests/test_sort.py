@@ -175,8 +175,10 @@ def test_exports_of_people_follow_the_sort(ok, tmp_path):
     out.unlink()
     ok("export", "beneficiaries", "--include-personal-data", "--sort", "code", "-o", str(out))
     assert [row["code"] for row in read_csv(out)] == sorted(row["code"] for row in added)
-    # Without personal data the names are codes: listed in the order they were added.
+    # Without personal data the names are codes, listed by code; --sort added is allowed.
     plain = ok("export", "beneficiaries", "--format", "json").json()
+    assert [row["code"] for row in plain] == sorted(row["code"] for row in added)
+    plain = ok("export", "beneficiaries", "--sort", "added", "--format", "json").json()
     assert [row["code"] for row in plain] == [row["code"] for row in added]
 
 

@@ -60,9 +60,9 @@ def beneficiary_fields(personal: bool = False) -> tuple[Field, ...]:
 def people_order(sort: Sort | str | None, personal: bool) -> Sort:
     """The order of an export of people: `sort`, by default by name. Without personal data the
     names are codes, and an order by name would hint at them: `name` is refused, and the
-    default is the order they were added in (their created_at is in the file anyway)."""
+    default is by code (random bits, which tell nothing about anyone)."""
     if sort is None:
-        return Sort.name if personal else Sort.added
+        return Sort.name if personal else Sort.code
     if Sort(sort) is Sort.name and not personal:
         raise InputError(
             _(

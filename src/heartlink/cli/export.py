@@ -61,7 +61,7 @@ SortOption = Annotated[
         "--sort",
         help="name (given name first, in the Vietnamese alphabet; needs "
         "--include-personal-data), code, or added (when registered). Default: name with "
-        "--include-personal-data, else added.",
+        "--include-personal-data, else code.",
         case_sensitive=False,
         show_default=False,
     ),
