@@ -35,6 +35,7 @@ from pathlib import Path
 
 from heartlink import audit, db, ids, seals, summaries
 from heartlink.migrations import CATEGORIES
+from heartlink.name_order import vietnamese_sort_key
 
 GENERATOR_VERSION = 3  # money rows are named in the cache file only when there are some
 FIRST_YEAR = 2016
@@ -217,9 +218,11 @@ def beneficiaries(rng: random.Random, count: int, years: list[int]) -> Iterator[
         household = rng.random() < 0.3
         born = rng.randint(1940, 1975) if household else rng.randint(1950, 2018)
         created = _timestamp(day.isoformat(), millis_of_day)
+        record_id = ulid(_millis(day) + millis_of_day, rng.getrandbits(80))
+        name = _name(rng, household)
         yield (
-            ulid(_millis(day) + millis_of_day, rng.getrandbits(80)),
-            _name(rng, household),
+            record_id,
+            name,
             int(household),
             born,
             f"tổ {rng.randint(1, 60)}",
@@ -232,12 +235,13 @@ def beneficiaries(rng: random.Random, count: int, years: list[int]) -> Iterator[
             OFFICER,
             None,
             archived if rng.random() < 0.05 else None,
+            vietnamese_sort_key(name),  # kept by heartlink's register on every add and edit
         )
 
 
 BENEFICIARY_COLUMNS = (
     "id, name, is_household, born, residential_group, address, phone, school, note, consent,"
-    " created_at, created_by, updated_at, archived_at"
+    " created_at, created_by, updated_at, archived_at, name_sort_key"
 )
 CATEGORY_SLUGS = [slug for slug, _en, _vi in CATEGORIES]
 
@@ -313,7 +317,8 @@ def handouts(
 # Money (issue 11) ----------------------------------------------------------------------------
 
 DONOR_COLUMNS = (
-    "id, name, type, phone, address, note, public, created_at, created_by, updated_at, archived_at"
+    "id, name, type, phone, address, note, public, created_at, created_by, updated_at,"
+    " archived_at, name_sort_key"
 )
 DONATION_COLUMNS = (
     "id, date, year, donor_id, kind, programme, count, value_vnd, method, reference, note,"
@@ -390,6 +395,7 @@ def donors(rng: random.Random, count: int, first_year: int) -> Iterator[tuple]:
             OFFICER,
             None,
             None,
+            vietnamese_sort_key(name),
         )
 
 
@@ -561,9 +567,11 @@ def generate(
     seed: int = 5,
     donations: int = 0,
     spending: int = 0,
+    people: int | None = None,
 ) -> None:
     """Write a new heartlink database at `path` holding `count` handouts over `years` years,
-    and `donations` donations and `spending` spending lines over the same years."""
+    and `donations` donations and `spending` spending lines over the same years; `people`
+    beneficiaries instead of beneficiary_count(count)."""
     _remove(path)
     rng = random.Random(f"{seed}-{count}-{years}")
     calendar = list(range(FIRST_YEAR, FIRST_YEAR + years))
@@ -577,7 +585,8 @@ def generate(
         conn.execute("PRAGMA cache_size = -2000000")
         with ledger.write() as tx:
             before = seals.mark(tx)
-            people = list(beneficiaries(rng, beneficiary_count(count), calendar))
+            registered = people or beneficiary_count(count)
+            people = list(beneficiaries(rng, registered, calendar))
             _insert(tx, "beneficiary", BENEFICIARY_COLUMNS, people)
             people_ids = [row[0] for row in people]
             _insert(
@@ -693,9 +702,11 @@ def cache_path(
     seed: int = 5,
     donations: int = 0,
     spending: int = 0,
+    people: int | None = None,
 ) -> Path:
     """Where the generated database for these parameters is kept."""
     money = f"-money{donations}+{spending}" if donations or spending else ""
+    money += f"-people{people}" if people else ""
     name = (
         f"handouts-{count}{money}-y{years}-s{seed}-schema{db.SCHEMA_VERSION}"
         f"-g{GENERATOR_VERSION}.db"
@@ -711,9 +722,11 @@ def cached(
     seed: int = 5,
     donations: int = 0,
     spending: int = 0,
+    people: int | None = None,
 ) -> Path:
     """The generated database for these parameters, generated on first use and kept."""
     options = {"years": years, "seed": seed, "donations": donations, "spending": spending}
+    options["people"] = people
     path = cache_path(work, count, **options)
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)

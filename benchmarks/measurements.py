@@ -682,3 +682,54 @@ def check(ctx: Context) -> list[Comparison]:
             limit=1.5,
         )
     ]
+
+
+# 8. Lists of people in Vietnamese order ------------------------------------------------------
+
+PEOPLE_LISTED = 100_000
+
+
+def _list_command(ctx: Context, db: Path, sort: str, rows: int) -> Command:
+    """`beneficiary list --sort SORT --format csv` of `db` into a scratch file, checked after
+    each run to hold everyone listed."""
+    output = ctx.scratch(f"people-by-{sort}.csv")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    return Command(
+        f"heartlink beneficiary list --sort {sort} --format csv, {rows:,} people",
+        ctx.heartlink(db, "beneficiary", "list", "--sort", sort, "--format", "csv"),
+        prepare=lambda: output.unlink(missing_ok=True),
+        stdout=output,
+        check=lambda: _expect_rows(f"list by {sort}", datagen.csv_rows(output), rows),
+    )
+
+
+@measurement("sort", "`heartlink beneficiary list` of 100k people by name against by code")
+def sort_people(ctx: Context) -> list[Comparison]:
+    """Names sort by a key stored with each (heartlink.name_order, migration 0011), read from
+    its index: listing everyone by name costs about what listing them by code does (an index
+    of the codes), not a key computed per name and a sort (issue 15: at most 1.2 times)."""
+    import subprocess
+
+    listing = [*ctx.heartlink(ctx.scratch("none.db"), "beneficiary", "list", "--help")]
+    if "--sort" not in subprocess.run(listing, capture_output=True, text=True, env=ctx.env).stdout:
+        raise Skip("needs `heartlink beneficiary list --sort`")
+    db = datagen.cached(ctx.work, 1000, years=ctx.years, seed=ctx.seed, people=PEOPLE_LISTED)
+    listed = datagen.count_rows(db, "beneficiary") - _archived(db)
+    return [
+        Comparison(
+            f"8. list {size_label(PEOPLE_LISTED)} people by name vs by code",
+            _list_command(ctx, db, "name", listed),
+            _list_command(ctx, db, "code", listed),
+            limit=1.2,
+        )
+    ]
+
+
+def _archived(db: Path) -> int:
+    conn = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        return conn.execute(
+            "SELECT count(*) FROM beneficiary WHERE archived_at IS NOT NULL"
+        ).fetchone()[0]
+    finally:
+        conn.close()

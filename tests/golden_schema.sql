@@ -34,7 +34,7 @@ CREATE TABLE beneficiary (
     created_by TEXT NOT NULL,
     updated_at TEXT,
     archived_at TEXT
-);
+, name_sort_key TEXT);
 
 -- table beneficiary_alias on beneficiary_alias
 CREATE TABLE beneficiary_alias (
@@ -104,7 +104,7 @@ CREATE TABLE donor (
     created_by TEXT NOT NULL,
     updated_at TEXT,
     archived_at TEXT
-);
+, name_sort_key TEXT);
 
 -- table handout on handout
 CREATE TABLE handout (
@@ -235,6 +235,9 @@ CREATE INDEX audit_log_by_time ON audit_log(at);
 -- index beneficiary_by_code on beneficiary
 CREATE INDEX beneficiary_by_code ON beneficiary(substr(id, 19));
 
+-- index beneficiary_by_name_order on beneficiary
+CREATE INDEX beneficiary_by_name_order ON beneficiary(name_sort_key, id);
+
 -- index beneficiary_category_by_category on beneficiary_category
 CREATE INDEX beneficiary_category_by_category ON beneficiary_category(category);
 
@@ -252,6 +255,9 @@ CREATE INDEX donation_by_year ON donation(year, date);
 
 -- index donor_by_code on donor
 CREATE INDEX donor_by_code ON donor(substr(id, 19));
+
+-- index donor_by_name_order on donor
+CREATE INDEX donor_by_name_order ON donor(name_sort_key, id);
 
 -- index handout_by_beneficiary on handout
 CREATE INDEX handout_by_beneficiary ON handout(beneficiary_id, date)

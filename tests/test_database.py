@@ -61,6 +61,7 @@ def test_migrating_a_blank_database_gives_the_schema(db_path):
             "0007_audit_chain",
             "0008_money_in",
             "0009_station",
+            "0011_name_sort",
         ]
         columns = {r["name"] for r in conn.execute("SELECT * FROM pragma_table_xinfo('handout')")}
         assert {

@@ -8,7 +8,7 @@ from heartlink.catalogue import check_categories
 from heartlink.db import Ledger
 from heartlink.entries import counts
 from heartlink.nouns import BENEFICIARY, beneficiary_profile
-from heartlink.registers import Actions, Register
+from heartlink.registers import Actions, Register, Sort
 from heartlink.text import canonical_group, fold
 
 NOUN = "beneficiary"
@@ -149,7 +149,7 @@ def search(
     category: str | None = None,
     with_archived: bool = False,
     received_in: int | None = None,
-    by_name: bool = True,
+    sort: Sort = Sort.name,
 ) -> Iterator[dict]:
     """Beneficiaries whose name, group, address or school hold every word of `text`, ignoring
     case and accents ("pham thanh son" finds "Phạm Thanh Sơn"), or whose code is `text`."""
@@ -167,7 +167,7 @@ def search(
         where=tuple(where),
         params=tuple(params),
         entries_in=received_in,
-        by_name=by_name,
+        sort=sort,
     )
 
 

@@ -13,7 +13,7 @@ from heartlink.db import Ledger
 from heartlink.entries import counts
 from heartlink.i18n import Lang
 from heartlink.nouns import DONOR, donor_profile
-from heartlink.registers import Actions, Register
+from heartlink.registers import Actions, Register, Sort
 from heartlink.text import fold
 
 REGISTER = Register(
@@ -74,12 +74,12 @@ def search(
     text: str | None = None,
     with_archived: bool = False,
     gave_in: int | None = None,
-    by_name: bool = True,
+    sort: Sort = Sort.name,
 ) -> Iterator[dict]:
     """Donors whose name, phone or address hold every word of `text`, ignoring case and
     accents, or whose code is `text`; with `gave_in`, only those who gave that year."""
     return REGISTER.search(
-        conn, text=text, with_archived=with_archived, entries_in=gave_in, by_name=by_name
+        conn, text=text, with_archived=with_archived, entries_in=gave_in, sort=sort
     )
 
 

@@ -14,8 +14,10 @@ from collections.abc import Callable, Iterator
 from functools import partial
 
 from heartlink import beneficiaries, donations, donors, handouts, spending
-from heartlink.i18n import Lang
+from heartlink.errors import InputError
+from heartlink.i18n import Lang, _
 from heartlink.nouns import BENEFICIARY, DONATION, DONOR, HANDOUT, SPENDING, Field
+from heartlink.registers import Sort
 from heartlink.tables import Column, Table
 
 
@@ -55,11 +57,33 @@ def beneficiary_fields(personal: bool = False) -> tuple[Field, ...]:
     return BENEFICIARY.of(BENEFICIARY.exported)
 
 
+def people_order(sort: Sort | str | None, personal: bool) -> Sort:
+    """The order of an export of people: `sort`, by default by name. Without personal data the
+    names are codes, and an order by name would hint at them: `name` is refused, and the
+    default is by code (random bits, which tell nothing about anyone)."""
+    if sort is None:
+        return Sort.name if personal else Sort.code
+    if Sort(sort) is Sort.name and not personal:
+        raise InputError(
+            _(
+                "--sort name needs --include-personal-data: without the names, their order "
+                "would hint at them; use --sort code or --sort added"
+            )
+        )
+    return Sort(sort)
+
+
 def beneficiary_rows(
-    conn: sqlite3.Connection, *, year: int | None = None, personal: bool = False
+    conn: sqlite3.Connection,
+    *,
+    year: int | None = None,
+    personal: bool = False,
+    sort: Sort | None = None,
 ) -> Iterator[dict]:
-    """Every beneficiary, archived ones too (or those who received something in `year`)."""
-    everyone = beneficiaries.search(conn, with_archived=True, received_in=year, by_name=personal)
+    """Every beneficiary, archived ones too (or those who received something in `year`), in
+    the order `sort` (see people_order)."""
+    order = people_order(sort, personal)
+    everyone = beneficiaries.search(conn, with_archived=True, received_in=year, sort=order)
     for profile in everyone:
         yield BENEFICIARY.export_row(profile, personal=personal)
 
@@ -70,11 +94,16 @@ def donor_fields(personal: bool = False) -> tuple[Field, ...]:
 
 
 def donor_rows(
-    conn: sqlite3.Connection, *, year: int | None = None, personal: bool = False
+    conn: sqlite3.Connection,
+    *,
+    year: int | None = None,
+    personal: bool = False,
+    sort: Sort | None = None,
 ) -> Iterator[dict]:
-    """Every donor, archived ones too (or those who gave something in `year`); without
-    personal data a private donor's name is their code."""
-    everyone = donors.search(conn, with_archived=True, gave_in=year, by_name=personal)
+    """Every donor, archived ones too (or those who gave something in `year`), in the order
+    `sort` (see people_order); without personal data a private donor's name is their code."""
+    order = people_order(sort, personal)
+    everyone = donors.search(conn, with_archived=True, gave_in=year, sort=order)
     for profile in everyone:
         yield DONOR.export_row(profile, personal=personal)
 
@@ -98,19 +127,31 @@ def donations_table(
 
 
 def beneficiaries_table(
-    conn: sqlite3.Connection, *, year: int | None = None, personal: bool = False, lang: Lang
+    conn: sqlite3.Connection,
+    *,
+    year: int | None = None,
+    personal: bool = False,
+    lang: Lang,
+    sort: Sort | None = None,
 ) -> Table:
     """`export beneficiaries` as a table, its headings in `lang`."""
     fields_ = beneficiary_fields(personal)
-    rows = partial(beneficiary_rows, conn, year=year, personal=personal)
+    order = people_order(sort, personal)  # refused here, before the file is written
+    rows = partial(beneficiary_rows, conn, year=year, personal=personal, sort=order)
     return _table(fields_, rows, ("Beneficiaries", "Người nhận"), year, lang)
 
 
 def donors_table(
-    conn: sqlite3.Connection, *, year: int | None = None, personal: bool = False, lang: Lang
+    conn: sqlite3.Connection,
+    *,
+    year: int | None = None,
+    personal: bool = False,
+    lang: Lang,
+    sort: Sort | None = None,
 ) -> Table:
     """`export donors` as a table, its headings in `lang`."""
-    rows = partial(donor_rows, conn, year=year, personal=personal)
+    order = people_order(sort, personal)  # refused here, before the file is written
+    rows = partial(donor_rows, conn, year=year, personal=personal, sort=order)
     return _table(donor_fields(personal), rows, ("Donors", "Nhà hảo tâm"), year, lang)
 
 

@@ -697,6 +697,25 @@ CREATE UNIQUE INDEX station_own ON station(is_own) WHERE is_own = 1
     )
 
 
+@migrations(name="0011_name_sort")
+def m0011_name_sort(db: Database) -> None:
+    """People in the order of a Vietnamese list (heartlink.name_order): a key per name, kept by
+    the register on every add, edit and import, and indexed, so that a list sorted by name is
+    an index walk. Filled here with version 1 of the key, frozen: a later version of the key
+    comes with a migration of its own that recomputes every key."""
+    from heartlink import name_order
+
+    for table in ("beneficiary", "donor"):
+        db.execute(f"ALTER TABLE {table} ADD COLUMN name_sort_key TEXT")
+        keys = [
+            (name_order.sort_key_v1(name), record_id)
+            for record_id, name in db.execute(f"SELECT id, name FROM {table}").fetchall()
+        ]
+        db.conn.executemany(f"UPDATE {table} SET name_sort_key = ? WHERE id = ?", keys)
+        # Built after the keys are in: one sort instead of an index update per row.
+        db.execute(f"CREATE INDEX {table}_by_name_order ON {table}(name_sort_key, id)")
+
+
 def apply(conn: sqlite3.Connection) -> None:
     """Apply every pending migration on conn, which must already be inside a transaction."""
     migrations.apply(Database(conn, recursive_triggers=False, execute_plugins=False))

@@ -11,14 +11,35 @@ records alike, and the fields searched.
 
 import sqlite3
 from collections.abc import Callable, Iterator
+from enum import StrEnum
 from typing import NamedTuple
 
 from heartlink import audit, ids
 from heartlink.db import Ledger, utc_now
 from heartlink.entries import counts
 from heartlink.errors import HeartlinkError, InputError, NotFoundError
+from heartlink.name_order import vietnamese_sort_key
 from heartlink.nouns import Noun
 from heartlink.text import fold
+
+
+class Sort(StrEnum):
+    """The orders of a list of records: `name` as a Vietnamese list (heartlink.name_order),
+    `code` (random bits: an order that tells nothing about anyone), `added` (when each was
+    registered in this ledger)."""
+
+    name = "name"
+    code = "code"
+    added = "added"
+
+
+# Each order, ending with the id so that records that tie keep one order. `name` walks the
+# index of the stored keys (migration 0011), `code` that of the codes (0005, 0008).
+_ORDER_BY = {
+    Sort.name: "{a}.name_sort_key, {a}.id",
+    Sort.code: "substr({a}.id, 19), {a}.id",
+    Sort.added: "{a}.created_at, {a}.id",
+}
 
 
 class Actions(NamedTuple):
@@ -95,9 +116,13 @@ class Register(NamedTuple):
         return values
 
     def columns(self, values: dict) -> dict:
-        """The checked values of the fields stored in the register's table, by their column."""
+        """The checked values of the fields stored in the register's table, by their column,
+        with the name's sort key when the name is among them: the one place it is kept."""
         noun = self.noun
-        return {noun[f].column: v for f, v in values.items() if noun[f].column}
+        columns = {noun[f].column: v for f, v in values.items() if noun[f].column}
+        if "name" in values:
+            columns["name_sort_key"] = vietnamese_sort_key(values["name"])
+        return columns
 
     def insert(
         self,
@@ -268,12 +293,12 @@ class Register(NamedTuple):
         where: tuple[str, ...] = (),
         params: tuple = (),
         entries_in: int | None = None,
-        by_name: bool = True,
+        sort: Sort = Sort.name,
     ) -> Iterator[dict]:
         """Records whose searched fields hold every word of `text`, ignoring case and accents
         ("pham thanh son" finds "Phạm Thanh Sơn"), or whose code is `text`; that meet the
         conditions `where` (with their `params`); and with `entries_in`, that have an entry
-        that counts (heartlink.entries) in that year."""
+        that counts (heartlink.entries) in that year; in the order `sort`."""
         a = self.alias
         conditions, values = list(where), list(params)
         if not with_archived:
@@ -300,7 +325,6 @@ class Register(NamedTuple):
                 conditions.append(f"({by_words})")
                 values.extend(words)
         sql = self.select + (" WHERE " + " AND ".join(conditions) if conditions else "")
-        # by_name=False for lists without names, whose order must not hint at them.
-        sql += f" ORDER BY heartlink_fold({a}.name), {a}.id" if by_name else f" ORDER BY {a}.id"
+        sql += " ORDER BY " + _ORDER_BY[Sort(sort)].format(a=a)
         for row in conn.execute(sql, values):
             yield self.profile(row)

@@ -7,6 +7,7 @@ import typer
 
 from heartlink.cli.common import FormatOption, officer, open_ledger, output_saved
 from heartlink.cli.register import (
+    SortOption,
     archive_command,
     given_fields,
     print_profile,
@@ -14,6 +15,7 @@ from heartlink.cli.register import (
 )
 from heartlink.cli.render import Format
 from heartlink.nouns import BENEFICIARY, HANDOUT
+from heartlink.registers import Sort
 
 app = typer.Typer(
     help="Register, find, change and archive beneficiaries (people and households).\n\n"
@@ -102,9 +104,11 @@ def list_beneficiaries(
         str | None, typer.Option("--category", "-c", help="Only this category.", show_default=False)
     ] = None,
     with_archived: Annotated[bool, typer.Option(help="Include archived beneficiaries.")] = False,
+    sort: SortOption = Sort.name,
     fmt: FormatOption = Format.table,
 ) -> None:
-    """List beneficiaries, by name.
+    """List beneficiaries, by name (given name first, in the Vietnamese alphabet) unless
+    --sort says otherwise.
 
     Example: heartlink beneficiary list --search "pham thanh son" --category orphan
     """
@@ -114,7 +118,11 @@ def list_beneficiaries(
     columns = LIST_COLUMNS + (BENEFICIARY.columns(("archived",)) if with_archived else [])
     with open_ledger(write=False) as ledger:
         rows = beneficiaries.search(
-            ledger.conn, text=search, category=category, with_archived=with_archived
+            ledger.conn,
+            text=search,
+            category=category,
+            with_archived=with_archived,
+            sort=sort,
         )
         output_rows(
             rows, fmt, columns, fields=beneficiaries.PROFILE_FIELDS, empty="No beneficiaries match."

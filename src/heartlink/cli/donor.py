@@ -7,6 +7,7 @@ import typer
 
 from heartlink.cli.common import FormatOption, officer, open_ledger, output_saved
 from heartlink.cli.register import (
+    SortOption,
     archive_command,
     given_fields,
     print_profile,
@@ -14,6 +15,7 @@ from heartlink.cli.register import (
 )
 from heartlink.cli.render import Column, Format
 from heartlink.nouns import DONOR
+from heartlink.registers import Sort
 
 app = typer.Typer(
     help="Register, find, change and archive donors (officers, individuals, organisations, "
@@ -101,9 +103,11 @@ def list_donors(
         ),
     ] = None,
     with_archived: Annotated[bool, typer.Option(help="Include archived donors.")] = False,
+    sort: SortOption = Sort.name,
     fmt: FormatOption = Format.table,
 ) -> None:
-    """List donors, by name.
+    """List donors, by name (given name first, in the Vietnamese alphabet) unless --sort says
+    otherwise.
 
     Example: heartlink donor list --search "hoa binh"
     """
@@ -112,7 +116,7 @@ def list_donors(
 
     columns = LIST_COLUMNS + (DONOR.columns(("archived",)) if with_archived else [])
     with open_ledger(write=False) as ledger:
-        rows = donors.search(ledger.conn, text=search, with_archived=with_archived)
+        rows = donors.search(ledger.conn, text=search, with_archived=with_archived, sort=sort)
         output_rows(rows, fmt, columns, fields=DONOR.keys, empty="No donors match.")
 
 

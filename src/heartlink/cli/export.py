@@ -1,5 +1,6 @@
 """`heartlink export …`: totals, handouts, beneficiaries or donors to a CSV, JSON or Excel file."""
 
+import inspect
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
@@ -9,6 +10,7 @@ import typer
 from heartlink.cli.common import AsOfOption, LangOption, OverwriteOption
 from heartlink.cli.render import ExportFormat
 from heartlink.i18n import Lang
+from heartlink.registers import Sort
 
 app = typer.Typer(
     help="Write totals, handouts, beneficiaries, donors, donations or spending to a CSV, JSON or "
@@ -43,6 +45,18 @@ PersonalOption = Annotated[
         "--include-personal-data",
         help="Write names, phones, addresses, notes and officers instead of codes. The file "
         "is created readable only by you; needs --output.",
+    ),
+]
+
+SortOption = Annotated[
+    Sort | None,
+    typer.Option(
+        "--sort",
+        help="name (given name first, in the Vietnamese alphabet; needs "
+        "--include-personal-data), code, or added (when registered). Default: name with "
+        "--include-personal-data, else code.",
+        case_sensitive=False,
+        show_default=False,
     ),
 ]
 
@@ -84,8 +98,11 @@ def totals(
     _export(f"totals-{year}", build, fmt=fmt, output=output, force=force, lang=lang)
 
 
-def _records_command(what: str, table: Callable[..., Any], year_help: str, doc: str):
-    """`export handouts` and `export beneficiaries` are one command over different tables."""
+def _records_command(
+    what: str, table: Callable[..., Any], year_help: str, doc: str, *, people: bool = False
+):
+    """`export handouts` and `export beneficiaries` are one command over different tables;
+    the exports of `people` take --sort."""
 
     def command(
         year: Annotated[
@@ -96,13 +113,20 @@ def _records_command(what: str, table: Callable[..., Any], year_help: str, doc: 
         force: OverwriteOption = False,
         include_personal_data: PersonalOption = False,
         lang: LangOption = Lang.en,
+        sort: SortOption = None,
     ) -> None:
         from heartlink.cli.render import Document
 
         year = _year(year)
+        order = {}
+        if people:
+            from heartlink import exports
+
+            order["sort"] = exports.people_order(sort, include_personal_data)
 
         def build(conn: Any, formatter: Any, fmt: ExportFormat) -> Document:
-            return Document([table(conn, year=year, personal=include_personal_data, lang=lang)])
+            options = dict(year=year, personal=include_personal_data, lang=lang, **order)
+            return Document([table(conn, **options)])
 
         _export(
             _name(what, year),
@@ -115,6 +139,10 @@ def _records_command(what: str, table: Callable[..., Any], year_help: str, doc: 
         )
 
     command.__doc__ = doc
+    if not people:  # no --sort: entries are listed oldest first
+        signature = inspect.signature(command)
+        parameters = [p for p in signature.parameters.values() if p.name != "sort"]
+        command.__signature__ = signature.replace(parameters=parameters)  # type: ignore[attr-defined]
     return command
 
 
@@ -175,6 +203,7 @@ app.command("beneficiaries")(
 
     Example: heartlink export beneficiaries --format xlsx --output beneficiaries.xlsx
     """,
+        people=True,
     )
 )
 
@@ -197,6 +226,7 @@ app.command("donors")(
 
     Example: heartlink export donors --format xlsx --output donors.xlsx
     """,
+        people=True,
     )
 )
 

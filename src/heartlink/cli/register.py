@@ -11,6 +11,18 @@ import typer
 from heartlink.cli.common import FormatOption, OfficerOption, officer, open_ledger, output_saved
 from heartlink.cli.render import Format
 from heartlink.nouns import Field, Noun
+from heartlink.registers import Sort
+
+SortOption = Annotated[
+    Sort,
+    typer.Option(
+        "--sort",
+        help="name (given name first, in the Vietnamese alphabet), code, or added (when "
+        "registered). Default: name.",
+        case_sensitive=False,
+        show_default=False,
+    ),
+]
 
 
 def _option(field: Field) -> inspect.Parameter:
