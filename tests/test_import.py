@@ -263,10 +263,10 @@ def test_rows_with_an_id_already_here_are_skipped(ok, run, tmp_path):
 @pytest.mark.parametrize(
     ("name", "content", "code", "says"),
     [
-        ("notes.txt", "x", 2, "give a .csv or .xlsx file"),
+        ("notes.txt", "x", 2, "give a .csv, .xlsx, .xls or .ods file"),
         ("missing.csv", None, 1, "no file"),
         ("no-header.csv", "a,b,c\n1,2,3\n", 1, "has no header row naming the columns date, kind"),
-        ("fake.xlsx", "not a zip", 1, "is not an .xlsx workbook"),
+        ("fake.xlsx", "not a zip", 1, "is not a .xlsx workbook"),
         ("twice.csv", "date,kind,count,Số lượng\n", 1, "two columns are read as count"),
     ],
 )

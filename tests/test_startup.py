@@ -10,7 +10,16 @@ import pytest
 from conftest import heartlink_process
 
 # Tables, migrations, spreadsheets, locales and pydantic are for other commands.
-FORBIDDEN = ("rich", "sqlite_utils", "pydantic", "openpyxl", "xlsxwriter", "babel", "platformdirs")
+FORBIDDEN = (
+    "rich",
+    "sqlite_utils",
+    "pydantic",
+    "openpyxl",
+    "python_calamine",
+    "xlsxwriter",
+    "babel",
+    "platformdirs",
+)
 
 
 def imported_modules(*args: str) -> set[str]:

@@ -10,6 +10,36 @@ from heartlink.text import fold, is_slug, optional_text, parse_money, parse_slug
 
 KIND_COLUMNS = "slug, name_en, name_vi, unit_en, unit_vi, unit_value_vnd, programme"
 
+# The everyday words for the default catalogue's kinds and categories (folded, see text.fold),
+# accepted besides their slugs and names: "Mồ côi" for "Trẻ mồ côi", "Học sinh" for "Học sinh
+# có hoàn cảnh khó khăn". A name in the catalogue comes first; a short form that names two
+# rows is refused with both slugs.
+SHORT_FORMS = {
+    "category": {
+        "poor-household": ("ho ngheo", "ngheo"),
+        "near-poor-household": ("ho can ngheo", "can ngheo"),
+        "orphan": ("mo coi", "tre mo coi", "tre em mo coi"),
+        "student": ("hoc sinh", "hoc sinh ngheo", "hoc sinh kho khan", "hs", "hssv"),
+        "patient": ("benh nhan", "nguoi benh", "bn"),
+        "after-rehab": ("sau cai nghien", "sau cai", "nguoi sau cai", "cai nghien"),
+        "elderly": ("cao tuoi", "nguoi cao tuoi", "nguoi gia", "nct"),
+        "disabled": ("khuyet tat", "nguoi khuyet tat", "nkt"),
+    },
+    "kind": {
+        "meal": ("com", "suat com", "bua com", "com nhan ai", "suat"),
+        "cake": ("banh tet", "banh tet xanh"),
+        "voucher": ("phieu", "phieu mua hang"),
+        "lemonade": ("nuoc chanh", "ly nuoc chanh"),
+        "bicycle": ("xe dap",),
+        "uniform": ("dong phuc", "ao dong phuc"),
+        "school-supplies": ("sach vo", "vo", "tap vo", "sach"),
+        "cash": ("tien", "tien mat", "tien hoc bong"),
+        "livelihood-kit": ("sinh ke", "phuong tien sinh ke"),
+        "exam-prep": ("luyen thi", "suat luyen thi", "suat hoc", "suat"),
+        "gift": ("qua", "phan qua", "suat qua"),
+    },
+}
+
 
 def _unknown(what: str, given: str, choices: dict[str, list[str]], list_command: str) -> InputError:
     """An error naming the closest known slug. `choices` maps every spelling to its slugs.
@@ -33,12 +63,27 @@ def _spellings(rows: list[sqlite3.Row]) -> dict[str, list[str]]:
     return spellings
 
 
+def _short_forms(table: str, slugs: set[str]) -> dict[str, list[str]]:
+    """The short forms (SHORT_FORMS) of the rows of `table` there are, each mapped to the slugs
+    it names."""
+    forms: dict[str, list[str]] = {}
+    for slug, words in SHORT_FORMS.get(table, {}).items():
+        if slug in slugs:
+            for word in words:
+                forms.setdefault(word, []).append(slug)
+    return forms
+
+
 def _resolve(conn: sqlite3.Connection, table: str, given: str, what: str, command: str) -> str:
-    """The slug for a slug or an exact (accent-free) English or Vietnamese name."""
+    """The slug for a slug, an exact (accent-free) English or Vietnamese name, or else one of
+    the everyday short forms of SHORT_FORMS."""
     wanted = given.strip().lower()
     if conn.execute(f"SELECT 1 FROM {table} WHERE slug = ?", (wanted,)).fetchone():
         return wanted
-    spellings = _spellings(conn.execute(f"SELECT slug, name_en, name_vi FROM {table}").fetchall())
+    rows = conn.execute(f"SELECT slug, name_en, name_vi FROM {table}").fetchall()
+    spellings = _spellings(rows)
+    for form, slugs in _short_forms(table, {row["slug"] for row in rows}).items():
+        spellings.setdefault(form, slugs)
     slugs = spellings.get(fold(given))
     if slugs is None:
         raise _unknown(what, given, spellings, command)

@@ -47,9 +47,10 @@ from heartlink import (
 )
 from heartlink.db import Ledger, utc_now
 from heartlink.errors import HeartlinkError, InputError
+from heartlink.i18n import _
 from heartlink.nouns import BENEFICIARY, DONATION, HANDOUT, SPENDING, Field, Noun
 from heartlink.sheets import InputTable
-from heartlink.text import clean_name
+from heartlink.text import clean_name, restored_phone
 
 # Rows checked against the ledger (ids and keys already present) and inserted at a time.
 BATCH = 1000
@@ -75,11 +76,13 @@ class Problem:
 
 
 class ImportProblems(HeartlinkError):
-    """A file with problems in its rows. Nothing was imported; `problems` lists them."""
+    """A file with problems in its rows. Nothing was imported; `problems` lists them, and
+    `summary` says what was read (the rows left out, a total that disagrees)."""
 
-    def __init__(self, name: str, problems: list[Problem], total: int):
+    def __init__(self, name: str, problems: list[Problem], total: int, summary: dict):
         self.problems = problems
         self.total = total
+        self.summary = summary
         many = "s" if total != 1 else ""
         super().__init__(
             f"{total} problem{many} in {name}; nothing was imported. Fix the file and import "
@@ -107,6 +110,8 @@ class SheetImport:
             "imported": 0,
             "already_present": 0,
             "ignored_columns": self.sheet.ignored,
+            "left_out": [],
+            "total_mismatches": [],
         }
 
     def problem(self, row: int, column: str | None, message: str) -> None:
@@ -128,8 +133,19 @@ class SheetImport:
                 self.problem(number, None, wrong)
             missing = {name for name in required if not given[name].strip()}
             for name in sorted(missing, key=self.sheet.columns.__getitem__):
-                self.problem(number, name, f"{name} is empty; every row needs one")
+                self.problem(number, name, self._empty(name))
             yield number, given, missing
+
+    def _empty(self, name: str) -> str:
+        if self.sheet.merges_known:
+            return _("{field} is empty; every row needs one").format(field=name)
+        # A cell merged down several rows is read in its first row only: an .ods reader gives
+        # no merged ranges, and filling a blank from the row above could invent data.
+        return _(
+            "{field} is empty; every row needs one (cells merged down several rows are not "
+            "read as merged from this kind of file: write the {field} in each row, or save the "
+            "sheet as .xlsx)"
+        ).format(field=name)
 
     def row_problems(self, number: int, found: list[tuple[str, Exception]], skip: set[str]):
         """Problems of one row, in the order of the file's columns; those of `skip` (missing
@@ -158,8 +174,10 @@ class SheetImport:
     def finish(self) -> dict:
         if self.progress:
             self.progress(self.summary["rows"], self.summary["rows"])
+        self.summary["left_out"] = [rows.as_dict() for rows in self.sheet.left_out]
+        self.summary["total_mismatches"] = [found.as_dict() for found in self.sheet.mismatches]
         if self.problem_count:
-            raise ImportProblems(self.sheet.name, self.problems, self.problem_count)
+            raise ImportProblems(self.sheet.name, self.problems, self.problem_count, self.summary)
         return self.summary
 
 
@@ -184,7 +202,8 @@ def _importing(
             _importing(
                 empty, path, columns, body, officer=officer, dry_run=True, progress=None, **summary
             )
-    with sheets.open_sheet(Path(path), columns) as sheet:
+    summed = tuple(column.name for column in columns if column.kind in ("number", "money"))
+    with sheets.open_sheet(Path(path), columns, summed) as sheet:
         run = SheetImport(sheet, dry_run, progress)
         run.summary.update(summary)
         if dry_run:
@@ -293,7 +312,7 @@ def _file_ids(records: list[sheets.Record]) -> list[str]:
     """The valid ids the records carry, in canonical form (the others are reported when their
     row is checked)."""
     found = []
-    for _, given, _wrong in records:
+    for _number, given, _wrong in records:
         text = given.get("id", "").strip()
         if text:
             with suppress(InputError):
@@ -386,7 +405,7 @@ def _present(conn: sqlite3.Connection, column: str, values: list, table: str) ->
     values = [value for value in values if value is not None]
     if not values:
         return set()
-    marks = ", ".join("?" for _ in values)
+    marks = ", ".join("?" * len(values))
     rows = conn.execute(f"SELECT {column} FROM {table} WHERE {column} IN ({marks})", values)
     return {row[0] for row in rows}
 
@@ -522,6 +541,7 @@ def import_beneficiaries(
         dry_run=dry_run,
         progress=progress,
         matched=0,
+        phones_restored=0,
     )
 
 
@@ -537,6 +557,9 @@ def _import_beneficiaries(conn: sqlite3.Connection, run: SheetImport, officer: s
             for name in _BENEFICIARY_FIELDS
             if name in given
         }
+        if raw.get("phone") and (phone := restored_phone(str(raw["phone"]))):
+            raw["phone"] = phone
+            run.summary["phones_restored"] += 1
         if raw.get("categories"):
             raw["categories"] = [c for c in str(raw["categories"]).replace(",", ";").split(";")]
             raw["categories"] = [c for c in raw["categories"] if c.strip()]

@@ -1,27 +1,90 @@
-"""Reading the tables of a CSV file or an .xlsx workbook for import: finding the header row,
-and each row's cells as the text a person typed. Checking what the cells say is
-heartlink.importer's work.
+"""Reading the tables of a CSV file or a workbook (.xlsx, .xls, .ods) for import, laid out as
+offices keep them: finding the header row (below a title, one row or two under a merged group
+heading), each row's cells as the text a person typed (a date merged down several rows given to
+each of them), and where the data ends (a total row, a signature block), with the rows left out
+and why. Checking what the cells say is heartlink.importer's work.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from itertools import zip_longest
 from pathlib import Path
 
 from heartlink import fields
 from heartlink.errors import HeartlinkError, InputError
+from heartlink.i18n import _
+from heartlink.text import parse_whole_number
 
 # How far down a sheet the header row is looked for (exports put a title above it).
 HEADER_SEARCH_ROWS = 10
-SUFFIXES = (".csv", ".xlsx")
+WORKBOOK_SUFFIXES = (".xlsx", ".xls", ".ods")
+SUFFIXES = (".csv", *WORKBOOK_SUFFIXES)
+# Workbook formats whose reader says which cells are merged (python-calamine gives the merged
+# ranges of .xlsx and .xls sheets, not of .ods ones).
+MERGES_KNOWN = (".xlsx", ".xls")
+
+# What the first filled cell of a row says when the data has ended above it (compared as
+# fields.header_key gives it): a total row, or the signature block of a report. Whole cells
+# only: "Công" and "Tống" begin Vietnamese names.
+TOTAL_WORDS = frozenset({"tong cong", "tong", "cong", "tong so", "total", "grand total"})
+SIGNATURE_WORDS = frozenset(
+    {
+        "nguoi lap bieu",
+        "nguoi lap",
+        "nguoi lap bang",
+        "thu truong don vi",
+        "thu truong",
+        "ke toan",
+        "truong cong an phuong",
+        "xac nhan",
+        "ky ghi ro ho ten",
+        "ky va ghi ro ho ten",
+        "ky ho ten",
+        "ky ten",
+        "ky ten dong dau",
+        "prepared by",
+        "signature",
+    }
+)
+# The place and date above a signature: "Đà Nẵng, ngày 31 tháng 12 năm 2023".
+_PLACE_AND_DATE = re.compile(r"(^| )ngay( [0-9]+)? thang( [0-9]+)? nam( [0-9]+)?$")
 
 # A row of a table: its number as a spreadsheet shows it, {field: text}, and what is wrong with
 # the row as a whole (None when nothing is).
 Record = tuple[int, dict[str, str], str | None]
+
+
+@dataclass
+class LeftOut:
+    """Rows `first` to `last` of a sheet, not read as data, and why (`reason`: "total" for a
+    total row, "signature" for the first row of a signature block or of the place and date
+    above it, "below" for the rows under either)."""
+
+    first: int
+    last: int
+    reason: str
+
+    def as_dict(self) -> dict:
+        return {"first_row": self.first, "last_row": self.last, "reason": self.reason}
+
+
+@dataclass
+class TotalMismatch:
+    """A total row whose figure in `column` is not the sum of the rows above it."""
+
+    row: int
+    column: str
+    total: int
+    rows_sum: int
+
+    def as_dict(self) -> dict:
+        return {"row": self.row, "column": self.column, "total": self.total, "sum": self.rows_sum}
 
 
 @dataclass
@@ -31,36 +94,112 @@ class InputTable:
     name: str
     columns: dict[str, int]  # field name -> position in the row
     ignored: list[str]  # headers of columns that are not read
-    header_row: int
+    header_row: int  # the (last) row of the header
     rows: Iterator[tuple[int, list[str]]]  # (row number, cells as text) after the header
     size: int | None  # number of rows in the file, when known without reading it
     headed: int  # cells of the header row up to its last heading
+    summed: tuple[str, ...] = ()  # the figures a total row is checked on, by field name
+    merges_known: bool = True  # whether a merged cell's rows were given its value
+    left_out: list[LeftOut] = field(default_factory=list)  # known once records() has ended
+    mismatches: list[TotalMismatch] = field(default_factory=list)  # likewise
 
     def records(self) -> Iterator[Record]:
         """(row number as a spreadsheet shows it, {field: text}, what is wrong with the row as
         a whole or None); empty rows left out. A row is wrong when it has text in cells past
         the header's last heading, which nothing would read (empty cells there are fine:
-        Excel writes trailing separators)."""
+        Excel writes trailing separators).
+
+        The data ends at a total row or a signature block (see `end_of_data`): that row and
+        every row below it go to `left_out`, and the total row's figures are checked against
+        the sums of the rows above (`mismatches`)."""
         columns = list(self.columns.items())
         width = max(self.columns.values()) + 1
         headed = self.headed
+        sums = _Sums(self.summed, self.columns)
         try:
             for number, texts in self.rows:
                 if not "".join(texts).strip():
                     continue
+                reason = end_of_data(texts)
+                if reason is not None:
+                    self._leave_out(number, reason, texts, sums)
+                    return
                 wrong = None
                 if len(texts) > headed and "".join(texts[headed:]).strip():
                     cells = max(i for i, text in enumerate(texts) if text.strip()) + 1
-                    wrong = (
-                        f"{cells} cells, the header has {headed}; give the extra cells a "
+                    wrong = _(
+                        "{cells} cells, the header has {headed}; give the extra cells a "
                         "heading or remove them"
-                    )
+                    ).format(cells=cells, headed=headed)
                 if len(texts) < width:  # a short row: the cells it lacks are empty
                     texts = texts + [""] * (width - len(texts))
+                sums.add(texts)
                 yield number, {name: texts[index] for name, index in columns}, wrong
         except CellTooLong as exc:
             names = {index: name for name, index in self.columns.items()}
             raise exc.located(self.name, names) from None
+
+    def _leave_out(self, number: int, reason: str, texts: list[str], sums: _Sums) -> None:
+        """Leave out the row that ends the data and every filled row below it."""
+        self.left_out.append(LeftOut(number, number, reason))
+        if reason == "total":
+            self.mismatches.extend(sums.mismatches(number, texts))
+        below = [n for n, cells in self.rows if "".join(cells).strip()]
+        if below:
+            self.left_out.append(LeftOut(below[0], below[-1], "below"))
+
+
+def end_of_data(texts: list[str]) -> str | None:
+    """ "total" or "signature" when a row ends the data above it, else None. Only the row's
+    first filled cell is read: a total row begins with its word ("Tổng cộng", "Cộng"), a
+    signature block with its titles ("Người lập biểu", "Thủ trưởng đơn vị") or the place and
+    date above them; a row of data begins with a number (STT) or a date, or a name."""
+    first = next((text for text in texts if text.strip()), "")
+    if first.lstrip()[:1].isdigit() or len(first) > 80:
+        return None
+    key = fields.header_key(first)
+    if key in TOTAL_WORDS:
+        return "total"
+    if key in SIGNATURE_WORDS or _PLACE_AND_DATE.search(key):
+        return "signature"
+    return None
+
+
+class _Sums:
+    """The sums of a sheet's figures (the `summed` fields), for checking a total row; a
+    column with an empty or unreadable cell is not checked (its rows' problems are reported
+    by the import, and a total over cells left empty says nothing)."""
+
+    def __init__(self, summed: tuple[str, ...], columns: dict[str, int]):
+        self.positions = {name: columns[name] for name in summed if name in columns}
+        self.sums = dict.fromkeys(self.positions, 0)
+
+    def add(self, texts: list[str]) -> None:
+        sums = self.sums
+        for name, index in self.positions.items():
+            if name not in sums:
+                continue
+            text = texts[index]
+            if text.isdigit():
+                sums[name] += int(text)
+            else:
+                try:
+                    sums[name] += parse_whole_number(text)
+                except (InputError, ValueError):
+                    del sums[name]
+
+    def mismatches(self, row: int, texts: list[str]) -> list[TotalMismatch]:
+        found = []
+        for name, total in self.sums.items():
+            index = self.positions[name]
+            text = texts[index].strip() if index < len(texts) else ""
+            try:
+                written = parse_whole_number(text) if text else None
+            except InputError:
+                written = None
+            if written is not None and written != total:
+                found.append(TotalMismatch(row, name, written, total))
+        return found
 
 
 class CellTooLong(HeartlinkError):
@@ -105,7 +244,7 @@ def _text(cell: object) -> str:
     return str(cell)
 
 
-def _csv_tables(path: Path) -> Iterator[tuple[str, int | None, Iterator[list[str]]]]:
+def _csv_tables(path: Path) -> Iterator[tuple[str, int | None, Iterator[list[str]], bool]]:
     with open(path, "rb") as binary:
         lines = sum(chunk.count(b"\n") for chunk in iter(lambda: binary.read(1 << 20), b""))
     with open(path, encoding="utf-8-sig", newline="") as f:
@@ -137,7 +276,7 @@ def _csv_tables(path: Path) -> Iterator[tuple[str, int | None, Iterator[list[str
                     "closed, or a cell is malformed; fix the quotes and import again"
                 ) from None
 
-        yield path.name, lines, rows()
+        yield path.name, lines, rows(), True
 
 
 def _lines(path: Path, after: int, last: int) -> str:
@@ -166,8 +305,17 @@ def _longest_cell(record: str, delimiter: str) -> int:
 
 
 def _unguarded(cells: list[str]) -> list[str]:
-    """Cells as written before `export` guarded them against spreadsheet formulas."""
-    return [cell[1:] if cell[:1] == "'" and cell[1:2] in FORMULA_STARTS else cell for cell in cells]
+    """Cells without the apostrophe that guards them (see unguarded)."""
+    return [unguarded(cell) if cell[:1] == "'" else cell for cell in cells]
+
+
+def unguarded(text: str) -> str:
+    """Text without the apostrophe that guards it: `export` puts one before text a spreadsheet
+    would run as a formula, and a spreadsheet keeps one typed before digits to have them read
+    as text ('0935123456). Before anything else it is part of the text ('tis)."""
+    if text[:1] == "'" and (text[1:2] in FORMULA_STARTS or text[1:2].isdigit()):
+        return text[1:]
+    return text
 
 
 def _not_utf8(path: Path) -> HeartlinkError:
@@ -177,59 +325,110 @@ def _not_utf8(path: Path) -> HeartlinkError:
     )
 
 
-def _xlsx_tables(path: Path) -> Iterator[tuple[str, int | None, Iterator[list[str]]]]:
-    from zipfile import BadZipFile
+def _workbook_tables(path: Path) -> Iterator[tuple[str, int | None, Iterator[list[str]], bool]]:
+    """The sheets of an .xlsx, .xls or .ods workbook, read by python-calamine (a Rust reader
+    of all three, several times faster than openpyxl: benchmarks, `sheets`)."""
+    import python_calamine as calamine
 
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
+    suffix = path.suffix.lower()
     try:
-        # read_only streams the sheet instead of loading it whole.
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except (BadZipFile, InvalidFileException, KeyError, OSError):
-        raise HeartlinkError(f"{path.name} is not an .xlsx workbook that can be read") from None
+        workbook = calamine.CalamineWorkbook.from_path(str(path))
+    except calamine.PasswordError:
+        raise HeartlinkError(
+            _("{file} is protected by a password; save a copy without one and import that").format(
+                file=path.name
+            )
+        ) from None
+    except (calamine.CalamineError, OSError, ValueError):
+        raise HeartlinkError(
+            _(
+                "{file} is not a {suffix} workbook that can be read; open it in a spreadsheet "
+                "and save it again"
+            ).format(file=path.name, suffix=suffix)
+        ) from None
     try:
-        for sheet in workbook.worksheets:
-            # Read-only mode trusts the size a sheet declares (its <dimension>), and stops there:
-            # some tools other than Excel declare fewer rows or columns than they write. Without
-            # it every row is read as it is, and how many there are is known only at the end.
-            sheet.reset_dimensions()
-            rows = ([_text(cell) for cell in row] for row in sheet.iter_rows(values_only=True))
-            yield f"{path.name} (sheet {sheet.title})", None, rows
+        for sheet_name in workbook.sheet_names:
+            try:
+                sheet = workbook.get_sheet_by_name(sheet_name)
+                # From cell A1: rows and columns numbered as a spreadsheet shows them.
+                cells = sheet.to_python(skip_empty_area=False)
+            except calamine.CalamineError:
+                continue  # a chart or macro sheet holds no table
+            rows = [[_cell_text(cell) for cell in row] for row in cells]
+            merges = sheet.merged_cell_ranges if suffix in MERGES_KNOWN else None
+            _spread_merged(rows, merges or [])
+            name = _("{file} (sheet {sheet})").format(file=path.name, sheet=sheet_name)
+            yield name, len(rows), iter(rows), merges is not None
     finally:
         workbook.close()
 
 
+def _cell_text(cell: object) -> str:
+    return unguarded(cell) if isinstance(cell, str) else _text(cell)
+
+
+def _spread_merged(rows: list[list[str]], merges: list[tuple[tuple[int, int], tuple[int, int]]]):
+    """Give each row of a range merged down (a date over several rows, a heading over the two
+    rows of a header) the value of its first cell, which is the only one that holds it."""
+    for (top, column), (bottom, _right) in merges:
+        if bottom <= top or top >= len(rows) or column >= len(rows[top]):
+            continue
+        value = rows[top][column]
+        for row in rows[top + 1 : bottom + 1]:
+            if column < len(row) and not row[column]:
+                row[column] = value
+
+
 @contextmanager
-def open_sheet(path: Path, wanted: tuple[fields.Field, ...]) -> Iterator[InputTable]:
+def open_sheet(
+    path: Path, wanted: tuple[fields.Field, ...], summed: tuple[str, ...] = ()
+) -> Iterator[InputTable]:
     """The first table in the file (a CSV file, or a workbook's sheets in order) whose header
-    row, within its first rows, names every required field of `wanted`."""
+    row, within its first rows, names every required field of `wanted`. A total row is
+    checked on the `summed` fields."""
     path = Path(path)
     suffix = path.suffix.lower()
     if path.is_dir():
-        raise HeartlinkError(f"{path} is a folder; give the .csv or .xlsx file to import")
+        raise HeartlinkError(
+            _("{path} is a folder; give the .csv, .xlsx, .xls or .ods file to import").format(
+                path=path
+            )
+        )
     if suffix not in SUFFIXES:
-        raise InputError(f"cannot import {path.name}: give a .csv or .xlsx file")
+        raise InputError(
+            _("cannot import {file}: give a .csv, .xlsx, .xls or .ods file").format(file=path.name)
+        )
     if not path.is_file():
-        raise HeartlinkError(f"no file {path}; check the name and folder")
+        raise HeartlinkError(_("no file {path}; check the name and folder").format(path=path))
     spellings = fields.lookup(wanted)
     required = [f.name for f in wanted if f.required]
-    tables = _csv_tables(path) if suffix == ".csv" else _xlsx_tables(path)
+    tables = _csv_tables(path) if suffix == ".csv" else _workbook_tables(path)
     try:
-        for name, size, rows in tables:
+        for name, size, rows, merges_known in tables:
             try:
                 found = _find_header(rows, spellings, required)
             except CellTooLong as exc:
                 raise exc.located(name, {}) from None
             if found is None:
                 continue
-            number, columns, ignored, headed = found
-            after = enumerate(rows, number + 1)
-            yield InputTable(name, columns, ignored, number, after, size, headed)
+            number, columns, ignored, headed, after = found
+            yield InputTable(
+                name,
+                columns,
+                ignored,
+                number,
+                after,
+                size,
+                headed,
+                summed=summed,
+                merges_known=merges_known,
+            )
             return
         raise HeartlinkError(
-            f"{path.name} has no header row naming the columns {', '.join(required)} (English "
-            "or Vietnamese headings; see README, Import)"
+            _(
+                "{file} has no header row naming the columns {columns} (English or Vietnamese "
+                "headings; see README, Import)"
+            ).format(file=path.name, columns=", ".join(required))
         )
     finally:
         tables.close()
@@ -237,24 +436,81 @@ def open_sheet(path: Path, wanted: tuple[fields.Field, ...]) -> Iterator[InputTa
 
 def _find_header(
     rows: Iterator[list[str]], spellings: dict[str, str], required: list[str]
-) -> tuple[int, dict[str, int], list[str], int] | None:
-    """The header among the first rows: (its row number, the fields by position, the headings
-    not recognised, its cells up to the last heading); None if there is none."""
-    for number, cells in enumerate(rows, start=1):
-        if number > HEADER_SEARCH_ROWS:
-            break
+) -> tuple[int, dict[str, int], list[str], int, Iterator[tuple[int, list[str]]]] | None:
+    """The header among the first rows: (its last row's number, the fields by position, the
+    headings not recognised, its cells up to the last heading, the numbered rows after it);
+    None if there is none.
+
+    A header may take two rows, a group heading (merged over its columns) above the column
+    headings: a column is then named by its lower cell, or by its upper one where the lower
+    is empty (a heading merged down both rows)."""
+    head: list[list[str]] = []
+    failure: CellTooLong | None = None
+    try:
+        for cells in rows:
+            head.append(cells)
+            if len(head) > HEADER_SEARCH_ROWS:
+                break
+    except CellTooLong as exc:  # raised again where the rows reach it, naming its column
+        failure = exc
+    for index, cells in enumerate(head[:HEADER_SEARCH_ROWS]):
+        below = head[index + 1] if index + 1 < len(head) else None
         columns, ignored, repeated = _header(cells, spellings)
-        if not all(f in columns for f in required):
-            continue
+        if all(f in columns for f in required):
+            if below is not None and _continues_header(below, columns, spellings):
+                cells = _two_rows(cells, below)
+                index += 1
+        elif below is None or all(f in _header(below, spellings)[0] for f in required):
+            continue  # the header, if any, is the next row
+        else:
+            cells = _two_rows(cells, below)
+            columns, ignored, repeated = _header(cells, spellings)
+            if not all(f in columns for f in required):
+                continue
+            index += 1
+        columns, ignored, repeated = _header(cells, spellings)
+        number = index + 1
         if repeated:
             field_name, first, second = repeated[0]
             raise HeartlinkError(
-                f"row {number}: two columns are read as {field_name} (columns {first} "
-                f"and {second}); rename or remove one"
+                _(
+                    "row {row}: two columns are read as {field} (columns {first} and {second}); "
+                    "rename or remove one"
+                ).format(row=number, field=field_name, first=first, second=second)
             )
         headed = max(i for i, cell in enumerate(cells) if cell.strip()) + 1
-        return number, columns, ignored, headed
+        return number, columns, ignored, headed, _after(head, number, failure, rows)
+    if failure is not None:
+        raise failure
     return None
+
+
+def _after(
+    head: list[list[str]], number: int, failure: CellTooLong | None, rows: Iterator[list[str]]
+) -> Iterator[tuple[int, list[str]]]:
+    """The numbered rows after a header in row `number` of the rows read ahead (`head`)."""
+    yield from enumerate(head[number:], number + 1)
+    if failure is not None:
+        raise failure
+    yield from enumerate(rows, len(head) + 1)
+
+
+def _two_rows(upper: list[str], lower: list[str]) -> list[str]:
+    """The headings of a header of two rows, column by column."""
+    return [low if low.strip() else up for up, low in zip_longest(upper, lower, fillvalue="")]
+
+
+def _continues_header(below: list[str], columns: dict[str, int], spellings: dict[str, str]) -> bool:
+    """Whether the row under a header is its second row: every filled cell of it a heading,
+    one at least naming a field the first row does not, and the others repeating the heading
+    above them (a heading merged down both rows)."""
+    filled = [(i, spellings.get(fields.header_key(cell))) for i, cell in enumerate(below)]
+    filled = [(i, name) for i, name in filled if below[i].strip()]
+    if not filled or any(name is None for _i, name in filled):
+        return False
+    return any(name not in columns for _i, name in filled) and all(
+        columns.get(name, i) == i for i, name in filled
+    )
 
 
 def _header(cells: list[str], spellings: dict[str, str]) -> tuple[dict, list, list]:

@@ -309,6 +309,16 @@ def clean_group(text: str) -> str:
 
 
 _PHONE = re.compile(r"\+?[0-9 ().-]{6,}")
+# A Vietnamese mobile number (03x, 05x, 07x, 08x, 09x and eight digits) that a spreadsheet read
+# as a number, so lost its leading zero: 935123456.
+_ZERO_LOST = re.compile(r"[35789][0-9]{8}")
+
+
+def restored_phone(text: str) -> str | None:
+    """The 10-digit form (0935123456) of a mobile number that lost its leading zero, else
+    None."""
+    value = text.strip()
+    return "0" + value if _ZERO_LOST.fullmatch(value) else None
 
 
 def clean_phone(text: str) -> str:

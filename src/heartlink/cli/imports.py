@@ -12,14 +12,19 @@ from heartlink.cli.common import FormatOption, OfficerOption, open_ledger
 from heartlink.cli.render import Format
 
 app = typer.Typer(
-    help="Read beneficiaries, handouts, donations or spending from a CSV or Excel (.xlsx) sheet: "
-    "every row is checked, and with any problem nothing is imported.\n\n"
+    help="Read beneficiaries, handouts, donations or spending from a CSV sheet or a workbook "
+    "(.xlsx, .xls, .ods): every row is checked, and with any problem nothing is imported. "
+    "Title rows, an STT column, two-row headers, dates merged down several rows, and the "
+    "total row and signature block at the end are recognised.\n\n"
     "Example: heartlink import handouts old-2022.xlsx --dry-run",
     no_args_is_help=True,
 )
 
 FileArgument = Annotated[
-    Path, typer.Argument(metavar="FILE", help="A .csv (UTF-8, comma or semicolon) or .xlsx file.")
+    Path,
+    typer.Argument(
+        metavar="FILE", help="A .csv (UTF-8, comma or semicolon), .xlsx, .xls or .ods file."
+    ),
 ]
 DryRunOption = Annotated[
     bool,
@@ -125,9 +130,54 @@ def _import(what: str, file: Path, *, dry_run: bool, by: str | None, fmt: Format
                 say(f"  {problem}")
             if exc.total > len(exc.problems):
                 say(f"  … and {exc.total - len(exc.problems)} more")
+            for line in _what_was_read(exc.summary):
+                say(f"  {line}")
             raise
     render.output_record(summary, fmt, show=lambda: None)
     say(_sentence(what, summary))
+    for line in _what_was_read(summary):
+        say(f"  {line}")
+
+
+def _what_was_read(summary: dict) -> list[str]:
+    """The rows an import left out and why, a total that disagrees with the rows above it,
+    and the phone numbers given back their leading zero: lines for the person importing."""
+    from heartlink.i18n import _
+
+    lines = []
+    for rows in summary.get("left_out", []):
+        first, last = rows["first_row"], rows["last_row"]
+        where = (
+            _("row {row}").format(row=first)
+            if first == last
+            else _("rows {first}–{last}").format(first=first, last=last)
+        )
+        reason = {
+            "total": _("a total row, left out"),
+            "signature": _("a signature block or the place and date above one, left out"),
+            "below": _("below the end of the data, left out"),
+        }[rows["reason"]]
+        lines.append(f"{where}: {reason}")
+    for found in summary.get("total_mismatches", []):
+        lines.append(
+            _(
+                "row {row}: the total of {column} is {total}, but the rows above it add up "
+                "to {sum}; check the sheet"
+            ).format(
+                row=found["row"],
+                column=found["column"],
+                total=f"{found['total']:,}",
+                sum=f"{found['sum']:,}",
+            )
+        )
+    if summary.get("phones_restored"):
+        lines.append(
+            _(
+                "phone numbers given back the leading 0 a spreadsheet had taken off (it read "
+                "them as numbers): {count}"
+            ).format(count=f"{summary['phones_restored']:,}")
+        )
+    return lines
 
 
 _NOUNS = {"spending": "spending lines"}
