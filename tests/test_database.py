@@ -32,6 +32,9 @@ EXPECTED_TABLES = {
     "stock_kind",
     "donation_year",
     "spending_year",
+    "sponsorship",
+    "sponsorship_change",
+    "sponsorship_payment",
 }
 
 
@@ -59,6 +62,7 @@ def test_migrating_a_blank_database_gives_the_schema(db_path):
             "0006_year_summaries",
             "0007_audit_chain",
             "0008_money_in",
+            "0010_sponsorships",
         ]
         columns = {r["name"] for r in conn.execute("SELECT * FROM pragma_table_xinfo('handout')")}
         assert {

@@ -51,6 +51,10 @@ SPENDING_RECORD = "spending.record"
 SPENDING_VOID = "spending.void"
 STOCK_TRACK = "kind.track-stock"
 STOCK_UNTRACK = "kind.untrack-stock"
+SPONSORSHIP_ADD = "sponsorship.add"
+SPONSORSHIP_CHANGE = "sponsorship.change"
+SPONSORSHIP_END = "sponsorship.end"
+SPONSORSHIP_LINK = "sponsorship.link"
 
 # A new entry of an append-only table, sealed by its rowid (seals.of_entry).
 _ENTRIES = {HANDOUT_RECORD: "handout", DONATION_RECEIVE: "donation", SPENDING_RECORD: "spending"}
@@ -74,6 +78,10 @@ _SEALS = {
     SPENDING_VOID: "spending_void",
     STOCK_TRACK: "stock_kind",
     STOCK_UNTRACK: "stock_kind",
+    SPONSORSHIP_ADD: "sponsorship",
+    SPONSORSHIP_CHANGE: "sponsorship_change",
+    SPONSORSHIP_END: "sponsorship_change",
+    SPONSORSHIP_LINK: "sponsorship_payment",
 }
 
 
