@@ -120,6 +120,8 @@ def small_disk(tmp_path):
 DATA = Path(__file__).resolve().parents[1] / "data"
 SAMPLE_BENEFICIARIES = DATA / "sample-2023-beneficiaries.csv"
 SAMPLE_HANDOUTS = DATA / "sample-2023-handouts.csv"
+# The sample's handouts: every line of the file but its header.
+SAMPLE_HANDOUT_ROWS = len(SAMPLE_HANDOUTS.read_text(encoding="utf-8").splitlines()) - 1
 
 
 @pytest.fixture

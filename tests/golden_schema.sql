@@ -180,6 +180,55 @@ CREATE TABLE spending_year (
     PRIMARY KEY (year, programme, buys_kind)
 ) WITHOUT ROWID;
 
+-- table sponsorship on sponsorship
+CREATE TABLE sponsorship (
+    id TEXT PRIMARY KEY,
+    beneficiary_id TEXT NOT NULL REFERENCES beneficiary(id),
+    donor_id TEXT REFERENCES donor(id),  -- NULL: the station itself is the sponsor
+    programme TEXT NOT NULL REFERENCES programme(slug),
+    amount_vnd INTEGER NOT NULL CHECK (amount_vnd > 0 AND amount_vnd <= 1000000000000),
+    per TEXT NOT NULL CHECK (per IN ('month', 'quarter', 'year')),
+    pay_out TEXT NOT NULL CHECK (pay_out IN ('monthly', 'quarterly', 'yearly')),
+    start_month TEXT NOT NULL CHECK (start_month GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]'),
+    -- The last month covered; NULL: until ended.
+    end_month TEXT CHECK (end_month GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]'),
+    note TEXT,
+    officer TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    CHECK (end_month IS NULL OR end_month >= start_month)
+);
+
+-- table sponsorship_change on sponsorship_change
+CREATE TABLE sponsorship_change (
+    id TEXT PRIMARY KEY,
+    sponsorship_id TEXT NOT NULL REFERENCES sponsorship(id),
+    change TEXT NOT NULL CHECK (change IN ('amount', 'end')),
+    from_date TEXT CHECK (from_date GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'),
+    amount_vnd INTEGER CHECK (amount_vnd > 0 AND amount_vnd <= 1000000000000),
+    end_date TEXT CHECK (end_date GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'),
+    reason TEXT,
+    officer TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    CHECK (CASE change
+        WHEN 'amount' THEN from_date IS NOT NULL AND amount_vnd IS NOT NULL AND end_date IS NULL
+        ELSE end_date IS NOT NULL AND reason IS NOT NULL AND from_date IS NULL
+            AND amount_vnd IS NULL END)
+);
+
+-- table sponsorship_payment on sponsorship_payment
+CREATE TABLE sponsorship_payment (
+    entry_id TEXT PRIMARY KEY,
+    handout_id TEXT UNIQUE REFERENCES handout(id),
+    donation_id TEXT UNIQUE REFERENCES donation(id),
+    sponsorship_id TEXT NOT NULL REFERENCES sponsorship(id),
+    advance_vnd INTEGER NOT NULL DEFAULT 0 CHECK (advance_vnd >= 0),
+    officer TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    CHECK ((handout_id IS NULL) != (donation_id IS NULL)),
+    CHECK (entry_id = coalesce(handout_id, donation_id)),
+    CHECK (advance_vnd = 0 OR handout_id IS NOT NULL)
+);
+
 -- table station on station
 CREATE TABLE station (
     id TEXT PRIMARY KEY,
@@ -278,6 +327,18 @@ CREATE UNIQUE INDEX spending_by_import_key ON spending(import_key) WHERE import_
 
 -- index spending_by_year on spending
 CREATE INDEX spending_by_year ON spending(year, date);
+
+-- index sponsorship_by_beneficiary on sponsorship
+CREATE INDEX sponsorship_by_beneficiary ON sponsorship(beneficiary_id);
+
+-- index sponsorship_by_code on sponsorship
+CREATE INDEX sponsorship_by_code ON sponsorship(substr(id, 19));
+
+-- index sponsorship_change_by_sponsorship on sponsorship_change
+CREATE INDEX sponsorship_change_by_sponsorship ON sponsorship_change(sponsorship_id);
+
+-- index sponsorship_payment_by_sponsorship on sponsorship_payment
+CREATE INDEX sponsorship_payment_by_sponsorship ON sponsorship_payment(sponsorship_id);
 
 -- index station_own on station
 CREATE UNIQUE INDEX station_own ON station(is_own) WHERE is_own = 1
@@ -508,5 +569,41 @@ BEGIN
     DELETE FROM spending_year
     WHERE year = OLD.year AND programme = OLD.programme
       AND buys_kind = coalesce(OLD.buys_kind, '') AND lines <= 0;
+END;
+
+-- trigger sponsorship_never_changed on sponsorship
+CREATE TRIGGER sponsorship_never_changed BEFORE UPDATE ON sponsorship
+BEGIN
+    SELECT RAISE(ABORT, 'sponsorships are never edited; change or end them instead');
+END;
+
+-- trigger sponsorship_never_deleted on sponsorship
+CREATE TRIGGER sponsorship_never_deleted BEFORE DELETE ON sponsorship
+BEGIN
+    SELECT RAISE(ABORT, 'sponsorships are never deleted; end them instead');
+END;
+
+-- trigger sponsorship_change_never_changed on sponsorship_change
+CREATE TRIGGER sponsorship_change_never_changed BEFORE UPDATE ON sponsorship_change
+BEGIN
+    SELECT RAISE(ABORT, 'a sponsorship change is never edited; record a new one instead');
+END;
+
+-- trigger sponsorship_change_never_deleted on sponsorship_change
+CREATE TRIGGER sponsorship_change_never_deleted BEFORE DELETE ON sponsorship_change
+BEGIN
+    SELECT RAISE(ABORT, 'a sponsorship change is never deleted; record a new one instead');
+END;
+
+-- trigger sponsorship_payment_never_changed on sponsorship_payment
+CREATE TRIGGER sponsorship_payment_never_changed BEFORE UPDATE ON sponsorship_payment
+BEGIN
+    SELECT RAISE(ABORT, 'a sponsorship payment is never edited; void the payment instead');
+END;
+
+-- trigger sponsorship_payment_never_deleted on sponsorship_payment
+CREATE TRIGGER sponsorship_payment_never_deleted BEFORE DELETE ON sponsorship_payment
+BEGIN
+    SELECT RAISE(ABORT, 'a sponsorship payment is never deleted; void the payment instead');
 END;
 

@@ -519,6 +519,9 @@ def plain_fingerprint(conn: sqlite3.Connection) -> dict:
             "donor",
             "donation",
             "spending",
+            "sponsorship",
+            "sponsorship_change",
+            "sponsorship_payment",
         ]
     }
     rows["voided"] = conn.execute(

@@ -33,6 +33,9 @@ EXPECTED_TABLES = {
     "stock_kind",
     "donation_year",
     "spending_year",
+    "sponsorship",
+    "sponsorship_change",
+    "sponsorship_payment",
 }
 
 
@@ -61,6 +64,7 @@ def test_migrating_a_blank_database_gives_the_schema(db_path):
             "0007_audit_chain",
             "0008_money_in",
             "0009_station",
+            "0010_sponsorships",
             "0011_name_sort",
         ]
         columns = {r["name"] for r in conn.execute("SELECT * FROM pragma_table_xinfo('handout')")}

@@ -11,7 +11,7 @@ from collections import defaultdict
 import pytest
 from openpyxl import load_workbook
 
-from conftest import file_state
+from conftest import SAMPLE_HANDOUT_ROWS, file_state
 
 CANONICAL_HANDOUT = "date,kind,count,beneficiary,programme,place,value_vnd,note"
 CANONICAL_BENEFICIARY = "name,categories,born,group,address,phone,school,note,consent"
@@ -101,11 +101,13 @@ def test_handouts_workbook_and_json(ok, sample_2023, tmp_path):
     header = [cell.value for cell in sheet[2]]
     assert ",".join(header[:8]) == CANONICAL_HANDOUT and header[8] == "id"
     rows = list(sheet.iter_rows(min_row=3, values_only=True))
-    assert len(rows) == 107
+    assert len(rows) == SAMPLE_HANDOUT_ROWS
     assert sum(row[2] for row in rows if row[1] == "meal") == 2950
     assert rows[0][0].year == 2023, "dates are dates"
     as_json = ok("export", "handouts", "--format", "json").json()
-    assert len(as_json) == 107 and list(as_json[0])[:8] == CANONICAL_HANDOUT.split(",")
+    assert len(as_json) == SAMPLE_HANDOUT_ROWS and list(as_json[0])[:8] == CANONICAL_HANDOUT.split(
+        ","
+    )
 
 
 PERSON = ("Phạm Thanh Sơn", "0905 123 456", "12 Trần Cao Vân", "điều trị ung thư")

@@ -15,6 +15,8 @@ from typer.testing import CliRunner
 
 from heartlink.cli.app import app
 
+from conftest import SAMPLE_HANDOUT_ROWS
+
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
@@ -89,7 +91,7 @@ def test_text_longer_than_an_excel_cell_is_refused_by_column_and_record(
 def test_dash_means_standard_output(ok, run, sample_2023, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     out = ok("export", "handouts", "--year", "2023", "--output", "-").stdout
-    assert out.startswith("date,kind,count") and len(out.splitlines()) == 108
+    assert out.startswith("date,kind,count") and len(out.splitlines()) == SAMPLE_HANDOUT_ROWS + 1
     assert ok("export", "handouts", "-o", "-", "-f", "json").json()[0]["kind"] == "meal"
     personal = run("export", "beneficiaries", "--include-personal-data", "-o", "-")
     assert personal.exit_code == 2 and "needs --output FILE" in personal.stderr

@@ -53,6 +53,11 @@ STOCK_TRACK = "kind.track-stock"
 STOCK_UNTRACK = "kind.untrack-stock"
 STATION_SET = "station.set"
 
+SPONSORSHIP_ADD = "sponsorship.add"
+SPONSORSHIP_CHANGE = "sponsorship.change"
+SPONSORSHIP_END = "sponsorship.end"
+SPONSORSHIP_LINK = "sponsorship.link"
+
 # A new entry of an append-only table, sealed by its rowid (seals.of_entry).
 _ENTRIES = {HANDOUT_RECORD: "handout", DONATION_RECEIVE: "donation", SPENDING_RECORD: "spending"}
 
@@ -76,6 +81,10 @@ _SEALS = {
     STOCK_TRACK: "stock_kind",
     STOCK_UNTRACK: "stock_kind",
     STATION_SET: "station",
+    SPONSORSHIP_ADD: "sponsorship",
+    SPONSORSHIP_CHANGE: "sponsorship_change",
+    SPONSORSHIP_END: "sponsorship_change",
+    SPONSORSHIP_LINK: "sponsorship_payment",
 }
 
 

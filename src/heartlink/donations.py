@@ -10,6 +10,7 @@ verification code printed on a receipt and in the statement is the donation's sh
 import datetime as dt
 import sqlite3
 from collections.abc import Iterator
+from typing import Any
 
 from heartlink import audit, donors, entries, ids
 from heartlink.catalogue import get_kind, get_programme
@@ -170,8 +171,11 @@ def receive(
     reference: str | None = None,
     note: str | None = None,
     today: dt.date | None = None,
+    sponsorship: str | None = None,
 ) -> dict:
-    """Record one donation of money (kind `cash`) or goods; returns it as recorded."""
+    """Record one donation of money (kind `cash`) or goods; returns it as recorded. With
+    `sponsorship` (an id or code), money from that sponsorship's donor paid into it (the record
+    then has `sponsorship`, its code)."""
     given = {
         "date": date,
         "kind": kind,
@@ -185,7 +189,17 @@ def receive(
     }
     if donor is not None and not donor.strip():
         raise InputError("the donor (--from) is empty; give an id or code, or leave it out")
-    return ENTRIES.add(ledger, DonationRules, given, officer=officer, today=today)
+    link = None
+    if sponsorship is not None:
+
+        def link(conn: sqlite3.Connection, row: dict) -> Any:
+            from heartlink import sponsorships
+
+            return sponsorships.receive_for(
+                conn, row, sponsorship, officer=officer, programme_given=programme is not None
+            )
+
+    return ENTRIES.add(ledger, DonationRules, given, officer=officer, today=today, link=link)
 
 
 _SELECT = entries.select(DONATION, "donation d JOIN kind k ON k.slug = d.kind", "d")

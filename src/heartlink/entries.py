@@ -113,10 +113,14 @@ class Entries(NamedTuple):
         *,
         officer: str,
         today: dt.date | None = None,
+        link: Callable[[sqlite3.Connection, dict], Callable | None] | None = None,
     ) -> dict:
         """Check `given` with `rules` (a class like handouts.HandoutRules) and record it in
         one write transaction. What needs no database is checked first, so that bad input
-        neither opens nor creates one; the first problem found is raised."""
+        neither opens nor creates one; the first problem found is raised.
+
+        `link`, given the checked row in the same transaction, may refuse or adjust it and
+        returns what to do once the entry is recorded (a sponsorship's link row), or None."""
         _, problems = rules.check_values(given, today or dt.date.today())
         if problems:
             raise problems[0][1]
@@ -124,8 +128,10 @@ class Entries(NamedTuple):
             row, problems = rules(conn, today).check(given)
             if problems:
                 raise problems[0][1]
+            finish = link(conn, row) if link is not None else None
             row.update(id=ids.new_id(), officer=officer, created_at=utc_now())
-            return self.record(conn, row, officer=officer)
+            entry = self.record(conn, row, officer=officer)
+            return finish(conn, entry) if finish is not None else entry
 
     def void(self, ledger: Ledger, ref: str, *, reason: str, officer: str) -> dict:
         """Mark an entry as a mistake, once: totals leave it out; it stays in the ledger."""

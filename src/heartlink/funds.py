@@ -272,7 +272,15 @@ def statement(conn: sqlite3.Connection, year: int | str, lang: Lang | str = Lang
         "total": funds["total"],
         "stock": stock(conn, year),
         "chain_head": _chain_head(conn),
+        **_sponsorships().section(conn, year),
     }
+
+
+def _sponsorships():
+    """heartlink.sponsorships: the statement's section per programme (no beneficiary named)."""
+    from heartlink import sponsorships
+
+    return sponsorships
 
 
 def money_of_year(conn: sqlite3.Connection, year: int | str) -> list[dict]:

@@ -215,8 +215,15 @@ def record(
     value: str | int | None = None,
     note: str | None = None,
     today: dt.date | None = None,
+    sponsorship: str | None = None,
+    advance: bool = False,
 ) -> dict:
-    """Record one handout. The value defaults to count × the kind's unit value, when it has one."""
+    """Record one handout. The value defaults to count × the kind's unit value, when it has one.
+
+    Cash to a beneficiary pays a sponsorship: `sponsorship` (its id or code), else their one
+    running sponsorship when they have exactly one; the record then has `sponsorship` (its
+    code), `sponsorship_found` (True when not given) and `advance_vnd` (heartlink.sponsorships).
+    """
     given = {
         "date": date,
         "kind": kind,
@@ -229,7 +236,24 @@ def record(
     }
     if to is not None and not to.strip():
         raise InputError("the beneficiary (--to) is empty; give an id or code, or leave it out")
-    return ENTRIES.add(ledger, HandoutRules, given, officer=officer, today=today)
+    link = None
+    if to is not None or sponsorship is not None or advance:
+
+        def link(conn: sqlite3.Connection, row: dict) -> Any:
+            if sponsorship is None and not advance and (row["kind"] != "cash" or not to):
+                return None  # the everyday handout: no sponsorship looked up, none imported
+            from heartlink import sponsorships
+
+            return sponsorships.pay_out(
+                conn,
+                row,
+                sponsorship,
+                advance=advance,
+                officer=officer,
+                programme_given=programme is not None,
+            )
+
+    return ENTRIES.add(ledger, HandoutRules, given, officer=officer, today=today, link=link)
 
 
 _SELECT = entries.select(HANDOUT, "handout h JOIN kind k ON k.slug = h.kind", "h")

@@ -69,6 +69,30 @@ def _check_funds(conn: sqlite3.Connection) -> tuple[bool, str, list[dict]]:
     return True, f"{len(negative)} fund(s) went below zero; see the findings", negative
 
 
+def _check_sponsorships(conn: sqlite3.Connection) -> tuple[bool, str, list[dict]]:
+    """Whether every sponsorship's identities hold (heartlink.sponsorships.verify): pledged −
+    received = owed, received − paid out = held, the instalments' paid amounts add up to the
+    linked payments, and each linked payment is cash to its beneficiary or from its donor."""
+    from heartlink import sponsorships
+    from heartlink.i18n import _
+
+    broken, warnings = sponsorships.verify(conn)
+    if broken:
+        return (
+            False,
+            _("{count} sponsorship identity(ies) broken").format(count=len(broken)),
+            [
+                *broken,
+                *warnings,
+            ],
+        )
+    if warnings:
+        # Listed, not failed: the money was passed on and then its donation voided.
+        detail = _("{count} sponsorship(s) paid out beyond what was received; see the findings")
+        return True, detail.format(count=len(warnings)), warnings
+    return True, _("every sponsorship's figures add up"), []
+
+
 def check(db_path: Path) -> dict:
     """Integrity, foreign keys, schema (version and every table, index and trigger), yearly
     totals, the audit chain and every record against it, and the checksum of every backup in
@@ -153,6 +177,7 @@ def _check_database(conn: sqlite3.Connection, db_path: Path, note, result: dict)
     note("stock", *_check_stock(conn))
 
     note("funds", *_check_funds(conn))
+    note("sponsorships", *_check_sponsorships(conn))
     verified = audit.verify(conn)
     result["head"] = verified["head"]
     head = verified["head"]

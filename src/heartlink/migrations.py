@@ -697,6 +697,107 @@ CREATE UNIQUE INDEX station_own ON station(is_own) WHERE is_own = 1
     )
 
 
+@migrations(name="0010_sponsorships")
+def m0010_sponsorships(db: Database) -> None:
+    """Sponsorships (the godmother programme): a commitment to pay a beneficiary an amount per
+    month, quarter or year, from the station's funds or passed on from a donor. All three tables
+    are append-only: a change of amount and an end are rows of sponsorship_change, and a payment
+    is linked to its sponsorship by a row of sponsorship_payment written in the payment's own
+    transaction (a voided payment stops counting because its void exists)."""
+    _run(
+        db,
+        """
+CREATE TABLE sponsorship (
+    id TEXT PRIMARY KEY,
+    beneficiary_id TEXT NOT NULL REFERENCES beneficiary(id),
+    donor_id TEXT REFERENCES donor(id),  -- NULL: the station itself is the sponsor
+    programme TEXT NOT NULL REFERENCES programme(slug),
+    amount_vnd INTEGER NOT NULL CHECK (amount_vnd > 0 AND amount_vnd <= 1000000000000),
+    per TEXT NOT NULL CHECK (per IN ('month', 'quarter', 'year')),
+    pay_out TEXT NOT NULL CHECK (pay_out IN ('monthly', 'quarterly', 'yearly')),
+    start_month TEXT NOT NULL CHECK (start_month GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]'),
+    -- The last month covered; NULL: until ended.
+    end_month TEXT CHECK (end_month GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]'),
+    note TEXT,
+    officer TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    CHECK (end_month IS NULL OR end_month >= start_month)
+);
+
+CREATE INDEX sponsorship_by_beneficiary ON sponsorship(beneficiary_id);
+
+CREATE INDEX sponsorship_by_code ON sponsorship(substr(id, 19));
+
+-- A new amount from a date on (what fell due before stays as it was), or the end: the
+-- instalments due after end_date are cancelled.
+CREATE TABLE sponsorship_change (
+    id TEXT PRIMARY KEY,
+    sponsorship_id TEXT NOT NULL REFERENCES sponsorship(id),
+    change TEXT NOT NULL CHECK (change IN ('amount', 'end')),
+    from_date TEXT CHECK (from_date GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'),
+    amount_vnd INTEGER CHECK (amount_vnd > 0 AND amount_vnd <= 1000000000000),
+    end_date TEXT CHECK (end_date GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'),
+    reason TEXT,
+    officer TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    CHECK (CASE change
+        WHEN 'amount' THEN from_date IS NOT NULL AND amount_vnd IS NOT NULL AND end_date IS NULL
+        ELSE end_date IS NOT NULL AND reason IS NOT NULL AND from_date IS NULL
+            AND amount_vnd IS NULL END)
+);
+
+CREATE INDEX sponsorship_change_by_sponsorship ON sponsorship_change(sponsorship_id);
+
+-- A cash handout paid out on a sponsorship, or a cash donation received for it. advance_vnd:
+-- the part of a pay-out the station advanced beyond what the donor's payments held.
+CREATE TABLE sponsorship_payment (
+    entry_id TEXT PRIMARY KEY,
+    handout_id TEXT UNIQUE REFERENCES handout(id),
+    donation_id TEXT UNIQUE REFERENCES donation(id),
+    sponsorship_id TEXT NOT NULL REFERENCES sponsorship(id),
+    advance_vnd INTEGER NOT NULL DEFAULT 0 CHECK (advance_vnd >= 0),
+    officer TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    CHECK ((handout_id IS NULL) != (donation_id IS NULL)),
+    CHECK (entry_id = coalesce(handout_id, donation_id)),
+    CHECK (advance_vnd = 0 OR handout_id IS NOT NULL)
+);
+
+CREATE INDEX sponsorship_payment_by_sponsorship ON sponsorship_payment(sponsorship_id);
+
+CREATE TRIGGER sponsorship_never_changed BEFORE UPDATE ON sponsorship
+BEGIN
+    SELECT RAISE(ABORT, 'sponsorships are never edited; change or end them instead');
+END;
+
+CREATE TRIGGER sponsorship_never_deleted BEFORE DELETE ON sponsorship
+BEGIN
+    SELECT RAISE(ABORT, 'sponsorships are never deleted; end them instead');
+END;
+
+CREATE TRIGGER sponsorship_change_never_changed BEFORE UPDATE ON sponsorship_change
+BEGIN
+    SELECT RAISE(ABORT, 'a sponsorship change is never edited; record a new one instead');
+END;
+
+CREATE TRIGGER sponsorship_change_never_deleted BEFORE DELETE ON sponsorship_change
+BEGIN
+    SELECT RAISE(ABORT, 'a sponsorship change is never deleted; record a new one instead');
+END;
+
+CREATE TRIGGER sponsorship_payment_never_changed BEFORE UPDATE ON sponsorship_payment
+BEGIN
+    SELECT RAISE(ABORT, 'a sponsorship payment is never edited; void the payment instead');
+END;
+
+CREATE TRIGGER sponsorship_payment_never_deleted BEFORE DELETE ON sponsorship_payment
+BEGIN
+    SELECT RAISE(ABORT, 'a sponsorship payment is never deleted; void the payment instead');
+END
+""",
+    )
+
+
 @migrations(name="0011_name_sort")
 def m0011_name_sort(db: Database) -> None:
     """People in the order of a Vietnamese list (heartlink.name_order): a key per name, kept by

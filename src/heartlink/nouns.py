@@ -823,3 +823,51 @@ DONATION = Noun(
     ),
     stored=("year",),
 )
+
+
+# A sponsorship as `sponsorship list` gives it: its terms and its figures today
+# (heartlink.sponsorships). The beneficiary and the donor by their codes, never their names.
+SPONSORSHIP = Noun(
+    "sponsorship",
+    (
+        ID,
+        CODE,
+        Field("beneficiary", "Beneficiary", "Người nhận"),
+        Field("sponsor", "Sponsor", "Nhà tài trợ"),
+        Field("programme", "Programme", "Chương trình"),
+        Field("amount_vnd", "Amount", "Số tiền (đồng)", kind="money"),
+        Field("per", "Per", "Mỗi"),
+        Field("pay_out", "Paid", "Chi trả"),
+        Field("start", "From", "Từ tháng"),
+        Field("end", "Until", "Đến ngày", kind="date"),
+        Field("pledged_vnd", "Pledged", "Đã cam kết", kind="money"),
+        Field("received_vnd", "Received", "Đã nhận", kind="money"),
+        Field("owed_vnd", "Owed", "Còn nợ", kind="money"),
+        Field("sponsor_overdue_vnd", "Sponsor overdue", "Nhà tài trợ quá hạn", kind="money"),
+        Field("paid_out_vnd", "Paid out", "Đã chi", kind="money"),
+        Field("held_vnd", "Held", "Đang giữ", kind="money"),
+        Field("advanced_vnd", "Advanced", "Đã ứng", kind="money"),
+        Field("overdue_vnd", "Overdue", "Quá hạn", kind="money"),
+        Field("next_due", "Next due", "Hạn tới", kind="date"),
+        Field("next_due_vnd", "Next amount", "Số tiền tới", kind="money"),
+        Field("credit_vnd", "Unallocated", "Chưa phân bổ", kind="money"),
+        Field("received_credit_vnd", "Unallocated received", kind="money"),
+        Field("ended", "Ended", kind="flag"),
+        Field("status", "Status", "Trạng thái"),
+    ),
+    listed=(
+        "code",
+        "beneficiary",
+        "sponsor",
+        "amount_vnd",
+        "per",
+        "pledged_vnd",
+        "received_vnd",
+        "paid_out_vnd",
+        "held_vnd",
+        "next_due",
+        "next_due_vnd",
+        "overdue_vnd",
+        "status",
+    ),
+)

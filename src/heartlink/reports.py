@@ -110,7 +110,7 @@ def yearly(conn: sqlite3.Connection, year: int | str, as_of: dt.date | None = No
     ]
     overall = grouped(Level.YEAR)
     kind_order, programme_order = list(kinds), list(programmes)
-    return _with_money(conn, year, as_of) | {
+    return _with_money_and_sponsorships(conn, year, as_of) | {
         "year": year,
         "totals": sorted(totals, key=lambda t: kind_order.index(t["kind"])),
         "programmes": sorted(by_programme, key=lambda p: programme_order.index(p["programme"])),
@@ -130,6 +130,17 @@ def _with_money(conn: sqlite3.Connection, year: int, as_of: dt.date | None) -> d
     if as_of is not None or not funds.money_moved(conn, year):
         return {}
     return {"received_and_spent": funds.money_of_year(conn, year)}
+
+
+def _with_money_and_sponsorships(
+    conn: sqlite3.Connection, year: int, as_of: dt.date | None
+) -> dict:
+    """_with_money, and the year's sponsorships per programme (heartlink.sponsorships.of_year)
+    only in a year when one ran: committed, received, paid out, held and overdue."""
+    from heartlink import sponsorships
+
+    money = _with_money(conn, year, as_of)
+    return money if as_of is not None else money | sponsorships.section(conn, year)
 
 
 # The money section's figures, as rows of the totals table (section, its figure, its count).

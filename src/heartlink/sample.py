@@ -10,6 +10,10 @@ Tết money and one public individual's gift pay the bakery's bill and the shopp
 business gives the other bánh tét, and the godmother's money is the cash handed out to the
 orphan. The cakes and vouchers are stock-tracked: what came in is what went out. The station
 is the article's: Công an phường Thanh Khê Đông (TKD), Đà Nẵng.
+
+The orphan's godmother support is a sponsorship (sample-2023-sponsorships.csv: the station as
+sponsor, 6.000.000 ₫ a year, paid monthly): each of the twelve monthly cash handouts of 500.000 ₫
+to its beneficiary is linked to it, as `record cash --sponsorship` links one.
 """
 
 from pathlib import Path
@@ -24,6 +28,7 @@ DONORS = "sample-2023-donors.csv"
 DONATIONS = "sample-2023-donations.csv"
 SPENDING = "sample-2023-spending.csv"
 HANDOUTS = "sample-2023-handouts.csv"
+SPONSORSHIPS = "sample-2023-sponsorships.csv"
 TRACKED_KINDS = ("cake", "voucher")
 OFFICER = "sample"
 # The station of the article the project started from (its head is named there, in public).
@@ -53,6 +58,7 @@ def load(ledger: Ledger) -> Ledger:
     importer.import_donations(ledger, folder / DONATIONS, officer=OFFICER)
     importer.import_spending(ledger, folder / SPENDING, officer=OFFICER)
     importer.import_handouts(ledger, folder / HANDOUTS, officer=OFFICER)
+    _add_sponsorships(ledger, folder / SPONSORSHIPS)
     with ledger.write() as conn:
         for kind in TRACKED_KINDS:
             stock.set_tracked(conn, kind, True, officer=OFFICER)
@@ -73,3 +79,34 @@ def _add_donors(ledger: Ledger, path: Path) -> None:
                 )
             except HeartlinkError as exc:
                 raise HeartlinkError(f"{sheet.name} row {number}: {exc}") from exc
+
+
+def _add_sponsorships(ledger: Ledger, path: Path) -> None:
+    """Each sponsorship of the sheet, added as `sponsorship add` adds it, and the cash handouts
+    to its beneficiary linked to it."""
+    import csv
+
+    from heartlink import sponsorships
+
+    with path.open(encoding="utf-8", newline="") as sheet:
+        for given in csv.DictReader(sheet):
+            added = sponsorships.add(
+                ledger,
+                to=given["beneficiary"],
+                amount=given["amount_vnd"],
+                per=given["per"],
+                pay_out=given["pay_out"],
+                start=given["start"],
+                end=given["end"] or None,
+                programme=given["programme"],
+                note=given["note"] or None,
+                officer=OFFICER,
+            )
+            paid = ledger.conn.execute(
+                "SELECT id FROM handout WHERE beneficiary_id = ? AND kind = 'cash'"
+                " AND voided_at IS NULL ORDER BY date, id",
+                (given["beneficiary"],),
+            )
+            sponsorships.link_handouts(
+                ledger, added["id"], [row[0] for row in paid.fetchall()], officer=OFFICER
+            )

@@ -8,7 +8,8 @@ A seal is a JSON object, stored in the entry (and so covered by the entry's hash
   recorded by hand is a range of one row; an import is one range (it holds the write lock, so
   its rows' rowids are contiguous).
 - `"beneficiary"`, `"beneficiary_alias"`, `"kind"`, `"programme"`, `"category"`, `"donor"`,
-  `"stock_kind"`, `"handout_void"`, `"donation_void"`, `"spending_void"`: `{key: digest}`, each
+  `"stock_kind"`, `"handout_void"`, `"donation_void"`, `"spending_void"`, `"sponsorship"`,
+  `"sponsorship_change"`, `"sponsorship_payment"`: `{key: digest}`, each
   record's whole state after the entry's change (a beneficiary with their categories; a voided
   entry's void columns).
 
@@ -160,6 +161,25 @@ KEYED = {
         "id",
         "SELECT id, json_array(id, code, name, place, head, is_own, created_at, updated_at)"
         " FROM station WHERE {where}",
+    ),
+    # Sponsorships (migration 0010): append-only rows, each sealed by the entry that added it.
+    "sponsorship": Keyed(
+        "sponsorship",
+        "id",
+        "SELECT id, json_array(id, beneficiary_id, donor_id, programme, amount_vnd, per, pay_out,"
+        " start_month, end_month, note, officer, created_at) FROM sponsorship WHERE {where}",
+    ),
+    "sponsorship_change": Keyed(
+        "sponsorship change",
+        "id",
+        "SELECT id, json_array(id, sponsorship_id, change, from_date, amount_vnd, end_date,"
+        " reason, officer, created_at) FROM sponsorship_change WHERE {where}",
+    ),
+    "sponsorship_payment": Keyed(
+        "sponsorship payment",
+        "entry_id",
+        "SELECT entry_id, json_array(entry_id, handout_id, donation_id, sponsorship_id,"
+        " advance_vnd, officer, created_at) FROM sponsorship_payment WHERE {where}",
     ),
     **{
         f"{table}_void": Keyed(

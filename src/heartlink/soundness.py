@@ -16,7 +16,18 @@ def fingerprint(conn: sqlite3.Connection) -> dict:
 
 
 # The tables whose rows a backup must hold as many of as the database.
-COUNTED = ("beneficiary", "handout", "kind", "programme", "donor", "donation", "spending")
+COUNTED = (
+    "beneficiary",
+    "handout",
+    "kind",
+    "programme",
+    "donor",
+    "donation",
+    "spending",
+    "sponsorship",
+    "sponsorship_change",
+    "sponsorship_payment",
+)
 
 
 def fingerprint_and_pairs(conn: sqlite3.Connection) -> tuple[dict, set[tuple[str, str]]]:

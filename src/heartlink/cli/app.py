@@ -45,6 +45,7 @@ COMMANDS = {
     "spending": Lazy("heartlink.cli.spending", "app"),
     "stock": Lazy("heartlink.cli.stock", "stock"),
     "donation": Lazy("heartlink.cli.donation", "app"),
+    "sponsorship": Lazy("heartlink.cli.sponsorship", "app"),
     "kind": Lazy("heartlink.cli.catalogue", "kind_app"),
     "programme": Lazy("heartlink.cli.catalogue", "programme_app"),
     "category": Lazy("heartlink.cli.catalogue", "category_app"),

@@ -31,6 +31,8 @@ Examples:
 
   heartlink receive cake --count 700 --from 3HV9QW2C --value 35.000.000
 
+  heartlink receive cash --count 1.500.000 --from 3HV9QW2C --sponsorship 5TR8KD1N
+
 Money goes to the general fund unless --programme earmarks it. Goods are valued by --value,
 else count × the kind's unit value. Without --from the donor is a well-wisher (Nhà hảo tâm).
 Each donation gets a verification code for the receipt (`heartlink receipt CODE`) and the
@@ -95,6 +97,15 @@ def receive(
         ),
     ] = None,
     note: NoteOption = None,
+    sponsorship: Annotated[
+        str | None,
+        typer.Option(
+            "--sponsorship",
+            help="For cash from a sponsor: the sponsorship it pays into "
+            "(`heartlink sponsorship list`).",
+            show_default=False,
+        ),
+    ] = None,
     by: OfficerOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:
@@ -114,6 +125,7 @@ def receive(
             reference=reference,
             note=note,
             officer=officer(by),
+            sponsorship=sponsorship,
         )
     from_whom = f" from donor {row['donor']}" if row["donor"] else " from a well-wisher"
     what = (
@@ -127,6 +139,11 @@ def receive(
         f"Received {what}{from_whom} on {row['date']} (fund {row['programme']}).\n"
         f"Verification code: {row['code']} (receipt: heartlink receipt {row['code']})",
     )
+    if "sponsorship" in row:
+        from heartlink.cli.common import say
+        from heartlink.i18n import _
+
+        say(_("Paid into sponsorship {code}.").format(code=row["sponsorship"]))
 
 
 DONATION_COLUMNS = DONATION.columns()

@@ -322,6 +322,17 @@ def statement_document(
             word("Audit chain head"),
         ),
     ]
+    if content.get("sponsorships"):
+        from heartlink.cli import sponsorship
+
+        tables.append(
+            Table.of(
+                sponsorship.year_columns(fmt),
+                sponsorship.year_rows(content["sponsorships"], labels.programmes),
+                word("Sponsorships"),
+                word("Sponsorships"),
+            )
+        )
     flat = Table.of(_flat_columns(), list(_flat_rows(content)), "statement")
     return Document(
         tables,
@@ -374,6 +385,13 @@ def _flat_rows(content: dict):
             yield {"section": section, "programme": slug, "value_vnd": balance}
     for row in content["stock"]:
         yield {"section": "stock", **row, "count": row["on_hand"]}
+    for row in content.get("sponsorships", []):
+        yield {
+            "section": "sponsorship",
+            "programme": row["programme"],
+            "count": row["sponsorships"],
+            "value_vnd": row["paid_out_vnd"],
+        }
     head = content["chain_head"]
     if head:
         yield {"section": "chain_head", "code": head["hash"], "count": head["entries"]}

@@ -28,6 +28,8 @@ Examples:
 
   heartlink record cash --count 6.000.000 --to 7KQ2MX4B --date 05/09/2023
 
+  heartlink record cash --count 500.000 --to 7KQ2MX4B --sponsorship 3HV9QW2C
+
 The date defaults to today; the programme to the kind's own; the value to count × the kind's
 unit value, when it has one. Handouts are never edited: void a mistake and record it again.
 """
@@ -75,6 +77,22 @@ def record(
         ),
     ] = None,
     note: NoteOption = None,
+    sponsorship: Annotated[
+        str | None,
+        typer.Option(
+            "--sponsorship",
+            help="For cash: the sponsorship it pays (`heartlink sponsorship list`). Default: "
+            "the beneficiary's one running sponsorship, when they have exactly one.",
+            show_default=False,
+        ),
+    ] = None,
+    advance: Annotated[
+        bool,
+        typer.Option(
+            "--advance",
+            help="Pay out more than a donor's sponsorship holds: the station advances the rest.",
+        ),
+    ] = False,
     by: OfficerOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:
@@ -93,6 +111,8 @@ def record(
             value=value,
             note=note,
             officer=officer(by),
+            sponsorship=sponsorship,
+            advance=advance,
         )
         from heartlink import stock
 
@@ -104,6 +124,8 @@ def record(
         f"Recorded {row['kind']}: {row['count']:,} × {row['unit']}{to_whom} on {row['date']} "
         f"(programme {row['programme']}), code {row['code']}.",
     )
+    if "sponsorship" in row:
+        _say_sponsorship(row)
     if left is not None and left < 0:
         from heartlink.cli.common import say
 
@@ -112,6 +134,24 @@ def record(
             f"Warning: stock of {row['kind']} is now {left:,}; record what came in "
             f"(`heartlink receive {row['kind']}` or `heartlink spend --buys {row['kind']}`), or "
             "void a handout recorded by mistake."
+        )
+
+
+def _say_sponsorship(row: dict) -> None:
+    """Which sponsorship a cash handout paid, and any money the station advanced."""
+    from heartlink.cli.common import say
+    from heartlink.i18n import _
+
+    if row["sponsorship_found"]:
+        message = _("Linked to sponsorship {code}, the beneficiary's one running sponsorship.")
+    else:
+        message = _("Linked to sponsorship {code}.")
+    say(message.format(code=row["sponsorship"]))
+    if row["advance_vnd"]:
+        say(
+            _("The station advanced {amount} VND of it beyond what the donor paid.").format(
+                amount=f"{row['advance_vnd']:,}"
+            )
         )
 
 

@@ -81,3 +81,18 @@ def report(
                 conn, (by or View.kind).value, year, compare, on, formatter
             )
         render(fmt, document, Destination(formatter=formatter))
+        if fmt == Format.table and document.json and document.json.get("sponsorships"):
+            _print_sponsorships(conn, document.json["sponsorships"], formatter)
+
+
+def _print_sponsorships(conn, rows: list[dict], formatter) -> None:
+    """The report's sponsorship section for people, after its other tables."""
+    from heartlink.cli import render, sponsorship
+    from heartlink.cli.views import Labels
+
+    shown = sponsorship.year_rows(rows, Labels(conn, formatter).programmes)
+    render.print_tables(
+        render.make_table(
+            sponsorship.year_columns(formatter), shown, formatter.word("Sponsorships"), formatter
+        )
+    )
