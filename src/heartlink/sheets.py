@@ -14,6 +14,7 @@ from pathlib import Path
 
 from heartlink import fields
 from heartlink.errors import HeartlinkError, InputError
+from heartlink.i18n import _
 
 # How far down a sheet the header row is looked for (exports put a title above it).
 HEADER_SEARCH_ROWS = 10
@@ -51,10 +52,10 @@ class InputTable:
                 wrong = None
                 if len(texts) > headed and "".join(texts[headed:]).strip():
                     cells = max(i for i, text in enumerate(texts) if text.strip()) + 1
-                    wrong = (
-                        f"{cells} cells, the header has {headed}; give the extra cells a "
+                    wrong = _(
+                        "{cells} cells, the header has {headed}; give the extra cells a "
                         "heading or remove them"
-                    )
+                    ).format(cells=cells, headed=headed)
                 if len(texts) < width:  # a short row: the cells it lacks are empty
                     texts = texts + [""] * (width - len(texts))
                 yield number, {name: texts[index] for name, index in columns}, wrong
@@ -72,15 +73,20 @@ class CellTooLong(HeartlinkError):
 
     @staticmethod
     def reason() -> str:
-        return (
-            f"a cell is longer than {csv.field_size_limit():,} characters, the most a CSV "
-            "cell may hold here; shorten it (no field needs that much text)"
-        )
+        return _(
+            "a cell is longer than {field_size_limit:,} characters, the most "
+            "a CSV cell may hold here; shorten it (no field needs that much "
+            "text)"
+        ).format(field_size_limit=csv.field_size_limit())
 
     def located(self, file_name: str, names: dict[int, str]) -> HeartlinkError:
         """The error naming the file, and the column by its field where it is one read."""
         column = names.get(self.position - 1, str(self.position))
-        return HeartlinkError(f"{file_name}, row {self.row}, column {column}: {self.reason()}")
+        return HeartlinkError(
+            _("{file_name}, row {row}, column {column}: {reason}").format(
+                file_name=file_name, row=self.row, column=column, reason=self.reason()
+            )
+        )
 
 
 # What makes a spreadsheet read a cell as a formula (and so run it).
@@ -133,8 +139,10 @@ def _csv_tables(path: Path) -> Iterator[tuple[str, int | None, Iterator[list[str
                     record = _lines(path, ended, reader.line_num)
                     raise CellTooLong(row + 1, _longest_cell(record, delimiter)) from None
                 raise HeartlinkError(
-                    f'{path.name}, line {reader.line_num}: a quote (") is opened and never '
-                    "closed, or a cell is malformed; fix the quotes and import again"
+                    _(
+                        '{name}, line {line}: a quote (") is opened and never closed, or '
+                        "a cell is malformed; fix the quotes and import again"
+                    ).format(name=path.name, line=reader.line_num)
                 ) from None
 
         yield path.name, lines, rows()
@@ -172,8 +180,10 @@ def _unguarded(cells: list[str]) -> list[str]:
 
 def _not_utf8(path: Path) -> HeartlinkError:
     return HeartlinkError(
-        f"{path.name} is not UTF-8 text; in Excel save it as 'CSV UTF-8 (Comma delimited)' "
-        "or as an .xlsx workbook"
+        _(
+            "{name} is not UTF-8 text; in Excel save it as 'CSV UTF-8 (Comma "
+            "delimited)' or as an .xlsx workbook"
+        ).format(name=path.name)
     )
 
 
@@ -187,7 +197,9 @@ def _xlsx_tables(path: Path) -> Iterator[tuple[str, int | None, Iterator[list[st
         # read_only streams the sheet instead of loading it whole.
         workbook = load_workbook(path, read_only=True, data_only=True)
     except (BadZipFile, InvalidFileException, KeyError, OSError):
-        raise HeartlinkError(f"{path.name} is not an .xlsx workbook that can be read") from None
+        raise HeartlinkError(
+            _("{name} is not an .xlsx workbook that can be read").format(name=path.name)
+        ) from None
     try:
         for sheet in workbook.worksheets:
             # Read-only mode trusts the size a sheet declares (its <dimension>), and stops there:
@@ -207,11 +219,15 @@ def open_sheet(path: Path, wanted: tuple[fields.Field, ...]) -> Iterator[InputTa
     path = Path(path)
     suffix = path.suffix.lower()
     if path.is_dir():
-        raise HeartlinkError(f"{path} is a folder; give the .csv or .xlsx file to import")
+        raise HeartlinkError(
+            _("{path} is a folder; give the .csv or .xlsx file to import").format(path=path)
+        )
     if suffix not in SUFFIXES:
-        raise InputError(f"cannot import {path.name}: give a .csv or .xlsx file")
+        raise InputError(
+            _("cannot import {name}: give a .csv or .xlsx file").format(name=path.name)
+        )
     if not path.is_file():
-        raise HeartlinkError(f"no file {path}; check the name and folder")
+        raise HeartlinkError(_("no file {path}; check the name and folder").format(path=path))
     spellings = fields.lookup(wanted)
     required = [f.name for f in wanted if f.required]
     tables = _csv_tables(path) if suffix == ".csv" else _xlsx_tables(path)
@@ -228,8 +244,10 @@ def open_sheet(path: Path, wanted: tuple[fields.Field, ...]) -> Iterator[InputTa
             yield InputTable(name, columns, ignored, number, after, size, headed)
             return
         raise HeartlinkError(
-            f"{path.name} has no header row naming the columns {', '.join(required)} (English "
-            "or Vietnamese headings; see README, Import)"
+            _(
+                "{name} has no header row naming the columns {columns} (English "
+                "or Vietnamese headings; see README, Import)"
+            ).format(name=path.name, columns=", ".join(required))
         )
     finally:
         tables.close()
@@ -249,8 +267,10 @@ def _find_header(
         if repeated:
             field_name, first, second = repeated[0]
             raise HeartlinkError(
-                f"row {number}: two columns are read as {field_name} (columns {first} "
-                f"and {second}); rename or remove one"
+                _(
+                    "row {number}: two columns are read as {field_name} (columns "
+                    "{first} and {second}); rename or remove one"
+                ).format(number=number, field_name=field_name, first=first, second=second)
             )
         headed = max(i for i, cell in enumerate(cells) if cell.strip()) + 1
         return number, columns, ignored, headed

@@ -13,6 +13,7 @@ from heartlink.cli.register import (
     with_field_options,
 )
 from heartlink.cli.render import Format
+from heartlink.i18n import _
 from heartlink.nouns import BENEFICIARY, HANDOUT
 
 app = typer.Typer(
@@ -84,7 +85,9 @@ def add(*, force: bool, by: str | None, fmt: Format, **values: Any) -> None:
         profile = beneficiaries.add(
             ledger, officer=officer(by), force=force, **_given_fields(values)
         )
-    output_saved(profile, fmt, f"Registered beneficiary, code {profile['code']}.")
+    output_saved(
+        profile, fmt, _("Registered beneficiary, code {code}.").format(code=profile["code"])
+    )
 
 
 @app.command("list")
@@ -117,7 +120,11 @@ def list_beneficiaries(
             ledger.conn, text=search, category=category, with_archived=with_archived
         )
         output_rows(
-            rows, fmt, columns, fields=beneficiaries.PROFILE_FIELDS, empty="No beneficiaries match."
+            rows,
+            fmt,
+            columns,
+            fields=beneficiaries.PROFILE_FIELDS,
+            empty=_("No beneficiaries match."),
         )
 
 
