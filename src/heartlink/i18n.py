@@ -148,6 +148,14 @@ def choose_language(given: str | None, environ: Mapping[str, str]) -> Lang:
         found = _known(wish)
         if found is not None:
             return found
+    if environ.get(LANG_ENV, "").strip() and given is None:
+        from heartlink.errors import InputError
+
+        raise InputError(
+            _("${variable} must be en or vi, as for --lang; fix it or unset it").format(
+                variable=LANG_ENV
+            )
+        )
     return system_language(environ)
 
 

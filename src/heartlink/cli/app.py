@@ -74,8 +74,8 @@ class HeartlinkGroup(StrictGroup, TyperGroup):
         # Help is formatted while the arguments are parsed, before the root callback runs: the
         # language must be known first.
         given = args[0] if args else kwargs.get("args")
-        _use_language(_global_lang(sys.argv[1:] if given is None else list(given)))
         try:
+            _use_language(_global_lang(sys.argv[1:] if given is None else list(given)))
             result = super().main(*args, standalone_mode=False, **kwargs)
         except typer.Abort:
             _fail(_("aborted; nothing was changed"), 1)

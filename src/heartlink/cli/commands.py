@@ -272,7 +272,7 @@ def _missing_message(error: Any, param: Any) -> str:
     """Click's "Missing option '--count'." (with the choices of a choice), translated."""
     if language() == Lang.en:
         return error.format_message()
-    name = repr(option_label(param))
+    name = getattr(error, "param_hint", None) or param.get_error_hint(error.ctx)
     if param.param_type_name == "argument":
         message = _("Missing argument {name}.").format(name=name)
     else:
