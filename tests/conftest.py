@@ -33,6 +33,11 @@ def clean_environment(monkeypatch, tmp_path):
     monkeypatch.delenv("HEARTLINK_DB", raising=False)
     monkeypatch.delenv("HEARTLINK_DEBUG", raising=False)
     monkeypatch.setenv("HEARTLINK_OFFICER", "Officer Test")
+    # English whatever the machine's locale (tests/test_i18n.py sets the language it tests).
+    monkeypatch.delenv("HEARTLINK_LANG", raising=False)
+    monkeypatch.delenv("LC_MESSAGES", raising=False)
+    monkeypatch.setenv("LC_ALL", "C.UTF-8")
+    monkeypatch.setattr("heartlink.i18n._windows_locale", lambda: "en-US")
     # platformdirs follows these on Linux and macOS; the default path lands in tmp_path.
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     monkeypatch.setenv("HOME", str(tmp_path / "home"))

@@ -26,6 +26,7 @@ from collections.abc import Iterator
 from heartlink import seals
 from heartlink.db import utc_now
 from heartlink.errors import DatabaseError
+from heartlink.i18n import _
 from heartlink.text import fold, parse_date
 
 # Actions, as they appear in the log.
@@ -120,8 +121,11 @@ def append(
     head = conn.execute("SELECT hash FROM audit_head").fetchone()
     if head is None:
         raise DatabaseError(
-            "the audit log's head is missing (the file was edited outside heartlink); nothing "
-            "was saved. Run `heartlink check`, and restore a backup"
+            _(
+                "the audit log's head is missing (the file was edited outside "
+                "heartlink); nothing was saved. Run `heartlink check`, and "
+                "restore a backup"
+            )
         )
     (entry_id,) = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM audit_log").fetchone()
     row = [
@@ -197,7 +201,7 @@ def verify_chain(conn: sqlite3.Connection) -> tuple[list[dict], dict, list[seals
     heads = conn.execute("SELECT entry_id, hash, entries, baseline FROM audit_head").fetchall()
     sealed: list[seals.Sealed] = []
     if len(heads) != 1:
-        found("audit_head", "the chain's head row is missing; the log cannot be verified whole")
+        found("audit_head", _("the chain's head row is missing; the log cannot be verified whole"))
         prev = None
     else:
         prev = genesis(heads[0][3])
@@ -209,18 +213,25 @@ def verify_chain(conn: sqlite3.Connection) -> tuple[list[dict], dict, list[seals
         name = f"entry {entry_id}"
         if prev is not None and row[8] != prev:
             after = f"entry {last}" if last is not None else "the baseline"
-            found(name, f"does not follow {after}: entries were removed, inserted or rewritten")
+            found(
+                name,
+                _("does not follow {after}: entries were removed, inserted or rewritten").format(
+                    after=after
+                ),
+            )
         if entry_hash(*row[:9]) != row[9]:
-            found(name, "changed outside heartlink: its content no longer matches its hash")
+            found(name, _("changed outside heartlink: its content no longer matches its hash"))
         if seal is not None:
             sealed.append(seals.Sealed(f"{name} ({action})", target, _seal(seal, found, name)))
         prev, last, count = row[9], entry_id, count + 1
     if heads and (heads[0][0], heads[0][1], heads[0][2]) != (last, prev, count):
         found(
             "audit_head",
-            f"the log ends at entry {last} ({count} entries) but its head names entry "
-            f"{heads[0][0]} ({heads[0][2]} entries): entries were removed or added outside "
-            "heartlink",
+            _(
+                "the log ends at entry {last} ({count} entries) but its head "
+                "names entry {heads} ({heads2} entries): entries were removed or "
+                "added outside heartlink"
+            ).format(last=last, count=count, heads=heads[0][0], heads2=heads[0][2]),
         )
     return findings, {"entry": last, "hash": prev, "entries": count}, sealed
 
@@ -239,7 +250,7 @@ def _seal(text: str, found, name: str) -> dict:
             return seal
     except ValueError:
         pass
-    found(name, "its seal is not readable")
+    found(name, _("its seal is not readable"))
     return {}
 
 

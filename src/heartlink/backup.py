@@ -20,6 +20,7 @@ from pathlib import Path
 
 from heartlink import db, files, soundness
 from heartlink.errors import DatabaseError, HeartlinkError
+from heartlink.i18n import _
 
 BACKUP_FOLDER = "backups"
 NAME = re.compile(r"^heartlink-(\d{8})-(\d{6})(?:-(\d+))?\.db$")
@@ -34,7 +35,9 @@ def default_folder(db_path: Path) -> Path:
 def _open_snapshot_source(path: Path) -> sqlite3.Connection:
     db.refuse_folder(path)
     if not path.exists():
-        raise DatabaseError(f"there is no database at {path}; nothing to back up")
+        raise DatabaseError(
+            _("there is no database at {path}; nothing to back up").format(path=path)
+        )
     conn = db.connect_plain(
         path,
         mode="ro",
@@ -49,8 +52,11 @@ def _open_snapshot_source(path: Path) -> sqlite3.Connection:
     if version < db.SCHEMA_VERSION:
         conn.close()
         raise DatabaseError(
-            f"{path} has an older schema (version {version}); run any heartlink command that "
-            "writes, such as `heartlink record`, to upgrade it, then back up"
+            _(
+                "{path} has an older schema (version {version}); run any "
+                "heartlink command that writes, such as `heartlink record`, to "
+                "upgrade it, then back up"
+            ).format(path=path, version=version)
         )
     return conn
 
@@ -72,8 +78,10 @@ def _settled_version(conn: sqlite3.Connection, path: Path) -> int:
         version = db.schema_version(conn, path)
     if version == 0:
         raise DatabaseError(
-            f"{path} is being created (it holds no schema yet); nothing to back up, try again "
-            "in a moment"
+            _(
+                "{path} is being created (it holds no schema yet); nothing to "
+                "back up, try again in a moment"
+            ).format(path=path)
         )
     return version
 
@@ -85,16 +93,24 @@ def _ready_folder(folder: Path | None, db_path: Path) -> Path:
             folder.mkdir(mode=files.PRIVATE_FOLDER, parents=True, exist_ok=True)
     refuse_missing_folder(folder)
     if not os.access(folder, os.W_OK | os.X_OK):
-        raise HeartlinkError(f"backup folder {folder} is not writable for this user")
+        raise HeartlinkError(
+            _("backup folder {folder} is not writable for this user").format(folder=folder)
+        )
     remove_abandoned(folder)
     return folder
 
 
 def refuse_missing_folder(folder: Path) -> None:
     if folder.is_file():
-        raise HeartlinkError(f"{folder} is a file, not a folder; name the folder for backups")
+        raise HeartlinkError(
+            _("{folder} is a file, not a folder; name the folder for backups").format(folder=folder)
+        )
     if not folder.is_dir():
-        raise HeartlinkError(f"backup folder {folder} does not exist; create it or name another")
+        raise HeartlinkError(
+            _("backup folder {folder} does not exist; create it or name another").format(
+                folder=folder
+            )
+        )
 
 
 ABANDONED_AFTER_S = 6 * 3600
@@ -176,22 +192,32 @@ def create(db_path: Path, folder: Path | None = None, *, now: dt.datetime | None
         source.execute("COMMIT")
         copied = _verify_copy(temporary)
         if copied != expected:
-            raise DatabaseError("the backup copy's totals differ from the database's; not kept")
+            raise DatabaseError(_("the backup copy's totals differ from the database's; not kept"))
         files.fsync_file(temporary)
         checksum = files.sha256(temporary)
         path = _place(temporary, folder, now, checksum)
     except sqlite3.DatabaseError as exc:
         files.remove_database(temporary)
         if "full" in str(exc) or _too_little_space(source, folder):
-            raise HeartlinkError(f"not enough space in {folder}; no backup was written") from None
+            raise HeartlinkError(
+                _("not enough space in {folder}; no backup was written").format(folder=folder)
+            ) from None
         raise DatabaseError(
-            f"the database could not be copied ({exc}); it may be damaged: run `heartlink check`"
+            _(
+                "the database could not be copied ({exc}); it may be damaged: run `heartlink check`"
+            ).format(exc=exc)
         ) from None
     except OSError as exc:
         files.remove_database(temporary)
         if exc.errno == 28:  # ENOSPC
-            raise HeartlinkError(f"not enough space in {folder}; no backup was written") from None
-        raise HeartlinkError(f"cannot write the backup in {folder}: {exc.strerror}") from None
+            raise HeartlinkError(
+                _("not enough space in {folder}; no backup was written").format(folder=folder)
+            ) from None
+        raise HeartlinkError(
+            _("cannot write the backup in {folder}: {problem}").format(
+                folder=folder, problem=exc.strerror
+            )
+        ) from None
     except BaseException:
         files.remove_database(temporary)
         raise
@@ -221,8 +247,10 @@ def _refuse_too_little_space(source: sqlite3.Connection, folder: Path) -> None:
     an I/O error that reads like damage."""
     if _too_little_space(source, folder):
         raise HeartlinkError(
-            f"not enough space in {folder} for a backup of about "
-            f"{_needed_bytes(source) / 1e6:,.1f} MB; free some space or name another folder"
+            _(
+                "not enough space in {folder} for a backup of about "
+                "{megabytes:,.1f} MB; free some space or name another folder"
+            ).format(folder=folder, megabytes=_needed_bytes(source) / 1e6)
         )
 
 
@@ -329,7 +357,7 @@ def listing(folder: Path) -> list[dict]:
     refuse_missing_folder(folder)
     rows = []
     for path in backups_in(folder):
-        day, clock, _ = _sort_key(path)
+        day, clock, _rest = _sort_key(path)
         taken = dt.datetime.strptime(day + clock, "%Y%m%d%H%M%S")
         status = checksum_status(path)
         rows.append(
@@ -360,10 +388,18 @@ def leftovers_verdict(db_path: Path) -> tuple[bool, str]:
     """leftovers as (ok, detail), for `heartlink check`: by file name, with how to remove them."""
     found = leftovers(db_path)
     if not found:
-        return True, "no partial backup or restore files"
+        return True, _("no partial backup or restore files")
     names = ", ".join(sorted({path.name for path in found}))
     return False, (
-        f"{len(found)} partial file(s) of a backup or restore that did not finish: {names} (in "
-        f"{default_folder(db_path)} or {db_path.parent}); they hold personal data. Delete them "
-        "once no backup or restore is running; the next backup deletes them after 6 hours"
+        _(
+            "{count} partial file(s) of a backup or restore that did not "
+            "finish: {names} (in {default_folder} or {parent}); they hold "
+            "personal data. Delete them once no backup or restore is "
+            "running; the next backup deletes them after 6 hours"
+        ).format(
+            count=len(found),
+            names=names,
+            default_folder=default_folder(db_path),
+            parent=db_path.parent,
+        )
     )

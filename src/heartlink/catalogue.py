@@ -6,6 +6,7 @@ import sqlite3
 from heartlink import audit
 from heartlink.db import Ledger, utc_now
 from heartlink.errors import HeartlinkError, InputError
+from heartlink.i18n import _
 from heartlink.text import fold, is_slug, optional_text, parse_money, parse_slug, require_text
 
 KIND_COLUMNS = "slug, name_en, name_vi, unit_en, unit_vi, unit_value_vnd, programme"
@@ -45,10 +46,14 @@ def _unknown(what: str, given: str, choices: dict[str, list[str]], list_command:
     """An error naming the closest known slug. `choices` maps every spelling to its slugs.
     What was typed is repeated only when it is a slug's form: other text may be a name."""
     close = difflib.get_close_matches(fold(given), list(choices), n=1, cutoff=0.6)
-    hint = f"did you mean {choices[close[0]][0]!r}? " if close else ""
+    hint = _("did you mean {choices!r}? ").format(choices=choices[close[0]][0]) if close else ""
     typed = given.strip().lower()
     shown = f" {typed!r}" if is_slug(typed) else ""
-    return InputError(f"unknown {what}{shown}; {hint}see `{list_command}`")
+    return InputError(
+        _("unknown {what}{shown}; {hint}see `{list_command}`").format(
+            what=what, shown=shown, hint=hint, list_command=list_command
+        )
+    )
 
 
 def _spellings(rows: list[sqlite3.Row]) -> dict[str, list[str]]:
@@ -89,7 +94,11 @@ def _resolve(conn: sqlite3.Connection, table: str, given: str, what: str, comman
         raise _unknown(what, given, spellings, command)
     if len(slugs) > 1:
         # Repeated, as it is a name of the catalogue's (folded), not free text.
-        raise InputError(f"{fold(given)!r} matches {what}s {' and '.join(slugs)}; use the slug")
+        raise InputError(
+            _("{typed!r} matches {what}s {slugs}; use the slug").format(
+                typed=fold(given), what=what, slugs=" and ".join(slugs)
+            )
+        )
     return slugs[0]
 
 
@@ -103,8 +112,10 @@ def _refuse_taken_names(
     for label, name in names.items():
         if other := taken.get(fold(name)):
             raise HeartlinkError(
-                f"the {label} is already {what} {other[0]}'s name (accents and case ignored); "
-                f"give each {what} a name of its own"
+                _(
+                    "the {label} is already {what} {other}'s name (accents and case "
+                    "ignored); give each {what} a name of its own"
+                ).format(label=label, what=what, other=other[0])
             )
 
 
@@ -155,7 +166,11 @@ def list_categories(conn: sqlite3.Connection) -> list[dict]:
 
 def _ensure_new(conn: sqlite3.Connection, table: str, slug: str, what: str) -> None:
     if conn.execute(f"SELECT 1 FROM {table} WHERE slug = ?", (slug,)).fetchone():
-        raise InputError(f"{what} {slug!r} already exists; see `heartlink {what} list`")
+        raise InputError(
+            _("{what} {slug!r} already exists; see `heartlink {what} list`").format(
+                what=what, slug=slug
+            )
+        )
 
 
 def add_kind(
@@ -222,7 +237,7 @@ def edit_kind(
     if unit_value is not None:
         changes["unit_value_vnd"] = parse_money(unit_value, "unit value")
     if not changes and programme is None and track_stock is None:
-        raise InputError("nothing to change; give at least one option, see --help")
+        raise InputError(_("nothing to change; give at least one option, see --help"))
     with ledger.write() as conn:
         before = get_kind(conn, given)
         slug = before["slug"]

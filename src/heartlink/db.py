@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from heartlink.errors import DamagedDatabaseError, DatabaseError, InputError
+from heartlink.i18n import _
 from heartlink.text import fold
 
 # The number of migrations in heartlink.migrations; a test holds the two together. Kept here so
@@ -44,7 +45,7 @@ def default_path() -> Path:
 def resolve_path(option: str | os.PathLike[str] | None) -> Path:
     """--db, then HEARTLINK_DB, then the user data folder (an empty HEARTLINK_DB is unset)."""
     if option is not None and not str(option).strip():
-        raise InputError("--db is empty; give the path of a database file, or leave --db out")
+        raise InputError(_("--db is empty; give the path of a database file, or leave --db out"))
     chosen = option or os.environ.get(DB_ENV, "").strip() or default_path()
     return Path(chosen).expanduser()
 
@@ -185,19 +186,28 @@ def schema_version(
     except sqlite3.DatabaseError as exc:
         if "not a database" in str(exc):
             raise DamagedDatabaseError(
-                f"{where} is not a SQLite database; check --db or {DB_ENV}"
+                _("{where} is not a SQLite database; check --db or {variable}").format(
+                    where=where, variable=DB_ENV
+                )
             ) from None
         if "malformed" in str(exc):
             raise DamagedDatabaseError(
-                f"{where} is damaged (its disk image is malformed)"
+                _("{where} is damaged (its disk image is malformed)").format(where=where)
             ) from None
         raise
     if app_id != APPLICATION_ID and (app_id != 0 or version != 0 or has_tables):
-        raise DatabaseError(f"{where} is a SQLite database but not a heartlink one; {hint}")
+        raise DatabaseError(
+            _("{where} is a SQLite database but not a heartlink one; {hint}").format(
+                where=where, hint=hint
+            )
+        )
     if version > SCHEMA_VERSION:
         raise DatabaseError(
-            f"{where} was written by a newer heartlink (schema {version}, this one reads up to "
-            f"{SCHEMA_VERSION}); upgrade heartlink to use it. The file was not changed."
+            _(
+                "{where} was written by a newer heartlink (schema {version}, "
+                "this one reads up to {supported}); upgrade heartlink to use it. "
+                "The file was not changed."
+            ).format(where=where, version=version, supported=SCHEMA_VERSION)
         )
     return version
 
@@ -246,8 +256,9 @@ def _create_file(path: Path) -> None:
             pass
         except OSError as exc:
             raise DatabaseError(
-                f"cannot create the folder {path.parent}: {exc.strerror}; "
-                "choose another place with --db"
+                _(
+                    "cannot create the folder {folder}: {problem}; choose another place with --db"
+                ).format(folder=path.parent, problem=exc.strerror)
             ) from None
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -255,7 +266,9 @@ def _create_file(path: Path) -> None:
         return  # another process created it first
     except OSError as exc:
         raise DatabaseError(
-            f"cannot create {path}: {exc.strerror}; choose another place with --db"
+            _("cannot create {path}: {problem}; choose another place with --db").format(
+                path=path, problem=exc.strerror
+            )
         ) from None
     os.close(fd)
 
@@ -263,7 +276,9 @@ def _create_file(path: Path) -> None:
 def refuse_folder(path: Path) -> None:
     if path.is_dir():
         raise DatabaseError(
-            f"{path} is a folder; give the path of a database file, such as {path / FILE_NAME}"
+            _("{path} is a folder; give the path of a database file, such as {file}").format(
+                path=path, file=path / FILE_NAME
+            )
         )
 
 
@@ -279,8 +294,10 @@ def _open_file_for_write(path: Path) -> sqlite3.Connection:
         _create_file(path)
     if not os.access(path, os.R_OK | os.W_OK):
         raise DatabaseError(
-            f"{path} is read-only for this user; nothing was saved. "
-            "Fix its permissions or choose another file with --db"
+            _(
+                "{path} is read-only for this user; nothing was saved. Fix its "
+                "permissions or choose another file with --db"
+            ).format(path=path)
         )
     conn = _connect(str(path))
     try:
@@ -358,21 +375,24 @@ def describe_sqlite_error(exc: sqlite3.Error) -> str:
     text = str(exc)
     if "decode" in text.lower() and "utf-8" in text.lower():
         # Python's message goes on with the text it could not read: personal data.
-        return (
-            "the database holds text that is not valid UTF-8 (the file is damaged); nothing "
-            "was saved. Run `heartlink check` to find the record"
+        return _(
+            "the database holds text that is not valid UTF-8 (the file is "
+            "damaged); nothing was saved. Run `heartlink check` to find the "
+            "record"
         )
     if "locked" in text or "busy" in text:
-        return (
-            f"the database stayed busy for over {BUSY_TIMEOUT_S:.0f} s (another program holds "
-            "it); nothing was saved, try again"
-        )
+        return _(
+            "the database stayed busy for over {BUSY_TIMEOUT_S:.0f} s "
+            "(another program holds it); nothing was saved, try again"
+        ).format(BUSY_TIMEOUT_S=BUSY_TIMEOUT_S)
     if "readonly" in text or "read-only" in text:
-        return "the database is read-only; nothing was saved. Check the file's permissions"
+        return _("the database is read-only; nothing was saved. Check the file's permissions")
     if "full" in text:
-        return "the disk is full; nothing was saved. Free some space and try again"
+        return _("the disk is full; nothing was saved. Free some space and try again")
     if "not a database" in text or "malformed" in text:
-        return "the database file is damaged or not a SQLite file; run `heartlink db path`"
+        return _("the database file is damaged or not a SQLite file; run `heartlink db path`")
     if "unable to open" in text:
-        return "cannot open the database file; check the path and its folder's permissions"
-    return f"database error ({exc.__class__.__name__}: {text}); nothing was saved"
+        return _("cannot open the database file; check the path and its folder's permissions")
+    return _("database error ({__name__}: {text}); nothing was saved").format(
+        __name__=exc.__class__.__name__, text=text
+    )

@@ -17,6 +17,7 @@ from heartlink.catalogue import get_kind, get_programme
 from heartlink.db import Ledger
 from heartlink.errors import HeartlinkError, InputError
 from heartlink.handouts import HandoutRules, _checked, _given, checked_date
+from heartlink.i18n import _
 from heartlink.nouns import DONATION
 from heartlink.text import check_money, fold, parse_count, parse_money, parse_year
 
@@ -72,7 +73,10 @@ class DonationRules(HandoutRules):
         value_vnd = values["value_vnd"]
         if is_money and value_vnd is not None and count is not None and value_vnd != count:
             problems.append(
-                ("value_vnd", InputError("value is for goods; for money the count is the amount"))
+                (
+                    "value_vnd",
+                    InputError(_("value is for goods; for money the count is the amount")),
+                )
             )
         if problems:
             return None, problems
@@ -123,7 +127,7 @@ def parse_count_received(text: str | int) -> int:
     trillion."""
     count = parse_money(text, "count")
     if count <= 0:
-        raise InputError("count must be at least 1 (for cash, the amount in đồng)")
+        raise InputError(_("count must be at least 1 (for cash, the amount in đồng)"))
     return count
 
 
@@ -146,9 +150,9 @@ def _method(given: str | None, is_money: bool) -> str:
     if not is_money:
         if method == IN_KIND:
             return method
-        raise InputError("method is for money (cash or bank); goods are received in kind")
+        raise InputError(_("method is for money (cash or bank); goods are received in kind"))
     if method not in MONEY_METHODS:
-        raise InputError("method must be cash or bank")
+        raise InputError(_("method must be cash or bank"))
     return method
 
 
@@ -188,7 +192,7 @@ def receive(
         "note": note,
     }
     if donor is not None and not donor.strip():
-        raise InputError("the donor (--from) is empty; give an id or code, or leave it out")
+        raise InputError(_("the donor (--from) is empty; give an id or code, or leave it out"))
     link = None
     if sponsorship is not None:
 

@@ -12,6 +12,7 @@ from typing import NamedTuple
 from heartlink import audit, ids
 from heartlink.db import Ledger, utc_now
 from heartlink.errors import HeartlinkError
+from heartlink.i18n import _
 from heartlink.nouns import Noun
 from heartlink.text import require_text
 
@@ -53,7 +54,7 @@ def inserter(noun: Noun, table: str) -> Callable[[sqlite3.Connection, Iterable[d
     insert_columns."""
     columns = insert_columns(noun)
     statement = (
-        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})"
+        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' for _c in columns)})"
     )
 
     def insert(conn: sqlite3.Connection, rows: Iterable[dict]) -> None:
@@ -121,7 +122,7 @@ class Entries(NamedTuple):
 
         `link`, given the checked row in the same transaction, may refuse or adjust it and
         returns what to do once the entry is recorded (a sponsorship's link row), or None."""
-        _, problems = rules.check_values(given, today or dt.date.today())
+        _values, problems = rules.check_values(given, today or dt.date.today())
         if problems:
             raise problems[0][1]
         with ledger.write() as conn:
@@ -140,7 +141,11 @@ class Entries(NamedTuple):
             entry_id = ids.resolve(conn, self.table, ref, self.noun, self.find_hint)
             before = self.get(conn, entry_id)
             if before["voided"]:
-                raise HeartlinkError(f"{self.noun} {ids.short_code(entry_id)} is already voided")
+                raise HeartlinkError(
+                    _("{noun} {code} is already voided").format(
+                        noun=self.noun, code=ids.short_code(entry_id)
+                    )
+                )
             assignments = ", ".join(f"{column} = ?" for column in VOID_COLUMNS)
             conn.execute(
                 f"UPDATE {self.table} SET {assignments} WHERE id = ?",

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from heartlink.errors import HeartlinkError
+from heartlink.i18n import _
 
 PRIVATE_FILE = 0o600
 PRIVATE_FOLDER = 0o700
@@ -91,11 +92,15 @@ def new_file(path: Path, *, force: bool = False, private: bool = False) -> Itera
     files (the umask).
     """
     if path.is_dir():
-        raise HeartlinkError(f"{path} is a folder; give a file name for the export")
+        raise HeartlinkError(
+            _("{path} is a folder; give a file name for the export").format(path=path)
+        )
     if not force and path.exists():
         raise _exists(path)
     if not path.parent.is_dir():
-        raise HeartlinkError(f"folder {path.parent} does not exist; create it first")
+        raise HeartlinkError(
+            _("folder {folder} does not exist; create it first").format(folder=path.parent)
+        )
     temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}{TEMPORARY_SUFFIX}")
     with _signals_interrupt():
         try:
@@ -104,7 +109,11 @@ def new_file(path: Path, *, force: bool = False, private: bool = False) -> Itera
             mode = PRIVATE_FILE if private else 0o666
             os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode))
         except OSError as exc:
-            raise HeartlinkError(f"cannot create a file in {path.parent}: {exc.strerror}") from None
+            raise HeartlinkError(
+                _("cannot create a file in {folder}: {problem}").format(
+                    folder=path.parent, problem=exc.strerror
+                )
+            ) from None
         try:
             yield temporary
             fsync_file(temporary)
@@ -154,7 +163,11 @@ def scratch_folder_beside(path: Path | None) -> Iterator[Path]:
     try:
         folder.mkdir(mode=PRIVATE_FOLDER)
     except OSError as exc:
-        raise HeartlinkError(f"cannot create a folder in {path.parent}: {exc.strerror}") from None
+        raise HeartlinkError(
+            _("cannot create a folder in {folder}: {problem}").format(
+                folder=path.parent, problem=exc.strerror
+            )
+        ) from None
     try:
         yield folder
     finally:
@@ -189,4 +202,6 @@ def _signals_interrupt() -> Iterator[None]:
 
 
 def _exists(path: Path) -> HeartlinkError:
-    return HeartlinkError(f"{path} already exists; choose another name or add --force")
+    return HeartlinkError(
+        _("{path} already exists; choose another name or add --force").format(path=path)
+    )

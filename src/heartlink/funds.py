@@ -13,7 +13,7 @@ import sqlite3
 
 from heartlink import donors
 from heartlink.errors import HeartlinkError
-from heartlink.i18n import Lang
+from heartlink.i18n import Lang, _
 from heartlink.text import parse_year
 
 GENERAL = "general"
@@ -212,7 +212,9 @@ def _ties(conn: sqlite3.Connection, year: int, receipts: list[dict], spending: l
             what, programme, kind = key
             figure = ("amount" if kind == CASH else "count") if what == "donation" else "amount"
             if what == "spending":
-                name = f"spending of programme {programme}" + (f" buying {kind}" if kind else "")
+                name = _("spending of programme {programme}").format(programme=programme) + (
+                    _(" buying {kind}").format(kind=kind) if kind else ""
+                )
             else:
                 name = f"receipts of {kind} for programme {programme}"
             difference = totals[0] - lines[0]
@@ -222,14 +224,25 @@ def _ties(conn: sqlite3.Connection, year: int, receipts: list[dict], spending: l
                     (totals[1] - lines[1]),
                 )
             wrong.append(
-                f"the {name}: lines {lines[0]:,} against yearly totals {totals[0]:,}"
-                f" ({figure} differs by {difference:+,})"
+                _(
+                    "the {name}: lines {lines:,} against yearly totals {totals:,} "
+                    "({figure} differs by {difference:+,})"
+                ).format(
+                    name=name,
+                    lines=lines[0],
+                    totals=totals[0],
+                    figure=figure,
+                    difference=difference,
+                )
             )
     if wrong:
         more = f" and {len(wrong) - 1} more" if len(wrong) > 1 else ""
         raise StatementDoesNotTie(
-            f"the statement of {year} does not tie, nothing was written: {wrong[0]}{more}."
-            " The yearly totals were changed outside heartlink; run `heartlink check`"
+            _(
+                "the statement of {year} does not tie, nothing was written: "
+                "{wrong}{more}. The yearly totals were changed outside "
+                "heartlink; run `heartlink check`"
+            ).format(year=year, wrong=wrong[0], more=more)
         )
 
 
@@ -239,8 +252,11 @@ def _check_balances(funds: dict) -> None:
         if flows != row["closing_vnd"]:
             name = row.get("programme", "all funds")
             raise StatementDoesNotTie(
-                f"the balance of {name} in {funds['year']} does not tie: opening + received -"
-                f" spent - cash handed out = {flows:,}, closing {row['closing_vnd']:,}"
+                _(
+                    "the balance of {name} in {year} does not tie: opening + "
+                    "received - spent - cash handed out = {flows:,}, closing "
+                    "{closing_vnd:,}"
+                ).format(name=name, year=funds["year"], flows=flows, closing_vnd=row["closing_vnd"])
             )
 
 
@@ -312,10 +328,12 @@ def _chain_head(conn: sqlite3.Connection) -> dict:
     matches its seal is `heartlink check`'s work (a scan of the whole ledger, not the year's)."""
     from heartlink import audit
 
-    broken, head, _ = audit.verify_chain(conn)
+    broken, head, _count = audit.verify_chain(conn)
     if broken:
         raise HeartlinkError(
-            f"the audit log is broken ({len(broken)} finding(s), first at {broken[0]['target']});"
-            " no statement was made. Run `heartlink check`"
+            _(
+                "the audit log is broken ({count} finding(s), first at "
+                "{target}); no statement was made. Run `heartlink check`"
+            ).format(count=len(broken), target=broken[0]["target"])
         )
     return head

@@ -11,6 +11,7 @@ from heartlink import audit, entries
 from heartlink.catalogue import get_kind, get_programme
 from heartlink.db import Ledger
 from heartlink.errors import HeartlinkError, InputError
+from heartlink.i18n import _
 from heartlink.nouns import HANDOUT
 from heartlink.text import (
     check_money,
@@ -31,8 +32,10 @@ def officer_name(given: str | None = None) -> str:
         given = os.environ.get(OFFICER_ENV)
         if given is not None and not given.strip():
             raise InputError(
-                f"{OFFICER_ENV} is set but empty; set it to the officer's name, or unset it to "
-                "use your login name"
+                _(
+                    "{variable} is set but empty; set it to the officer's name, or "
+                    "unset it to use your login name"
+                ).format(variable=OFFICER_ENV)
             )
     if given is None:
         try:
@@ -235,7 +238,7 @@ def record(
         "note": note,
     }
     if to is not None and not to.strip():
-        raise InputError("the beneficiary (--to) is empty; give an id or code, or leave it out")
+        raise InputError(_("the beneficiary (--to) is empty; give an id or code, or leave it out"))
     link = None
     if to is not None or sponsorship is not None or advance:
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from heartlink import audit, backup, db, soundness, summaries
 from heartlink.errors import DatabaseError
+from heartlink.i18n import _
 
 # Findings listed one by one; beyond that, one more says how many were left out.
 MAX_FINDINGS = 200
@@ -15,7 +16,7 @@ def _check_totals(conn: sqlite3.Connection) -> tuple[bool, str]:
     """Whether the yearly totals kept for reports agree with the handouts."""
     wrong = summaries.differences(conn)
     if not wrong:
-        return True, "yearly totals agree with the handouts, donations and spending"
+        return True, _("yearly totals agree with the handouts, donations and spending")
     return False, (
         f"{wrong} row(s) of the yearly totals disagree with the entries; reports and funds may be"
         " wrong"
@@ -29,18 +30,26 @@ def _check_stock(conn: sqlite3.Connection) -> tuple[bool, str, list[dict]]:
 
     below = stock.below_zero(conn)
     if not below:
-        return True, "no tracked kind's stock went below zero", []
+        return True, _("no tracked kind's stock went below zero"), []
     found = [
         {
             "kind": "stock",
             "target": line["kind"],
-            "detail": f"stock of {line['kind']} went below zero on {line['date']} "
-            f"({line['level']:,} that day; lowest {line['lowest']:,}, now {line['now']:,}); "
-            "record what came in, or void the handout recorded by mistake",
+            "detail": _(
+                "stock of {kind} went below zero on {date} ({level:,} that day; "
+                "lowest {lowest:,}, now {now:,}); record what came in, or void "
+                "the handout recorded by mistake"
+            ).format(
+                kind=line["kind"],
+                date=line["date"],
+                level=line["level"],
+                lowest=line["lowest"],
+                now=line["now"],
+            ),
         }
         for line in below
     ]
-    return False, f"{len(below)} tracked kind(s) went below zero", found
+    return False, _("{count} tracked kind(s) went below zero").format(count=len(below)), found
 
 
 def _check_funds(conn: sqlite3.Connection) -> tuple[bool, str, list[dict]]:
@@ -53,20 +62,27 @@ def _check_funds(conn: sqlite3.Connection) -> tuple[bool, str, list[dict]]:
     if not conn.execute(
         "SELECT EXISTS (SELECT 1 FROM donation_year) OR EXISTS (SELECT 1 FROM spending_year)"
     ).fetchone()[0]:
-        return True, "no money recorded coming in or going out", []
+        return True, _("no money recorded coming in or going out"), []
     negative = [
         {
             "kind": "fund",
             "target": row["programme"],
-            "detail": f"the balance of fund {row['programme']} was {row['closing_vnd']:,} VND"
-            f" at the end of {row['year']}; it was spent or handed out beyond what it received",
+            "detail": _(
+                "the balance of fund {programme} was {closing_vnd:,} VND at the "
+                "end of {year}; it was spent or handed out beyond what it "
+                "received"
+            ).format(programme=row["programme"], closing_vnd=row["closing_vnd"], year=row["year"]),
         }
         for row in funds.negative_funds(conn)
     ]
     if not negative:
-        return True, "no fund below zero", []
+        return True, _("no fund below zero"), []
     # Listed, not failed: a fund may be advanced, and the ledger is still sound.
-    return True, f"{len(negative)} fund(s) went below zero; see the findings", negative
+    return (
+        True,
+        _("{count} fund(s) went below zero; see the findings").format(count=len(negative)),
+        negative,
+    )
 
 
 def _check_sponsorships(conn: sqlite3.Connection) -> tuple[bool, str, list[dict]]:
@@ -116,7 +132,7 @@ def check(db_path: Path) -> dict:
 
     try:
         if not db_path.is_file():
-            note("database", False, f"no database at {db_path}")
+            note("database", False, _("no database at {db_path}").format(db_path=db_path))
             return result
         conn = _open_to_check(db_path)
         # Text that is not UTF-8 (a damaged file) is read with U+FFFD in its place, so that the
@@ -129,7 +145,7 @@ def check(db_path: Path) -> dict:
         folder = backup.default_folder(db_path)
         found = backup.backups_in(folder)
         if not found:
-            note("backups", True, f"no backups in {folder}")
+            note("backups", True, _("no backups in {folder}").format(folder=folder))
         for path in found:
             status = backup.checksum_status(path)
             note(f"backup {path.name}", status == "ok", backup.describe_checksum(status))
@@ -140,7 +156,13 @@ def check(db_path: Path) -> dict:
         if len(findings) > MAX_FINDINGS:
             left = len(findings) - MAX_FINDINGS
             del findings[MAX_FINDINGS:]
-            findings.append({"kind": "more", "target": None, "detail": f"{left} more not listed"})
+            findings.append(
+                {
+                    "kind": "more",
+                    "target": None,
+                    "detail": _("{left} more not listed").format(left=left),
+                }
+            )
         result["ok"] = all(c["ok"] for c in checks)
 
 
@@ -151,10 +173,15 @@ def _check_database(conn: sqlite3.Connection, db_path: Path, note, result: dict)
         note("schema", False, str(exc))
         return
     current = version == db.SCHEMA_VERSION
-    note("schema", True, f"version {version}" + ("" if current else ", upgraded on the next write"))
+    note(
+        "schema",
+        True,
+        _("version {version}").format(version=version)
+        + ("" if current else _(", upgraded on the next write")),
+    )
     try:
         soundness.check_sound(conn, "the database")
-        note("integrity", True, "integrity and foreign keys ok")
+        note("integrity", True, _("integrity and foreign keys ok"))
     except DatabaseError as exc:
         note("integrity", False, str(exc))
         return
@@ -168,9 +195,11 @@ def _check_database(conn: sqlite3.Connection, db_path: Path, note, result: dict)
     note(
         "schema objects",
         not objects,
-        f"{len(objects)} table(s), index(es) or trigger(s) not as heartlink made them"
+        _("{count} table(s), index(es) or trigger(s) not as heartlink made them").format(
+            count=len(objects)
+        )
         if objects
-        else "every table, index and trigger as heartlink made them",
+        else _("every table, index and trigger as heartlink made them"),
         objects,
     )
     note("totals", *_check_totals(conn))
@@ -185,7 +214,9 @@ def _check_database(conn: sqlite3.Connection, db_path: Path, note, result: dict)
     note(
         "audit chain",
         not chain,
-        f"{len(chain)} break(s) in the chain of {head['entries']} entries"
+        _("{count} break(s) in the chain of {entries} entries").format(
+            count=len(chain), entries=head["entries"]
+        )
         if chain
         else f"{head['entries']} entries, head {head['hash']}",
         chain,
@@ -194,9 +225,9 @@ def _check_database(conn: sqlite3.Connection, db_path: Path, note, result: dict)
     note(
         "records",
         not changed,
-        f"{len(changed)} record(s) changed outside heartlink"
+        _("{count} record(s) changed outside heartlink").format(count=len(changed))
         if changed
-        else "every record matches the audit log",
+        else _("every record matches the audit log"),
         changed,
     )
 
@@ -210,12 +241,15 @@ def _export_leftovers(db_path: Path) -> tuple[bool, str]:
     folders = dict.fromkeys((db_path.parent.resolve(), Path.cwd().resolve()))
     found = [path for folder in folders for path in files.leftover_temporary_files(folder)]
     if not found:
-        return True, "no temporary files of unfinished exports"
+        return True, _("no temporary files of unfinished exports")
     names = ", ".join(path.name for path in found)
     where = " or ".join(str(folder) for folder in folders)
     return False, (
-        f"{len(found)} temporary file(s) of an export that did not finish: {names} (in {where});"
-        " they may hold personal data. Delete them once no export is running"
+        _(
+            "{count} temporary file(s) of an export that did not finish: "
+            "{names} (in {where}); they may hold personal data. Delete them "
+            "once no export is running"
+        ).format(count=len(found), names=names, where=where)
     )
 
 

@@ -9,7 +9,10 @@ commands that format figures for people load it.
 from __future__ import annotations
 
 import datetime as dt
+import sys
+from collections.abc import Mapping
 from enum import StrEnum
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 if TYPE_CHECKING:
@@ -23,103 +26,105 @@ class Lang(StrEnum):
     vi = "vi"
 
 
-# English words as written in the code, and their Vietnamese. A word missing here stays English.
-VIETNAMESE = {
-    # figures
-    "Count": "Số lượng",
-    "Unit": "Đơn vị",
-    "Handouts": "Lượt trao",
-    "Anonymous": "Không ghi tên",
-    "Named": "Người nhận có tên",
-    "Value": "Giá trị",
-    "Change": "Thay đổi",
-    "Change %": "Thay đổi %",
-    # dimensions
-    "Kind": "Loại",
-    "Programme": "Chương trình",
-    "Month": "Tháng",
-    "Category": "Nhóm đối tượng",
-    "Group": "Tổ dân phố",
-    "Year": "Năm",
-    "Date": "Ngày",
-    "Place": "Địa điểm",
-    "Code": "Mã",
-    "Anonymous handouts": "Lượt trao không ghi tên",
-    "No category": "Chưa phân loại",
-    "No group": "Chưa rõ tổ",
-    "yes": "có",
-    "no": "không",
-    # titles
-    "Totals {year} by kind": "Tổng kết năm {year} theo loại",
-    "Totals {year} by programme": "Tổng kết năm {year} theo chương trình",
-    "Totals {year} by month": "Tổng kết năm {year} theo tháng",
-    "Totals {year} by category": "Tổng kết năm {year} theo nhóm đối tượng",
-    "Totals {year} by group": "Tổng kết năm {year} theo tổ dân phố",
-    "By programme": "Theo chương trình",
-    "By kind": "Theo loại",
-    "By month": "Theo tháng",
-    "By category": "Theo nhóm đối tượng",
-    "By group": "Theo tổ dân phố",
-    "{year} compared with {other}": "Năm {year} so với năm {other}",
-    "as of {date}": "tính đến ngày {date}",
-    "No handouts recorded in {year}.": "Không có lượt trao nào trong năm {year}.",
-    "Per month, in each kind's unit": "Theo tháng, tính theo đơn vị của từng loại",
-    "Handouts: {handouts} ({anonymous} anonymous). Named beneficiaries (people and "
-    "households): {people}. Value where known: {value}. Anonymous handouts count in Count and "
-    "Handouts, not in Named.": "Lượt trao: {handouts} ({anonymous} không ghi tên). Người nhận "
-    "có tên (người và hộ gia đình): {people}. Giá trị (phần đã biết): {value}. Lượt trao không "
-    "ghi tên được tính vào Số lượng và Lượt trao, không tính vào Người nhận có tên.",
-    "Received by year": "Đã nhận theo năm",
-    # funds and the statement (sao kê)
-    "Fund": "Quỹ",
-    "All funds": "Tổng các quỹ",
-    "Funds {year}": "Các quỹ năm {year}",
-    "Opening balance": "Số dư đầu kỳ",
-    "Closing balance": "Số dư cuối kỳ",
-    "Received": "Đã thu",
-    "Spent": "Đã chi",
-    "Cash handed out": "Tiền mặt đã trao",
-    "Statement {year}": "Sao kê thu chi năm {year}",
-    "Statement written to {path}.": "Đã ghi sao kê vào {path}.",
-    "Balances": "Số dư các quỹ",
-    "Money": "Tiền",
-    "Money received": "Tiền đã nhận",
-    "In kind": "Hiện vật",
-    "Received in kind": "Hiện vật đã nhận",
-    "Spending": "Các khoản chi",
-    "Handed out": "Đã trao",
-    "Stock": "Tồn kho",
-    "Stock on hand": "Tồn kho",
-    "Audit": "Kiểm tra",
-    "Audit chain head": "Đầu chuỗi nhật ký kiểm tra",
-    "Entries": "Số mục",
-    "Last entry": "Mục cuối",
-    "Hash": "Mã băm",
-    "Donor": "Người ủng hộ",
-    "Method": "Hình thức",
-    "Amount": "Số tiền",
-    "For": "Nội dung chi",
-    "Bought": "Hàng mua",
-    "People": "Số người",
-    "Opening": "Đầu kỳ",
-    "In": "Nhập",
-    "Out": "Xuất",
-    "On hand": "Tồn",
-    "A well-wisher": "Nhà hảo tâm",
-    "Officers": "Cán bộ, chiến sĩ",
-    "HEAD OF THE WARD POLICE": "TRƯỞNG CÔNG AN PHƯỜNG",
-    "Received and spent": "Thu và chi",
-    "Sponsorships": "Đỡ đầu, tài trợ",
-    "Committed": "Đã cam kết",
-    "Paid out": "Đã chi trả",
-    "Held": "Đang giữ",
-    "Overdue": "Quá hạn",
-    "Cash": "Tiền mặt",
-    "Bank transfer": "Chuyển khoản",
-    "Handouts received: {count}": "Các lượt đã nhận: {count}",
-    "Left out to fit the terminal: {columns}. Widen it, or use --format csv.": "Đã bỏ bớt cho "
-    "vừa màn hình: {columns}. Hãy mở rộng cửa sổ, hoặc dùng --format csv.",
-}
+def N_(message: str) -> str:
+    """`message` unchanged: marks a text translated later (by `_()` or word()) for extraction."""
+    return message
+
+
+# The words of reports, exports and the statement (headings, titles, captions), given to
+# word() as written here or composed (`f"By {by}"`). Their Vietnamese is in the catalogue, with
+# every other message; N_ only marks them for extraction.
+WORDS = (
+    N_("Count"),
+    N_("Unit"),
+    N_("Handouts"),
+    N_("Anonymous"),
+    N_("Named"),
+    N_("Value"),
+    N_("Change"),
+    N_("Change %"),
+    N_("Kind"),
+    N_("Programme"),
+    N_("Month"),
+    N_("Category"),
+    N_("Group"),
+    N_("Year"),
+    N_("Date"),
+    N_("Place"),
+    N_("Code"),
+    N_("Anonymous handouts"),
+    N_("No category"),
+    N_("No group"),
+    N_("yes"),
+    N_("no"),
+    N_("Totals {year} by kind"),
+    N_("Totals {year} by programme"),
+    N_("Totals {year} by month"),
+    N_("Totals {year} by category"),
+    N_("Totals {year} by group"),
+    N_("By programme"),
+    N_("By kind"),
+    N_("By month"),
+    N_("By category"),
+    N_("By group"),
+    N_("{year} compared with {other}"),
+    N_("as of {date}"),
+    N_("No handouts recorded in {year}."),
+    N_("Per month, in each kind's unit"),
+    N_(
+        "Handouts: {handouts} ({anonymous} anonymous). Named beneficiaries (people and "
+        "households): {people}. Value where known: {value}. Anonymous handouts count in "
+        "Count and Handouts, not in Named."
+    ),
+    N_("Received by year"),
+    N_("Fund"),
+    N_("All funds"),
+    N_("Funds {year}"),
+    N_("Opening balance"),
+    N_("Closing balance"),
+    N_("Received"),
+    N_("Spent"),
+    N_("Cash handed out"),
+    N_("Statement {year}"),
+    N_("Statement written to {path}."),
+    N_("Balances"),
+    N_("Money"),
+    N_("Money received"),
+    N_("In kind"),
+    N_("Received in kind"),
+    N_("Spending"),
+    N_("Handed out"),
+    N_("Stock"),
+    N_("Stock on hand"),
+    N_("Audit"),
+    N_("Audit chain head"),
+    N_("Entries"),
+    N_("Last entry"),
+    N_("Hash"),
+    N_("Donor"),
+    N_("Method"),
+    N_("Amount"),
+    N_("For"),
+    N_("Bought"),
+    N_("People"),
+    N_("Opening"),
+    N_("In"),
+    N_("Out"),
+    N_("On hand"),
+    N_("A well-wisher"),
+    N_("Officers"),
+    N_("HEAD OF THE WARD POLICE"),
+    N_("Received and spent"),
+    N_("Sponsorships"),
+    N_("Committed"),
+    N_("Paid out"),
+    N_("Held"),
+    N_("Overdue"),
+    N_("Cash"),
+    N_("Bank transfer"),
+    N_("Handouts received: {count}"),
+    N_("Left out to fit the terminal: {columns}. Widen it, or use --format csv."),
+)
 
 
 # Messages for people (errors, notices, help) go through `_()`, gettext's usual name, so that
@@ -141,13 +146,61 @@ def language() -> Lang:
     return _active[0]
 
 
+def choose_language(given: str | None, environ: Mapping[str, str]) -> Lang:
+    """The language of this run: `given` (the global --lang), then $HEARTLINK_LANG, then the
+    system's locale (LC_ALL, LC_MESSAGES, LANG; the user locale on Windows), then English."""
+    for wish in (given, environ.get(LANG_ENV)):
+        found = _known(wish)
+        if found is not None:
+            return found
+    if environ.get(LANG_ENV, "").strip() and given is None:
+        from heartlink.errors import InputError
+
+        raise InputError(
+            _("${variable} must be en or vi, as for --lang; fix it or unset it").format(
+                variable=LANG_ENV
+            )
+        )
+    return system_language(environ)
+
+
+def system_language(environ: Mapping[str, str]) -> Lang:
+    """Vietnamese when the system's locale is (vi, vi_VN.UTF-8, vi-VN), else English."""
+    # POSIX order: the first of these that is set decides, even when it is not Vietnamese.
+    for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        if environ.get(variable):
+            return Lang.vi if _known(environ[variable]) == Lang.vi else Lang.en
+    if sys.platform == "win32":
+        return Lang.vi if _known(_windows_locale()) == Lang.vi else Lang.en
+    return Lang.en
+
+
+def _known(wish: str | None) -> Lang | None:
+    text = (wish or "").strip().lower()
+    return next((lang for lang in Lang if text.startswith(lang.value)), None)
+
+
+def _windows_locale() -> str:
+    """The Windows user locale ("vi-VN"); Python's locale module only reads the environment."""
+    try:
+        import ctypes
+
+        buffer = ctypes.create_unicode_buffer(85)  # LOCALE_NAME_MAX_LENGTH
+        if ctypes.windll.kernel32.GetUserDefaultLocaleName(buffer, len(buffer)):  # type: ignore[attr-defined]
+            return buffer.value
+    except (AttributeError, OSError):
+        pass
+    import locale
+
+    return locale.getlocale()[0] or ""
+
+
 def catalogue(lang: Lang | str) -> gettext.NullTranslations:
     """The compiled gettext catalogue for `lang` (English and a missing one translate nothing)."""
     lang = Lang(lang)
     found = _catalogues.get(lang)
     if found is None:
         import gettext
-        from pathlib import Path
 
         found = gettext.translation(
             DOMAIN, Path(__file__).parent / "locale", languages=[lang.value], fallback=True
@@ -162,9 +215,21 @@ def _(message: str) -> str:
     return message if lang == Lang.en else catalogue(lang).gettext(message)
 
 
+def help_text(text: str) -> str:
+    """A help text (a command's docstring or an option's `help=`) in the language of this run.
+    Its msgid is the text as Typer shows it: indentation of a docstring removed."""
+    if _active[0] == Lang.en or not text:
+        return text
+    import inspect
+
+    message = inspect.cleandoc(text)
+    translated = catalogue(_active[0]).gettext(message)
+    return text if translated == message else translated
+
+
 def word(text: str, lang: Lang | str) -> str:
-    """`text` in the language asked (English is the text itself)."""
-    return VIETNAMESE.get(text, text) if lang == Lang.vi else text
+    """`text`, one of WORDS, in the language asked (English is the text itself)."""
+    return catalogue(lang).gettext(text) if lang == Lang.vi else text
 
 
 class Formatter:

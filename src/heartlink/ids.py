@@ -14,6 +14,7 @@ import sqlite3
 import time
 
 from heartlink.errors import InputError, NotFoundError
+from heartlink.i18n import _
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 ID_LENGTH = 26
@@ -89,7 +90,7 @@ def check_id(text: str) -> str:
 def _check_reference(text: str) -> str:
     ref = normalize_reference(text)
     if len(ref) != ID_LENGTH or not looks_like_reference(ref) or ref[0] > "7":
-        raise InputError("that is not a valid id (26 characters of Crockford base32)")
+        raise InputError(_("that is not a valid id (26 characters of Crockford base32)"))
     return ref
 
 
@@ -103,8 +104,10 @@ def resolve(conn: sqlite3.Connection, table: str, text: str, noun: str, hint: st
         # A usage error (malformed), unlike a well-formed code that matches nothing. Not
         # echoed: what was typed instead of an id is often a name.
         raise InputError(
-            f"that is not a {noun} id or code (an id has {ID_LENGTH} letters and digits, a code"
-            f" its last {CODE_LENGTH}); {hint}"
+            _(
+                "that is not a {noun} id or code (an id has {id_length} letters "
+                "and digits, a code its last {code_length}); {hint}"
+            ).format(noun=noun, id_length=ID_LENGTH, code_length=CODE_LENGTH, hint=hint)
         )
     if len(ref) == ID_LENGTH:
         row = conn.execute(f"SELECT id FROM {table} WHERE id = ?", (ref,)).fetchone()
@@ -120,7 +123,11 @@ def resolve(conn: sqlite3.Connection, table: str, text: str, noun: str, hint: st
         ).fetchall()
     if not rows:
         # Not echoed either: a phone or identity number typed here is personal data.
-        raise NotFoundError(f"no {noun} has that id or code; {hint}")
+        raise NotFoundError(_("no {noun} has that id or code; {hint}").format(noun=noun, hint=hint))
     if len(rows) > 1:
-        raise InputError(f"code {text!r} matches more than one {noun}; give more characters")
+        raise InputError(
+            _("code {text!r} matches more than one {noun}; give more characters").format(
+                text=text, noun=noun
+            )
+        )
     return rows[0][0]

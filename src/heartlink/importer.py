@@ -85,8 +85,11 @@ class ImportProblems(HeartlinkError):
         self.summary = summary
         many = "s" if total != 1 else ""
         super().__init__(
-            f"{total} problem{many} in {name}; nothing was imported. Fix the file and import "
-            "it again (`--dry-run` checks it without importing)"
+            _(
+                "{total} problem{many} in {name}; nothing was imported. Fix the "
+                "file and import it again (`--dry-run` checks it without "
+                "importing)"
+            ).format(total=total, many=many, name=name)
         )
 
 
@@ -166,7 +169,11 @@ class SheetImport:
             self.problem(number, "id", str(exc))
             return False, None
         if row_id in self.ids_in_file:
-            self.problem(number, "id", f"the same id as row {self.ids_in_file[row_id]}")
+            self.problem(
+                number,
+                "id",
+                _("the same id as row {ids_in_file}").format(ids_in_file=self.ids_in_file[row_id]),
+            )
             return False, None
         self.ids_in_file[row_id] = number
         return True, row_id
@@ -325,7 +332,7 @@ def _row_officer(
 ) -> str | None:
     """Who recorded the row: its officer cell (checked with the row, as `--by` is, by
     HandoutRules), else the officer importing; None when the rules refused the cell."""
-    if any(field == "officer" for field, _ in found):
+    if any(field == "officer" for field, _value in found):
         return None
     text = given.get("officer", "")
     return clean_name(text) if text.strip() else importing
@@ -341,7 +348,11 @@ def _kept_history(run: SheetImport, number: int, given: dict[str, str]) -> dict 
     for column, form in (("import_key", _IMPORT_KEY), ("created_at", _CREATED_AT)):
         text = given.get(column, "").strip()
         if text and not form.match(text):
-            run.problem(number, column, f"{column} is not as heartlink exports write it")
+            run.problem(
+                number,
+                column,
+                _("{column} is not as heartlink exports write it").format(column=column),
+            )
             return None
         kept[column] = text or None
     return kept
@@ -568,9 +579,11 @@ def _import_beneficiaries(conn: sqlite3.Connection, run: SheetImport, officer: s
         id_ok, row_id = run.file_id(number, given)
         if row_id and given["name"].strip().upper() == ids.short_code(row_id):
             raise HeartlinkError(
-                f"{run.sheet.name} is the export without personal data: names are codes (row "
-                f"{number}, for one); export with --include-personal-data to move people to "
-                "another database"
+                _(
+                    "{sheet} is the export without personal data: names are codes "
+                    "(row {number}, for one); export with --include-personal-data to "
+                    "move people to another database"
+                ).format(sheet=run.sheet.name, number=number)
             )
         if found or not id_ok or missing:
             continue
@@ -583,8 +596,11 @@ def _import_beneficiaries(conn: sqlite3.Connection, run: SheetImport, officer: s
             run.problem(
                 number,
                 "name",
-                f"the same name, birth year and group as row {people_in_file[person]}; "
-                "remove one of the two rows, or tell them apart by birth year or group",
+                _(
+                    "the same name, birth year and group as row {people_in_file}; "
+                    "remove one of the two rows, or tell them apart by birth year or "
+                    "group"
+                ).format(people_in_file=people_in_file[person]),
             )
             continue
         people_in_file.setdefault(person, number)
@@ -594,8 +610,11 @@ def _import_beneficiaries(conn: sqlite3.Connection, run: SheetImport, officer: s
             run.problem(
                 number,
                 "name",
-                f"matches {len(same)} beneficiaries already here (codes {codes}) by name, birth "
-                "year and group; put the right one's code in an id column",
+                _(
+                    "matches {count} beneficiaries already here (codes {codes}) by "
+                    "name, birth year and group; put the right one's code in an id "
+                    "column"
+                ).format(count=len(same), codes=codes),
             )
         elif same:
             run.summary["matched"] += 1

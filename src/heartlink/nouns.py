@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from heartlink import ids
 from heartlink.errors import InputError
-from heartlink.i18n import Lang
+from heartlink.i18n import Lang, _
 from heartlink.text import (
     TEXT_LIMITS,
     clean_group,
@@ -532,7 +532,7 @@ def parse_donor_type(text: str) -> str:
     word = " ".join(fold(text).split())
     word = _DONOR_TYPE_WORDS.get(word, word)
     if word not in DONOR_TYPES:
-        raise InputError(f"type must be one of {', '.join(DONOR_TYPES)}")
+        raise InputError(_("type must be one of {types}").format(types=", ".join(DONOR_TYPES)))
     return word
 
 

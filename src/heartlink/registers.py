@@ -18,6 +18,7 @@ from heartlink import audit, ids
 from heartlink.db import Ledger, utc_now
 from heartlink.entries import counts
 from heartlink.errors import HeartlinkError, InputError, NotFoundError
+from heartlink.i18n import _
 from heartlink.name_order import vietnamese_sort_key
 from heartlink.nouns import Noun
 from heartlink.text import fold
@@ -84,7 +85,7 @@ class Register(NamedTuple):
 
     @property
     def find_hint(self) -> str:
-        return f"find it with `heartlink {self.name} list --search NAME`"
+        return _("find it with `heartlink {noun} list --search NAME`").format(noun=self.name)
 
     def check_fields(
         self, conn: sqlite3.Connection | None, given: dict
@@ -136,7 +137,7 @@ class Register(NamedTuple):
         """Insert a checked record (see check_fields), and its rows of their own."""
         columns = self.columns(values)
         columns.update(id=record_id, created_at=created_at, created_by=officer)
-        marks = ", ".join("?" for _ in columns)
+        marks = ", ".join("?" for _column in columns)
         conn.execute(
             f"INSERT INTO {self.table} ({', '.join(columns)}) VALUES ({marks})",
             tuple(columns.values()),
@@ -149,10 +150,14 @@ class Register(NamedTuple):
             if not field.required or field.check is None or fields.get(field.name) is not None:
                 continue
             if field.name == "name":
-                raise InputError("name is empty; give a name")
+                raise InputError(_("name is empty; give a name"))
             flag = field.option.flags[0] if field.option else field.name
             hint = field.option.help.rstrip(".") if field.option else ""
-            raise InputError(f"{field.name} is missing; give {flag} ({hint})")
+            raise InputError(
+                _("{field} is missing; give {flag} ({hint})").format(
+                    field=field.name, flag=flag, hint=hint
+                )
+            )
 
     def add(
         self,
@@ -184,7 +189,7 @@ class Register(NamedTuple):
     ) -> dict:
         """Change the given fields of a record; returns the profile after the change."""
         if all(value is None for value in fields.values()):
-            raise InputError("nothing to change; give at least one option, see --help")
+            raise InputError(_("nothing to change; give at least one option, see --help"))
         self.clean_fields(None, fields)
         with ledger.write() as conn:
             record_id = self.resolve(conn, ref)
@@ -220,7 +225,11 @@ class Register(NamedTuple):
             before = self.get(conn, record_id)
             if before["archived"] == archived:
                 state = "already archived" if archived else "not archived"
-                raise HeartlinkError(f"{self.name} {ids.short_code(record_id)} is {state}")
+                raise HeartlinkError(
+                    _("{noun} {code} is {state}").format(
+                        noun=self.name, code=ids.short_code(record_id), state=state
+                    )
+                )
             now = utc_now()
             conn.execute(
                 f"UPDATE {self.table} SET archived_at = ?, updated_at = ? WHERE id = ?",
@@ -252,9 +261,16 @@ class Register(NamedTuple):
         for same in self.find_same(conn, values, except_id)[:1]:
             archived = " (archived)" if same["archived_at"] else ""
             raise HeartlinkError(
-                f"a {self.name} with {self.alike} already exists{archived}: code "
-                f"{ids.short_code(same['id'])}. Use that record, or add --force if this is "
-                f"{self.someone_else}"
+                _(
+                    "a {noun} with {alike} already exists{archived}: code {code}. "
+                    "Use that record, or add --force if this is {someone_else}"
+                ).format(
+                    noun=self.name,
+                    alike=self.alike,
+                    archived=archived,
+                    code=ids.short_code(same["id"]),
+                    someone_else=self.someone_else,
+                )
             )
 
     def resolve(self, conn: sqlite3.Connection, ref: str) -> str:
@@ -275,8 +291,10 @@ class Register(NamedTuple):
         if row.fetchone()["archived_at"]:
             code = ids.short_code(record_id)
             raise HeartlinkError(
-                f"{self.name} {code} is archived; bring them back with "
-                f"`heartlink {self.name} unarchive {code}` first"
+                _(
+                    "{noun} {code} is archived; bring them back with `heartlink "
+                    "{noun} unarchive {code}` first"
+                ).format(noun=self.name, code=code)
             )
         return record_id
 
@@ -317,7 +335,7 @@ class Register(NamedTuple):
             )
             haystack = f"heartlink_fold({joined})"
             words = fold(text).split()
-            by_words = " AND ".join(f"instr({haystack}, ?) > 0" for _ in words)
+            by_words = " AND ".join(f"instr({haystack}, ?) > 0" for _word in words)
             if ids.looks_like_reference(text):
                 conditions.append(f"(({by_words}) OR {a}.id LIKE '%' || ?)")
                 values.extend([*words, ids.normalize_reference(text)])

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from functools import partial
 
 from heartlink.errors import InputError
-from heartlink.i18n import Lang
+from heartlink.i18n import Lang, _
 from heartlink.tables import Column, Table
 from heartlink.text import parse_year
 
@@ -297,7 +297,9 @@ def _legacy_figures(row: sqlite3.Row) -> dict:
 
 def check_view(by: str) -> str:
     if by not in VIEWS:
-        raise InputError(f"unknown view {by!r}; use one of {', '.join(VIEWS)}")
+        raise InputError(
+            _("unknown view {by!r}; use one of {views}").format(by=by, views=", ".join(VIEWS))
+        )
     return by
 
 
@@ -396,7 +398,11 @@ def compare(
     year had none)."""
     year, other_year, by = parse_year(year), parse_year(other_year), check_view(by)
     if year == other_year:
-        raise InputError(f"--compare {other_year} is the year of the report; give another year")
+        raise InputError(
+            _("--compare {other_year} is the year of the report; give another year").format(
+                other_year=other_year
+            )
+        )
     dimension = () if by == "kind" else (by,)
 
     def keyed(rows: Iterable[dict]) -> dict[tuple, dict]:

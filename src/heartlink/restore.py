@@ -7,12 +7,13 @@ from pathlib import Path
 
 from heartlink import backup, db, files, soundness
 from heartlink.errors import DamagedDatabaseError, DatabaseError, HeartlinkError
+from heartlink.i18n import _
 
 
 def open_backup(path: Path) -> sqlite3.Connection:
     """A backup opened so that reading cannot change it: read-only and immutable."""
     if not path.is_file():
-        raise HeartlinkError(f"there is no backup file at {path}")
+        raise HeartlinkError(_("there is no backup file at {path}").format(path=path))
     return db.connect_plain(path, mode="ro", immutable=True)
 
 
@@ -27,7 +28,9 @@ def verify(path: Path, current: Path | None = None) -> dict:
     """
     status = backup.checksum_status(path)
     if status not in ("ok", "missing checksum file"):
-        raise DatabaseError(f"{path.name}: {backup.describe_checksum(status)}")
+        raise DatabaseError(
+            _("{name}: {problem}").format(name=path.name, problem=backup.describe_checksum(status))
+        )
     conn = open_backup(path)
     try:
         version = _heartlink_version(conn, path)
@@ -55,11 +58,13 @@ def _heartlink_version(conn: sqlite3.Connection, path: Path) -> int:
         version = db.schema_version(conn, path, hint="nothing was restored")
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
     except DamagedDatabaseError as exc:
-        raise DatabaseError(f"{exc}; it cannot be restored") from None
+        raise DatabaseError(_("{exc}; it cannot be restored").format(exc=exc)) from None
     if app_id != db.APPLICATION_ID or version < 1:
         raise DatabaseError(
-            f"{path.name} is not a heartlink database (it is empty, or SQLite without "
-            "heartlink's tables); nothing was restored"
+            _(
+                "{name} is not a heartlink database (it is empty, or SQLite "
+                "without heartlink's tables); nothing was restored"
+            ).format(name=path.name)
         )
     return version
 
@@ -84,9 +89,16 @@ def _fewer_records(found: dict, current: Path) -> list[str]:
         return []
     backup_rows = found["rows"]
     return [
-        f"the backup holds {backup_rows[table]:,} {table}(s), the current database "
-        f"{now[table]:,}: restoring removes {now[table] - backup_rows[table]:,} (they stay in "
-        "the safety copy)"
+        _(
+            "the backup holds {backup_rows:,} {table}(s), the current "
+            "database {now:,}: restoring removes {value:,} (they stay in the "
+            "safety copy)"
+        ).format(
+            backup_rows=backup_rows[table],
+            table=table,
+            now=now[table],
+            value=now[table] - backup_rows[table],
+        )
         for table in ("beneficiary", "handout")
         if backup_rows[table] < now[table]
     ]
@@ -187,7 +199,9 @@ def _prepare(incoming: Path, backup_path: Path, *, officer: str, verified: dict)
             backup.checksum_status(backup_path) != verified["checksum"]
         ):
             raise DatabaseError(
-                f"{backup_path.name} changed after it was verified; nothing was restored, try again"
+                _("{name} changed after it was verified; nothing was restored, try again").format(
+                    name=backup_path.name
+                )
             )
     # Back to one self-contained file, so that it can also be moved into place whole.
     with db.connect_plain(incoming) as conn:
@@ -265,7 +279,7 @@ def _replace_everything(live: sqlite3.Connection) -> None:
     transaction. Indexes and triggers are made after the rows are in, so that no trigger (the
     yearly totals) counts a copied row again."""
     mine = "SELECT type, name, sql FROM main.sqlite_master WHERE name NOT LIKE 'sqlite_%'"
-    for kind, name, _ in live.execute(mine).fetchall():
+    for kind, name, _sql in live.execute(mine).fetchall():
         if kind in ("table", "view"):
             live.execute(f'DROP {kind.upper()} IF EXISTS main."{name.replace(chr(34), "")}"')
     objects = live.execute(
@@ -277,7 +291,7 @@ def _replace_everything(live: sqlite3.Connection) -> None:
             live.execute(sql)
             quoted = '"' + name.replace('"', '""') + '"'
             live.execute(f"INSERT INTO main.{quoted} SELECT * FROM incoming.{quoted}")
-    for kind, _, sql in objects:
+    for kind, _name, sql in objects:
         if kind != "table":
             live.execute(sql)
     for pragma in ("user_version", "application_id"):

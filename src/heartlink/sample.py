@@ -21,6 +21,7 @@ from pathlib import Path
 from heartlink import donors, importer, sheets, stations, stock
 from heartlink.db import Ledger
 from heartlink.errors import HeartlinkError
+from heartlink.i18n import _
 from heartlink.nouns import DONOR
 
 BENEFICIARIES = "sample-2023-beneficiaries.csv"
@@ -71,14 +72,22 @@ def _add_donors(ledger: Ledger, path: Path) -> None:
     with sheets.open_sheet(path, DONOR.of(DONOR.imported)) as sheet:
         for number, given, wrong in sheet.records():
             if wrong:
-                raise HeartlinkError(f"{sheet.name} row {number}: {wrong}")
+                raise HeartlinkError(
+                    _("{sheet} row {number}: {wrong}").format(
+                        sheet=sheet.name, number=number, wrong=wrong
+                    )
+                )
             fields = {name: text for name, text in given.items() if text.strip() and name != "id"}
             try:
                 donors.REGISTER.add(
                     ledger, officer=OFFICER, record_id=given.get("id") or None, **fields
                 )
             except HeartlinkError as exc:
-                raise HeartlinkError(f"{sheet.name} row {number}: {exc}") from exc
+                raise HeartlinkError(
+                    _("{sheet} row {number}: {exc}").format(
+                        sheet=sheet.name, number=number, exc=exc
+                    )
+                ) from exc
 
 
 def _add_sponsorships(ledger: Ledger, path: Path) -> None:

@@ -31,6 +31,7 @@ from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
 from heartlink import ids
+from heartlink.i18n import _
 
 # The seal format; a later format must keep reading this one. The columns below are part of
 # it, so they are listed here rather than taken from the nouns' descriptions.
@@ -344,14 +345,29 @@ def verify(conn: sqlite3.Connection, sealed: list[Sealed]) -> list[dict]:
         for key, digest in records(conn, table).items():
             if key not in wanted:
                 what = "voided" if voids else "added"
-                found(code(key), f"{noun} {what} outside heartlink: no audit entry has it")
+                found(
+                    code(key),
+                    _("{noun} {what} outside heartlink: no audit entry has it").format(
+                        noun=noun, what=what
+                    ),
+                )
                 continue
             sealed_digest, label = wanted.pop(key)
             if sealed_digest != digest:
-                found(code(key), f"{noun} changed outside heartlink since {label}")
-        for key, (_, label) in wanted.items():  # sealed, and no longer there
-            what = "its void was undone" if voids else "deleted"
-            found(code(key), f"{noun} {what} outside heartlink (sealed by {label})")
+                found(
+                    code(key),
+                    _("{noun} changed outside heartlink since {label}").format(
+                        noun=noun, label=label
+                    ),
+                )
+        for key, (_digest, label) in wanted.items():  # sealed, and no longer there
+            what = _("its void was undone") if voids else "deleted"
+            found(
+                code(key),
+                _("{noun} {what} outside heartlink (sealed by {label})").format(
+                    noun=noun, what=what, label=label
+                ),
+            )
     for table, sealed_ranges in ranges.items():
         _verify_entries(conn, table, sealed_ranges, found)
     return findings
@@ -370,12 +386,23 @@ def _verify_entries(conn: sqlite3.Connection, table: str, ranges: list, found) -
                 continue
             lost = f"; {b - a + 1 - rows} of its {b - a + 1} missing" if rows < b - a + 1 else ""
             target = item.target if first == last and item.target else _codes(conn, table, a, b)
-            found(code(target), f"{table} changed outside heartlink since {item.label}{lost}")
+            found(
+                code(target),
+                _("{table} changed outside heartlink since {label}{lost}").format(
+                    table=table, label=item.label, lost=lost
+                ),
+            )
         for (entry_id,) in _outside(conn, table, covered + 1, first - 1):
-            found(code(entry_id), f"{table} added outside heartlink: no audit entry has it")
+            found(
+                code(entry_id),
+                _("{table} added outside heartlink: no audit entry has it").format(table=table),
+            )
         covered = max(covered, last)
     for (entry_id,) in _outside(conn, table, covered + 1, None):
-        found(code(entry_id), f"{table} added outside heartlink: no audit entry has it")
+        found(
+            code(entry_id),
+            _("{table} added outside heartlink: no audit entry has it").format(table=table),
+        )
 
 
 def _outside(conn: sqlite3.Connection, table: str, first: int, last: int | None) -> Iterator:

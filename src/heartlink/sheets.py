@@ -211,15 +211,20 @@ class CellTooLong(HeartlinkError):
 
     @staticmethod
     def reason() -> str:
-        return (
-            f"a cell is longer than {csv.field_size_limit():,} characters, the most a CSV "
-            "cell may hold here; shorten it (no field needs that much text)"
-        )
+        return _(
+            "a cell is longer than {field_size_limit:,} characters, the most "
+            "a CSV cell may hold here; shorten it (no field needs that much "
+            "text)"
+        ).format(field_size_limit=csv.field_size_limit())
 
     def located(self, file_name: str, names: dict[int, str]) -> HeartlinkError:
         """The error naming the file, and the column by its field where it is one read."""
         column = names.get(self.position - 1, str(self.position))
-        return HeartlinkError(f"{file_name}, row {self.row}, column {column}: {self.reason()}")
+        return HeartlinkError(
+            _("{file_name}, row {row}, column {column}: {reason}").format(
+                file_name=file_name, row=self.row, column=column, reason=self.reason()
+            )
+        )
 
 
 # What makes a spreadsheet read a cell as a formula (and so run it).
@@ -272,8 +277,10 @@ def _csv_tables(path: Path) -> Iterator[tuple[str, int | None, Iterator[list[str
                     record = _lines(path, ended, reader.line_num)
                     raise CellTooLong(row + 1, _longest_cell(record, delimiter)) from None
                 raise HeartlinkError(
-                    f'{path.name}, line {reader.line_num}: a quote (") is opened and never '
-                    "closed, or a cell is malformed; fix the quotes and import again"
+                    _(
+                        '{name}, line {line}: a quote (") is opened and never closed, or '
+                        "a cell is malformed; fix the quotes and import again"
+                    ).format(name=path.name, line=reader.line_num)
                 ) from None
 
         yield path.name, lines, rows(), True
@@ -320,8 +327,10 @@ def unguarded(text: str) -> str:
 
 def _not_utf8(path: Path) -> HeartlinkError:
     return HeartlinkError(
-        f"{path.name} is not UTF-8 text; in Excel save it as 'CSV UTF-8 (Comma delimited)' "
-        "or as an .xlsx workbook"
+        _(
+            "{name} is not UTF-8 text; in Excel save it as 'CSV UTF-8 (Comma "
+            "delimited)' or as an .xlsx workbook"
+        ).format(name=path.name)
     )
 
 

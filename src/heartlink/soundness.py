@@ -7,6 +7,7 @@ import sqlite3
 from collections.abc import Iterator
 
 from heartlink.errors import DatabaseError
+from heartlink.i18n import _
 
 
 def fingerprint(conn: sqlite3.Connection) -> dict:
@@ -72,8 +73,11 @@ def check_integrity(conn: sqlite3.Connection, what: str) -> None:
         # SQLite's report can span lines; an error stays one line.
         first = " ".join(problems[0].replace("***", "").split())[:200]
         raise DatabaseError(
-            f"{what} is damaged (integrity check: {first}"
-            f"{f' and {len(problems) - 1} more' if len(problems) > 1 else ''})"
+            _("{what} is damaged (integrity check: {first}{value})").format(
+                what=what,
+                first=first,
+                value=f" and {len(problems) - 1} more" if len(problems) > 1 else "",
+            )
         )
 
 
@@ -88,12 +92,16 @@ def check_foreign_keys(
         raise _unreadable(what, exc) from None
     if found:
         raise DatabaseError(
-            f"{what} has {len(found)} record(s) pointing at missing records (foreign key check)"
+            _(
+                "{what} has {count} record(s) pointing at missing records (foreign key check)"
+            ).format(what=what, count=len(found))
         )
 
 
 def _unreadable(what: str, exc: sqlite3.DatabaseError) -> DatabaseError:
-    return DatabaseError(f"{what} is damaged or not a SQLite database ({exc})")
+    return DatabaseError(
+        _("{what} is damaged or not a SQLite database ({exc})").format(what=what, exc=exc)
+    )
 
 
 # handout's foreign keys as heartlink's schema declares them: (column, parent table, parent key).
@@ -143,8 +151,8 @@ def handout_keys_found(conn: sqlite3.Connection, pairs: set[tuple[str, str]]) ->
     # of its table ("foreign key mismatch" otherwise), as running it would.
     conn.execute("EXPLAIN PRAGMA foreign_key_check(handout)").close()
     for table, column, values in (
-        ("kind", "slug", {kind for kind, _ in pairs}),
-        ("programme", "slug", {programme for _, programme in pairs}),
+        ("kind", "slug", {kind for kind, _programme in pairs}),
+        ("programme", "slug", {programme for _kind, programme in pairs}),
     ):
         for value in values - {None}:
             if not conn.execute(f"SELECT 1 FROM {table} WHERE {column} = ?", (value,)).fetchone():
@@ -204,8 +212,10 @@ def check_content(conn: sqlite3.Connection, what: str) -> None:
     if wrong:
         more = f" and {wrong - len(found)} more" if wrong > len(found) else ""
         raise DatabaseError(
-            f"{what} holds {wrong} value(s) heartlink cannot read (text that is not UTF-8, or "
-            f"of the wrong type): {'; '.join(found)}{more}"
+            _(
+                "{what} holds {wrong} value(s) heartlink cannot read (text that "
+                "is not UTF-8, or of the wrong type): {found}{more}"
+            ).format(what=what, wrong=wrong, found="; ".join(found), more=more)
         )
 
 
@@ -348,7 +358,7 @@ def _wrong_values(
     """(record, column) of each wrong value in one chunk, read row by row."""
     order = _order(conn, table)
     where, values = _range(order, chunk)
-    reads = ", ".join(_READ_KEY.format(_quoted(name)) for name, _ in columns)
+    reads = ", ".join(_READ_KEY.format(_quoted(name)) for name, _type in columns)
     rows = conn.execute(
         f"SELECT {_read_keys(order)}, {reads} FROM {_quoted(table)} {where}", values
     )
@@ -409,15 +419,31 @@ def schema_differences(conn: sqlite3.Connection) -> list[dict]:
         )
 
     for name, row in expected.items():
-        kind, _, table, _sql = row
+        kind, _name, table, _sql = row
         if name not in found:
-            differ("missing", row, f"the {kind} on {table} is missing (dropped outside heartlink)")
+            differ(
+                "missing",
+                row,
+                _("the {kind} on {table} is missing (dropped outside heartlink)").format(
+                    kind=kind, table=table
+                ),
+            )
         elif found[name] != row:
-            outside = "(changed outside heartlink)"
-            differ("changed", row, f"the {kind} on {table} is not as heartlink made it {outside}")
+            outside = _("(changed outside heartlink)")
+            differ(
+                "changed",
+                row,
+                _("the {kind} on {table} is not as heartlink made it {outside}").format(
+                    kind=kind, table=table, outside=outside
+                ),
+            )
     for name, row in found.items():
         if name not in expected:
-            differ("extra", row, f"a {row[0]} on {row[2]} that heartlink did not make")
+            differ(
+                "extra",
+                row,
+                _("a {row} on {row2} that heartlink did not make").format(row=row[0], row2=row[2]),
+            )
     return differences
 
 
@@ -428,8 +454,10 @@ def check_schema(conn: sqlite3.Connection, what: str) -> None:
     if differences:
         more = f" and {len(differences) - 3} more" if len(differences) > 3 else ""
         raise DatabaseError(
-            f"{what} does not hold heartlink's tables as heartlink makes them "
-            f"({', '.join(differences[:3])}{more})"
+            _(
+                "{what} does not hold heartlink's tables as heartlink makes them "
+                "({differences}{more})"
+            ).format(what=what, differences=", ".join(differences[:3]), more=more)
         )
 
 
@@ -439,4 +467,4 @@ def content_verdict(conn: sqlite3.Connection, what: str = "the database") -> tup
         check_content(conn, what)
     except DatabaseError as exc:
         return False, str(exc)
-    return True, "every value is readable (text is UTF-8, types as declared)"
+    return True, _("every value is readable (text is UTF-8, types as declared)")

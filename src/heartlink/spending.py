@@ -14,6 +14,7 @@ from heartlink.catalogue import get_kind, get_programme
 from heartlink.db import Ledger, utc_now
 from heartlink.errors import HeartlinkError, InputError
 from heartlink.handouts import HandoutRules, _checked, _given
+from heartlink.i18n import _
 from heartlink.nouns import SPENDING
 from heartlink.text import parse_amount, parse_count, parse_date, parse_year
 
@@ -92,11 +93,17 @@ class SpendingRules(HandoutRules):
             )
         if buys is not None and quantity is None:
             problems.append(
-                ("quantity", InputError("a kind bought (--buys) needs its quantity (--quantity)"))
+                (
+                    "quantity",
+                    InputError(_("a kind bought (--buys) needs its quantity (--quantity)")),
+                )
             )
         elif quantity is not None and buys is None:
             problems.append(
-                ("buys_kind", InputError("a quantity (--quantity) needs the kind bought (--buys)"))
+                (
+                    "buys_kind",
+                    InputError(_("a quantity (--quantity) needs the kind bought (--buys)")),
+                )
             )
         for field, check in _TEXT_FIELDS.items():
             text = given.get(field)
@@ -149,7 +156,7 @@ def record(
         "reference": reference,
         "note": note,
     }
-    _, problems = SpendingRules.check_values(given, today or dt.date.today())
+    _values, problems = SpendingRules.check_values(given, today or dt.date.today())
     if problems:  # refused before the database is opened, or created
         raise problems[0][1]
     with ledger.write() as conn:

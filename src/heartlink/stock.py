@@ -13,6 +13,7 @@ from heartlink import audit, entries
 from heartlink.catalogue import get_kind
 from heartlink.db import utc_now
 from heartlink.errors import InputError
+from heartlink.i18n import _
 
 # Money is not goods: its balance is what `heartlink funds` shows.
 UNTRACKABLE = frozenset({"cash"})
@@ -55,7 +56,9 @@ def set_tracked(conn: sqlite3.Connection, kind: str, tracked: bool, *, officer: 
     (STOCK_TRACK, STOCK_UNTRACK); returns whether anything changed."""
     if tracked and kind in UNTRACKABLE:
         raise InputError(
-            f"{kind} is money, not goods: its balance is in `heartlink funds`; track goods only"
+            _(
+                "{kind} is money, not goods: its balance is in `heartlink funds`; track goods only"
+            ).format(kind=kind)
         )
     before_row = conn.execute(
         "SELECT kind, tracked, changed_at, changed_by FROM stock_kind WHERE kind = ?", (kind,)

@@ -9,6 +9,7 @@ import re
 import unicodedata
 
 from heartlink.errors import InputError
+from heartlink.i18n import _
 
 # "đ" is a letter of its own, not "d" with a combining mark, so NFD leaves it alone.
 _LETTER_FOLDS = str.maketrans({"đ": "d", "Đ": "d", "ð": "d"})
@@ -71,13 +72,19 @@ def check_text(text: str, what: str) -> str:
         control = _CONTROL.search(value)
     if control:
         if control.group() in "\n\r":
-            raise InputError(f"{what} has a line break; give it on one line")
+            raise InputError(_("{what} has a line break; give it on one line").format(what=what))
         raise InputError(
-            f"{what} has a control character (U+{ord(control.group()):04X}); remove it"
+            _("{what} has a control character (U+{code:04X}); remove it").format(
+                what=what, code=ord(control.group())
+            )
         )
     limit = TEXT_LIMITS[what]
     if len(value) > limit:
-        raise InputError(f"{what} is {len(value):,} characters; at most {limit}")
+        raise InputError(
+            _("{what} is {length:,} characters; at most {limit}").format(
+                what=what, length=len(value), limit=limit
+            )
+        )
     return value
 
 
@@ -90,7 +97,7 @@ def require_text(text: str | None, what: str) -> str:
     """A required one-line text field (see check_text), runs of blanks collapsed: not blank."""
     value = " ".join(check_text(text or "", what).split())
     if not value:
-        raise InputError(f"{what} is empty; give {_a(what)} {what}")
+        raise InputError(_("{what} is empty; give {a} {what}").format(what=what, a=_a(what)))
     return value
 
 
@@ -136,7 +143,11 @@ def parse_whole_number(text: str | int, what: str = "count") -> int:
 def _parse_typed_number(text: str, what: str) -> int:
     raw = text.strip()
     if len(raw) > _LONGEST_NUMBER:
-        raise InputError(f"{what} has {len(raw):,} characters; no {what} needs more than 20 digits")
+        raise InputError(
+            _("{what} has {length:,} characters; no {what} needs more than 20 digits").format(
+                what=what, length=len(raw)
+            )
+        )
     if _PLAIN.fullmatch(raw):
         return int(raw)
     if _GROUPED.fullmatch(raw):
@@ -147,24 +158,32 @@ def _parse_typed_number(text: str, what: str) -> int:
 def _not_a_number(raw: str, what: str) -> str:
     """Why `raw` is not a whole number, in words that do not repeat it (it may be a name)."""
     if raw[:1] == "-" and (_PLAIN.fullmatch(raw[1:]) or _GROUPED.fullmatch(raw[1:])):
-        return f"{what} must be positive, not negative"
+        return _("{what} must be positive, not negative").format(what=what)
     if any(ch.isdigit() and not ch.isascii() for ch in raw):
-        return f"{what} must be written with the digits 0 to 9"
+        return _("{what} must be written with the digits 0 to 9").format(what=what)
     if re.search(r"[0-9][\s_]+[0-9]", raw):
-        return f"{what} has a space or _ inside; write it as {_NUMBER_FORMS}"
+        return _("{what} has a space or _ inside; write it as {_NUMBER_FORMS}").format(
+            what=what, _NUMBER_FORMS=_NUMBER_FORMS
+        )
     if _FRACTION.fullmatch(raw):
-        return f"{what} must be a whole number; a . or , separates thousands: 1.500 is 1500"
-    return f"{what} must be a whole number such as {_NUMBER_FORMS}"
+        return _(
+            "{what} must be a whole number; a . or , separates thousands: 1.500 is 1500"
+        ).format(what=what)
+    return _("{what} must be a whole number such as {_NUMBER_FORMS}").format(
+        what=what, _NUMBER_FORMS=_NUMBER_FORMS
+    )
 
 
 def parse_count(text: str | int, what: str = "count") -> int:
     """A handed-out quantity: a whole number from 1 to one billion."""
     value = parse_whole_number(text, what)
     if value <= 0:
-        raise InputError(f"{what} must be at least 1")
+        raise InputError(_("{what} must be at least 1").format(what=what))
     if value > MAX_COUNT:
         raise InputError(
-            f"{what} is over one billion; check the number (no decimals or extra zeros)"
+            _("{what} is over one billion; check the number (no decimals or extra zeros)").format(
+                what=what
+            )
         )
     return value
 
@@ -180,7 +199,7 @@ def parse_amount(text: str | int, what: str = "amount") -> int:
     """An amount of money paid or received: a whole number of đồng, at least 1."""
     value = parse_whole_number(text, what)
     if value <= 0:
-        raise InputError(f"{what} must be at least 1 đồng")
+        raise InputError(_("{what} must be at least 1 đồng").format(what=what))
     check_money(value, what)
     return value
 
@@ -188,7 +207,7 @@ def parse_amount(text: str | int, what: str = "amount") -> int:
 def check_money(value: int, what: str = "value") -> None:
     """Amounts stay far below SQLite's 64-bit integers, so that no sum of them overflows."""
     if value > MAX_VALUE_VND:
-        raise InputError(f"{what} is over a trillion VND; check the number")
+        raise InputError(_("{what} is over a trillion VND; check the number").format(what=what))
 
 
 _ISO = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})")
@@ -213,17 +232,17 @@ def parse_date(text: str, today: dt.date | None = None, *, allow_future: bool = 
     elif m := _DAY_FIRST.fullmatch(raw):
         day, month, year = (int(g) for g in m.groups())
     else:
-        raise InputError("date is not a date; write it as 2023-03-06 or 06/03/2023 (day first)")
+        raise InputError(_("date is not a date; write it as 2023-03-06 or 06/03/2023 (day first)"))
     try:
         value = dt.date(year, month, day)
     except ValueError:
         raise InputError(
-            "date does not exist; check the day and the month (day first: 06/03/2023 is 6 March)"
+            _("date does not exist; check the day and the month (day first: 06/03/2023 is 6 March)")
         ) from None
     if value.year < MIN_YEAR:
-        raise InputError(f"date is before {MIN_YEAR}; check the year")
+        raise InputError(_("date is before {year}; check the year").format(year=MIN_YEAR))
     if not allow_future and value > today + dt.timedelta(days=1):
-        raise InputError("date is in the future; record it on the day it happens or after")
+        raise InputError(_("date is in the future; record it on the day it happens or after"))
     return value
 
 
@@ -246,10 +265,18 @@ def _year(value: int | str, what: str, first: int, last: int, example: str) -> i
     else:
         raw = value.strip()
         if not (raw.isascii() and raw.isdigit()):
-            raise InputError(f"{what} must be a year in digits, such as {example}")
+            raise InputError(
+                _("{what} must be a year in digits, such as {example}").format(
+                    what=what, example=example
+                )
+            )
         year = int(raw)
     if not first <= year <= last:
-        raise InputError(f"{what} is out of range; give a year from {first} to {last}")
+        raise InputError(
+            _("{what} is out of range; give a year from {first} to {last}").format(
+                what=what, first=first, last=last
+            )
+        )
     return year
 
 
@@ -266,7 +293,7 @@ def parse_flag(text: str | bool | None, what: str) -> bool:
         return True
     if folded in _NO:
         return False
-    raise InputError(f"{what} is not yes or no; write 1 or 0 (có or không)")
+    raise InputError(_("{what} is not yes or no; write 1 or 0 (có or không)").format(what=what))
 
 
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -283,8 +310,10 @@ def parse_slug(text: str, what: str) -> str:
     slug = text.strip().lower()
     if not is_slug(slug):
         raise InputError(
-            f"{what} must be a slug: lower-case letters, digits and '-', at most "
-            f"{TEXT_LIMITS['slug']} characters, like school-supplies"
+            _(
+                "{what} must be a slug: lower-case letters, digits and '-', at "
+                "most {limit} characters, like school-supplies"
+            ).format(what=what, limit=TEXT_LIMITS["slug"])
         )
     return slug
 
@@ -326,7 +355,9 @@ def clean_phone(text: str) -> str:
     value = clean_name(check_text(text, "phone"))
     if not _PHONE.fullmatch(value):
         raise InputError(
-            "phone number has characters other than digits, spaces, +, -, ( and ); "
-            "write it like 0905 123 456"
+            _(
+                "phone number has characters other than digits, spaces, +, -, ( "
+                "and ); write it like 0905 123 456"
+            )
         )
     return value

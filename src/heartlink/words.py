@@ -9,6 +9,7 @@ A round amount (a whole number of thousands) ends in "chẵn": "Hai triệu đ�
 """
 
 from heartlink.errors import InputError
+from heartlink.i18n import _
 from heartlink.text import MAX_VALUE_VND
 
 _DIGITS_VI = ("không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín")
@@ -131,4 +132,4 @@ def amount_in_english(amount_vnd: int) -> str:
 
 def _check(number: int) -> None:
     if not 0 <= number <= MAX_VALUE_VND:
-        raise InputError("an amount in words must be from 0 to a trillion VND")
+        raise InputError(_("an amount in words must be from 0 to a trillion VND"))

@@ -11,12 +11,13 @@ from typer.core import TyperGroup
 from heartlink import __version__
 from heartlink.cli.commands import TYPER_SETTINGS, Lazy, StrictGroup, build, usage_message
 from heartlink.cli.common import settings
+from heartlink.i18n import LANG_ENV, Lang, _, choose_language, set_language
 
 DEBUG_ENV = "HEARTLINK_DEBUG"
 
 
 def _fail(message: str, code: int) -> None:
-    print(f"Error: {message}", file=sys.stderr)
+    print(_("Error: {message}").format(message=message), file=sys.stderr)
     sys.exit(code)
 
 
@@ -72,16 +73,24 @@ class HeartlinkGroup(StrictGroup, TyperGroup):
 
     def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
         kwargs.setdefault("prog_name", "heartlink")
+        # Help is formatted while the arguments are parsed, before the root callback runs: the
+        # language must be known first.
+        given = args[0] if args else kwargs.get("args")
         try:
+            _use_language(_global_lang(sys.argv[1:] if given is None else list(given)))
             result = super().main(*args, standalone_mode=False, **kwargs)
         except typer.Abort:
-            _fail("aborted; nothing was changed", 1)
+            _fail(_("aborted; nothing was changed"), 1)
         except typer.TyperException as exc:  # Click's errors too: usage errors exit with 2
             where = getattr(exc, "ctx", None)
-            hint = f" (see `{where.command_path} --help`)" if where is not None else ""
+            hint = (
+                _(" (see `{command} --help`)").format(command=where.command_path)
+                if where is not None
+                else ""
+            )
             _fail(f"{usage_message(exc)}{hint}", exc.exit_code)
         except KeyboardInterrupt:
-            _fail("interrupted", 130)
+            _fail(_("interrupted"), 130)
         except BrokenPipeError:
             # The reader of stdout went away (`heartlink … | head`): not an error of ours.
             # Point stdout at nothing so that Python's final flush does not complain either.
@@ -94,6 +103,26 @@ class HeartlinkGroup(StrictGroup, TyperGroup):
         if not standalone_mode:
             return result
         sys.exit(result if isinstance(result, int) else 0)
+
+
+def _global_lang(args: list[str]) -> str | None:
+    """The value of --lang given before the command (`heartlink --lang vi record …`), if any."""
+    for index, arg in enumerate(args):
+        if arg == "--lang" and index + 1 < len(args):
+            return args[index + 1]
+        if arg.startswith("--lang="):
+            return arg.partition("=")[2]
+        if arg == "--db":  # its value may look like anything
+            continue
+        if not arg.startswith("-") and (index == 0 or args[index - 1] != "--db"):
+            return None  # the command: a --lang after it is the command's own
+    return None
+
+
+def _use_language(given: str | None) -> None:
+    lang = choose_language(given, os.environ)
+    settings.lang = lang
+    set_language(lang)
 
 
 def _describe(exc: Exception) -> str:
@@ -112,10 +141,10 @@ def _describe(exc: Exception) -> str:
     if isinstance(exc, OSError):
         where = f": {exc.filename}" if exc.filename else ""
         return f"{exc.strerror or exc.__class__.__name__}{where}"
-    return (
-        f"unexpected {exc.__class__.__name__}; nothing more is shown to keep personal data out "
-        f"of logs. Run again with {DEBUG_ENV}=1 to see the details, and report it"
-    )
+    return _(
+        "unexpected {name}; nothing more is shown to keep personal data out of logs. Run again "
+        "with {variable}=1 to see the details, and report it"
+    ).format(name=exc.__class__.__name__, variable=DEBUG_ENV)
 
 
 app = typer.Typer(
@@ -153,6 +182,16 @@ def root(
             help="Use the bundled 2023 sample data, in memory; your database is not touched.",
         ),
     ] = False,
+    lang: Annotated[
+        Lang | None,
+        typer.Option(
+            "--lang",
+            help=f"Language of help, messages and output: en or vi. Default: ${LANG_ENV}, then "
+            "the system's language (vi when it is Vietnamese), then en.",
+            case_sensitive=False,
+            show_default=False,
+        ),
+    ] = None,
     version: Annotated[
         bool,
         typer.Option(
@@ -163,6 +202,7 @@ def root(
     """Keep the station's charity work in one SQLite file."""
     settings.db = db
     settings.sample = sample
+    _use_language(lang)
 
 
 def main() -> None:

@@ -8,6 +8,7 @@ from typer.core import TyperGroup
 
 from heartlink.cli.common import FormatOption, db_path, say
 from heartlink.cli.render import Column, Format
+from heartlink.i18n import _
 
 
 class DefaultToCreate(TyperGroup):
@@ -40,8 +41,10 @@ def refuse_sample(doing: str = "back up or restore") -> None:
 
     if settings.sample:
         raise InputError(
-            f"--sample data lives in memory, so there is no database file to {doing}; "
-            "leave out --sample"
+            _(
+                "--sample data lives in memory, so there is no database file to "
+                "{doing}; leave out --sample"
+            ).format(doing=doing)
         )
 
 
@@ -82,7 +85,7 @@ def create(
     if folder is not None and not folder.strip():
         from heartlink.errors import InputError
 
-        raise InputError("the backup folder is empty; name a folder, or leave it out")
+        raise InputError(_("the backup folder is empty; name a folder, or leave it out"))
     made = backup.create(db_path(), Path(folder) if folder else None)
     removed = backup.rotate(made.path.parent, keep, new=made.path) if keep else []
     from heartlink.cli.render import output_record
@@ -92,9 +95,13 @@ def create(
             return
         print(made.path)
         handouts = made.fingerprint["rows"]["handout"]
-        say(f"Backup verified: {made.size:,} bytes, {handouts:,} handouts, sha256 {made.sha256}.")
+        say(
+            _("Backup verified: {size:,} bytes, {handouts:,} handouts, sha256 {sha256}.").format(
+                size=made.size, handouts=handouts, sha256=made.sha256
+            )
+        )
         for path in removed:
-            say(f"Deleted old backup {path.name}.")
+            say(_("Deleted old backup {name}.").format(name=path.name))
 
     record = {**made.as_dict(), "deleted": [str(p) for p in removed]}
     output_record(record, fmt, show=show, fields=["path", "size", "sha256", "deleted"])
@@ -131,5 +138,5 @@ def list_backups(
         fmt,
         LIST_COLUMNS,
         fields=["name", "taken", "size", "checksum", "path"],
-        empty="No backups yet.",
+        empty=_("No backups yet."),
     )

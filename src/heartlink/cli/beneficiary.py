@@ -14,6 +14,7 @@ from heartlink.cli.register import (
     with_field_options,
 )
 from heartlink.cli.render import Format
+from heartlink.i18n import _
 from heartlink.nouns import BENEFICIARY, HANDOUT
 from heartlink.registers import Sort
 
@@ -86,7 +87,9 @@ def add(*, force: bool, by: str | None, fmt: Format, **values: Any) -> None:
         profile = beneficiaries.add(
             ledger, officer=officer(by), force=force, **_given_fields(values)
         )
-    output_saved(profile, fmt, f"Registered beneficiary, code {profile['code']}.")
+    output_saved(
+        profile, fmt, _("Registered beneficiary, code {code}.").format(code=profile["code"])
+    )
 
 
 @app.command("list")
@@ -125,7 +128,11 @@ def list_beneficiaries(
             sort=sort,
         )
         output_rows(
-            rows, fmt, columns, fields=beneficiaries.PROFILE_FIELDS, empty="No beneficiaries match."
+            rows,
+            fmt,
+            columns,
+            fields=beneficiaries.PROFILE_FIELDS,
+            empty=_("No beneficiaries match."),
         )
 
 

@@ -16,12 +16,16 @@ first.
 import difflib
 import functools
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, NamedTuple
 
 import typer
 import typer.main
 from typer.core import TyperCommand, TyperGroup
 from typer.models import DefaultPlaceholder
+
+from heartlink.i18n import N_, Lang, _, help_text, language
 
 # The options given to every Typer app of heartlink (the root and the holders in `build`), so
 # that a lazily built command renders its help as the root does.
@@ -36,15 +40,28 @@ OPTION_NAME = r"-{1,2}[A-Za-z0-9][A-Za-z0-9-]*"
 
 # Click's parameter types by name (Typer's vendored Click and Click itself spell some apart).
 FORMS = {
-    "int": "a whole number",
-    "integer": "a whole number",
-    "int range": "a whole number",
-    "integer range": "a whole number",
-    "float": "a number",
-    "float range": "a number",
-    "boolean": "true or false",
-    "uuid": "a UUID",
-    "datetime": "a date and time",
+    "int": N_("a whole number"),
+    "integer": N_("a whole number"),
+    "int range": N_("a whole number"),
+    "integer range": N_("a whole number"),
+    "float": N_("a number"),
+    "float range": N_("a number"),
+    "boolean": N_("true or false"),
+    "uuid": N_("a UUID"),
+    "datetime": N_("a date and time"),
+}
+
+# The words of Typer's rich help (module constants of typer.rich_utils, made with gettext's
+# global domain when it is imported), in the catalogue with heartlink's own and swapped in
+# while a help text is formatted in another language.
+RICH_HELP_WORDS = {
+    "DEPRECATED_STRING": N_("(deprecated) "),
+    "DEFAULT_STRING": N_("[default: {}]"),
+    "ENVVAR_STRING": N_("[env var: {}]"),
+    "REQUIRED_LONG_STRING": N_("[required]"),
+    "ARGUMENTS_PANEL_TITLE": N_("Arguments"),
+    "OPTIONS_PANEL_TITLE": N_("Options"),
+    "COMMANDS_PANEL_TITLE": N_("Commands"),
 }
 
 
@@ -104,7 +121,18 @@ def _with_rules(cls: type) -> type:
 
 class StrictParsing:
     """Parsing rules for every command and group: help when given nothing, no repeated
-    single-valued option, and extra arguments refused without echoing them."""
+    single-valued option, and extra arguments refused without echoing them. Help is shown in
+    the language of the run."""
+
+    def format_help(self, ctx: typer.Context, formatter: Any) -> None:
+        if language() == Lang.en:
+            return super().format_help(ctx, formatter)  # type: ignore[misc]
+        with _translated_help(self, ctx):
+            return super().format_help(ctx, formatter)  # type: ignore[misc]
+
+    def format_usage(self, ctx: typer.Context, formatter: Any) -> None:
+        pieces = self.collect_usage_pieces(ctx)  # type: ignore[attr-defined]
+        formatter.write_usage(ctx.command_path, " ".join(pieces), prefix=_("Usage: "))
 
     def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
         if not args and self.no_args_is_help and not ctx.resilient_parsing:  # type: ignore[attr-defined]
@@ -128,10 +156,12 @@ class StrictParsing:
             ctx.allow_extra_args = allowed
         if extra and not allowed:
             count = len(extra)
-            ctx.fail(
-                f"got {count} more argument{'s' if count > 1 else ''} than this command takes; "
-                'put quotes around a value with spaces ("Phạm Thanh Sơn")'
+            more = (
+                _("got 1 more argument than this command takes")
+                if count == 1
+                else _("got {count} more arguments than this command takes").format(count=count)
             )
+            ctx.fail(more + _('; put quotes around a value with spaces ("Phạm Thanh Sơn")'))
         return extra
 
 
@@ -149,9 +179,47 @@ class StrictGroup(StrictParsing):
             near = difflib.get_close_matches(typed, self.list_commands(ctx))  # type: ignore[attr-defined]
             if near:
                 suggestions = ", ".join(repr(name) for name in near)
-                ctx.fail(f"No such command {typed!r}. Did you mean {suggestions}?")
-            ctx.fail("No such command")
+                ctx.fail(
+                    _("No such command {typed!r}. Did you mean {suggestions}?").format(
+                        typed=typed, suggestions=suggestions
+                    )
+                )
+            ctx.fail(_("No such command"))
         return super().resolve_command(ctx, args)  # type: ignore[misc]
+
+
+@contextmanager
+def _translated_help(command: Any, ctx: typer.Context) -> Iterator[None]:
+    """While `command`'s help is formatted: its help, its parameters', its subcommands' short
+    help and Typer's panel words in the language of the run, put back afterwards (the same
+    objects may format help again in another language, as in tests)."""
+    from typer import rich_utils
+
+    saved: list[tuple[Any, str, Any]] = []
+
+    def swap(owner: Any, attribute: str, translate: Any = help_text) -> None:
+        original = getattr(owner, attribute, None)
+        if isinstance(original, str) and original:
+            saved.append((owner, attribute, original))
+            setattr(owner, attribute, translate(original))
+
+    shown = [command]
+    if isinstance(command, TyperGroup):
+        shown += [command.get_command(ctx, name) for name in command.list_commands(ctx)]
+    for each in filter(None, shown):
+        swap(each, "help")
+        swap(each, "short_help")
+        swap(each, "rich_help_panel", _)
+    for param in command.get_params(ctx):
+        swap(param, "help")
+        swap(param, "rich_help_panel", _)
+    for constant in RICH_HELP_WORDS:
+        swap(rich_utils, constant, _)
+    try:
+        yield
+    finally:
+        for owner, attribute, original in reversed(saved):
+            setattr(owner, attribute, original)
 
 
 def _refuse_repeated_options(command: Any, ctx: typer.Context, args: list[str]) -> None:
@@ -161,11 +229,11 @@ def _refuse_repeated_options(command: Any, ctx: typer.Context, args: list[str]) 
     if not once:  # most groups: nothing to check, and their arguments are for a subcommand
         return
     # A dry run of Click's own parser: its `order` lists each option as often as it was typed.
-    _, _, order = command.make_parser(ctx).parse_args(args=list(args))
+    *_parsed, order = command.make_parser(ctx).parse_args(args=list(args))
     seen: set[str] = set()
     for param in order:
         if param.name in once and param.name in seen:
-            ctx.fail(f"{option_label(param)} was given twice; give it once")
+            ctx.fail(_("{option} was given twice; give it once").format(option=option_label(param)))
         seen.add(param.name)
 
 
@@ -188,12 +256,54 @@ def usage_message(error: typer.TyperException) -> str:
     param = getattr(error, "param", None)
     if isinstance(error, typer.BadParameter) and param is not None:
         if hasattr(error, "param_type"):  # a missing parameter: the message has no value
-            return error.format_message()
-        return f"Invalid value for {option_label(param)}: expected {expected_form(param)}"
+            return _missing_message(error, param)
+        return _("Invalid value for {option}: expected {form}").format(
+            option=option_label(param), form=expected_form(param)
+        )
     typed_option = getattr(error, "option_name", None)
     if typed_option is not None and not re.fullmatch(OPTION_NAME, typed_option):
-        return "No such option"
-    return error.format_message()
+        return _("No such option")
+    if language() == Lang.en:
+        return error.format_message()
+    return _click_message(error, typed_option)
+
+
+def _missing_message(error: Any, param: Any) -> str:
+    """Click's "Missing option '--count'." (with the choices of a choice), translated."""
+    if language() == Lang.en:
+        return error.format_message()
+    name = getattr(error, "param_hint", None) or param.get_error_hint(error.ctx)
+    if param.param_type_name == "argument":
+        message = _("Missing argument {name}.").format(name=name)
+    else:
+        message = _("Missing option {name}.").format(name=name)
+    choices = getattr(param.type, "choices", None)
+    if choices:
+        message += " " + _("Choose from: {choices}.").format(
+            choices=", ".join(str(getattr(choice, "value", choice)) for choice in choices)
+        )
+    return message
+
+
+def _click_message(error: Any, option: str | None) -> str:
+    """The few other messages of Click and Typer heartlink lets through, in the language of the
+    run (an unknown one as Click wrote it)."""
+    message = error.format_message()
+    if message.startswith("No such option") and option is not None:
+        text = _("No such option: {option}").format(option=option)
+        near = getattr(error, "possibilities", None)
+        if near:
+            text += " " + _("Did you mean {options}?").format(options=", ".join(sorted(near)))
+        return text
+    if option is not None and message.endswith("requires an argument."):
+        return _("Option {option!r} requires an argument.").format(option=option)
+    if option is not None and message.endswith("does not take a value."):
+        return _("Option {option!r} does not take a value.").format(option=option)
+    return _(message)
+
+
+# Messages of Typer (its own gettext) and Click that reach the Error line as they are.
+CLICK_MESSAGES = (N_("Missing command."),)
 
 
 def expected_form(param: Any) -> str:
@@ -201,13 +311,15 @@ def expected_form(param: Any) -> str:
     kind = param.type
     choices = getattr(kind, "choices", None)
     if choices:
-        return "one of: " + ", ".join(str(getattr(choice, "value", choice)) for choice in choices)
-    form = FORMS.get(kind.name, f"a valid {kind.name}")
+        return _("one of: {choices}").format(
+            choices=", ".join(str(getattr(choice, "value", choice)) for choice in choices)
+        )
+    form = _(FORMS[kind.name]) if kind.name in FORMS else _("a valid {type}").format(type=kind.name)
     low, high = getattr(kind, "min", None), getattr(kind, "max", None)
     if low is not None and high is not None:
-        return f"{form} from {low} to {high}"
+        return _("{form} from {low} to {high}").format(form=form, low=low, high=high)
     if low is not None:
-        return f"{form} of at least {low}"
+        return _("{form} of at least {low}").format(form=form, low=low)
     if high is not None:
-        return f"{form} of at most {high}"
+        return _("{form} of at most {high}").format(form=form, high=high)
     return form

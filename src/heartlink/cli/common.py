@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from heartlink.cli.formats import Format
-from heartlink.i18n import LANG_ENV, Lang
+from heartlink.i18n import LANG_ENV, Lang, _
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -41,14 +41,25 @@ DateOption = Annotated[
 ]
 NoteOption = Annotated[str | None, typer.Option(help="A note.", show_default=False)]
 
+
+def _global_language_by_default(
+    ctx: typer.Context, param: typer.CallbackParam, value: Lang
+) -> Lang:
+    """A command's --lang, or, when it is not given, the language of the run (heartlink's
+    global --lang, then $HEARTLINK_LANG, then the system's)."""
+    source = ctx.get_parameter_source(param.name or "")
+    return settings.lang if source is None or source.name == "DEFAULT" else value
+
+
 LangOption = Annotated[
     Lang,
     typer.Option(
         "--lang",
-        envvar=LANG_ENV,
         help="Language of headings, names, numbers (1.234.567) and dates (06/03/2023): en or vi. "
-        f"Default: ${LANG_ENV}, then en.",
+        f"Default: the language of heartlink (`heartlink --lang`, ${LANG_ENV}, the system's).",
         case_sensitive=False,
+        callback=_global_language_by_default,
+        show_default=False,
     ),
 ]
 AsOfOption = Annotated[
@@ -72,6 +83,7 @@ class Settings:
 
     db: str | None = None
     sample: bool = False
+    lang: Lang = Lang.en
 
 
 settings = Settings()
@@ -99,12 +111,16 @@ def open_ledger(*, write: bool) -> Iterator["Ledger"]:
 
         ledger = sample.load(db.open_memory())
         if write:
-            say("Note: --sample works on a copy in memory; nothing is saved.")
+            say(_("Note: --sample works on a copy in memory; nothing is saved."))
     else:
         path = db_path()
         ledger = db.open_for_write(path) if write else db.open_for_read(path)
         if not ledger.exists:
-            say(f"Note: no database at {path} yet; nothing has been recorded there.")
+            say(
+                _("Note: no database at {path} yet; nothing has been recorded there.").format(
+                    path=path
+                )
+            )
     try:
         yield ledger
     finally:

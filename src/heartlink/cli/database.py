@@ -3,6 +3,7 @@
 import typer
 
 from heartlink.cli.common import OfficerOption
+from heartlink.i18n import _
 
 app = typer.Typer(help="The database file.\n\nExample: heartlink db path", no_args_is_help=True)
 
@@ -16,7 +17,7 @@ def path() -> None:
     from heartlink.cli.common import db_path, say, settings
 
     if settings.sample:
-        say("--sample uses data in memory; this is the file used without it:")
+        say(_("--sample uses data in memory; this is the file used without it:"))
     print(db_path())
 
 
@@ -36,11 +37,13 @@ def rebuild_totals(by: OfficerOption = None) -> None:
     from heartlink.errors import HeartlinkError
 
     if not settings.sample and not db_path().exists():
-        raise HeartlinkError(f"there is no database at {db_path()}; nothing to recompute")
+        raise HeartlinkError(
+            _("there is no database at {path}; nothing to recompute").format(path=db_path())
+        )
     with open_ledger(write=True) as ledger, ledger.write() as conn:
         changed = summaries.differences(conn)
         summaries.rebuild(conn)
         audit.append(
             conn, audit.REBUILD_TOTALS, officer=officer(by), after={"rows_corrected": changed}
         )
-    say("Yearly totals recomputed from the handouts.")
+    say(_("Yearly totals recomputed from the handouts."))

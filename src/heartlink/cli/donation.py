@@ -13,6 +13,7 @@ from heartlink.cli.common import (
     open_ledger,
 )
 from heartlink.cli.render import Format
+from heartlink.i18n import _
 from heartlink.nouns import DONATION
 
 app = typer.Typer(
@@ -127,7 +128,11 @@ def receive(
             officer=officer(by),
             sponsorship=sponsorship,
         )
-    from_whom = f" from donor {row['donor']}" if row["donor"] else " from a well-wisher"
+    from_whom = (
+        _(" from donor {donor}").format(donor=row["donor"])
+        if row["donor"]
+        else _(" from a well-wisher")
+    )
     what = (
         f"{row['count']:,} VND ({row['method']})"
         if row["kind"] == donations.MONEY
@@ -136,12 +141,19 @@ def receive(
     output_saved(
         row,
         fmt,
-        f"Received {what}{from_whom} on {row['date']} (fund {row['programme']}).\n"
-        f"Verification code: {row['code']} (receipt: heartlink receipt {row['code']})",
+        _(
+            "Received {what}{from_whom} on {date} (fund {programme}).\n"
+            "Verification code: {code} (receipt: heartlink receipt {code})"
+        ).format(
+            what=what,
+            from_whom=from_whom,
+            date=row["date"],
+            programme=row["programme"],
+            code=row["code"],
+        ),
     )
     if "sponsorship" in row:
         from heartlink.cli.common import say
-        from heartlink.i18n import _
 
         say(_("Paid into sponsorship {code}.").format(code=row["sponsorship"]))
 
@@ -175,7 +187,7 @@ def list_donations(
         rows = donations.search(
             ledger.conn, year=year, donor=donor, programme=programme, with_voided=with_voided
         )
-        output_rows(rows, fmt, columns, fields=DONATION_FIELDS, empty="No donations match.")
+        output_rows(rows, fmt, columns, fields=DONATION_FIELDS, empty=_("No donations match."))
 
 
 @app.command("void")

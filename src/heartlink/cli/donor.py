@@ -14,6 +14,7 @@ from heartlink.cli.register import (
     with_field_options,
 )
 from heartlink.cli.render import Column, Format
+from heartlink.i18n import _
 from heartlink.nouns import DONOR
 from heartlink.registers import Sort
 
@@ -88,7 +89,7 @@ def add(*, force: bool, by: str | None, fmt: Format, **values: Any) -> None:
         profile = donors.add(
             ledger, officer=officer(by), force=force, **given_fields(DONOR, values)
         )
-    output_saved(profile, fmt, f"Registered donor, code {profile['code']}.")
+    output_saved(profile, fmt, _("Registered donor, code {code}.").format(code=profile["code"]))
 
 
 @app.command("list")
@@ -117,7 +118,7 @@ def list_donors(
     columns = LIST_COLUMNS + (DONOR.columns(("archived",)) if with_archived else [])
     with open_ledger(write=False) as ledger:
         rows = donors.search(ledger.conn, text=search, with_archived=with_archived, sort=sort)
-        output_rows(rows, fmt, columns, fields=DONOR.keys, empty="No donors match.")
+        output_rows(rows, fmt, columns, fields=DONOR.keys, empty=_("No donors match."))
 
 
 @app.command("show")

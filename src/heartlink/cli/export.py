@@ -9,7 +9,7 @@ import typer
 
 from heartlink.cli.common import AsOfOption, LangOption, OverwriteOption
 from heartlink.cli.render import ExportFormat
-from heartlink.i18n import Lang
+from heartlink.i18n import Lang, _
 from heartlink.registers import Sort
 
 app = typer.Typer(
@@ -287,11 +287,15 @@ def _export(
         to_stdout = True
     if personal and to_stdout:
         raise InputError(
-            "--include-personal-data needs --output FILE, so that the file can be created "
-            "readable only by you"
+            _(
+                "--include-personal-data needs --output FILE, so that the file "
+                "can be created readable only by you"
+            )
         )
     if to_stdout and fmt is ExportFormat.xlsx:
-        raise InputError("a workbook is a file, not text for standard output; give --output FILE")
+        raise InputError(
+            _("a workbook is a file, not text for standard output; give --output FILE")
+        )
     if output is None:
         output = Path(f"heartlink-{what}.xlsx")
     formatter = Formatter(lang)
@@ -317,11 +321,11 @@ def _export(
     if to_stdout:
         return
     privacy = (
-        "with personal data: keep it safe, readable only by you"
+        _("with personal data: keep it safe, readable only by you")
         if personal
-        else "no names, phones or addresses"
+        else _("no names, phones or addresses")
     )
-    say(f"Exported to {output} ({privacy}).")
+    say(_("Exported to {output} ({privacy}).").format(output=output, privacy=privacy))
 
 
 def _format_of(output: Path | None) -> ExportFormat:

@@ -13,6 +13,7 @@ from heartlink.cli.common import (
     open_ledger,
 )
 from heartlink.cli.formats import Format
+from heartlink.i18n import _
 from heartlink.nouns import HANDOUT
 
 app = typer.Typer(
@@ -131,9 +132,11 @@ def record(
 
         # Recorded all the same: the officer has already handed it out.
         say(
-            f"Warning: stock of {row['kind']} is now {left:,}; record what came in "
-            f"(`heartlink receive {row['kind']}` or `heartlink spend --buys {row['kind']}`), or "
-            "void a handout recorded by mistake."
+            _(
+                "Warning: stock of {kind} is now {left:,}; record what came in "
+                "(`heartlink receive {kind}` or `heartlink spend --buys "
+                "{kind}`), or void a handout recorded by mistake."
+            ).format(kind=row["kind"], left=left)
         )
 
 
@@ -189,7 +192,7 @@ def list_handouts(
         )
         from heartlink.cli.render import output_rows
 
-        output_rows(rows, fmt, columns, fields=HANDOUT_FIELDS, empty="No handouts match.")
+        output_rows(rows, fmt, columns, fields=HANDOUT_FIELDS, empty=_("No handouts match."))
 
 
 @app.command("void")

@@ -5,6 +5,7 @@ import typer
 from heartlink.cli.backup import refuse_sample
 from heartlink.cli.common import FormatOption, db_path
 from heartlink.cli.render import Column, Format
+from heartlink.i18n import _
 
 CHECK_COLUMNS = [Column("check", "Check"), Column("status", "Status"), Column("detail", "Detail")]
 FINDING_COLUMNS = [
@@ -63,6 +64,8 @@ def show_report(result: dict) -> None:
     head = result["head"]
     if head is not None:
         tables.append(
-            f"Audit chain head: {head['hash']} (entry {head['entry']}, {head['entries']} entries)"
+            _("Audit chain head: {hash} (entry {entry}, {entries} entries)").format(
+                hash=head["hash"], entry=head["entry"], entries=head["entries"]
+            )
         )
     print_tables(*tables)

@@ -10,6 +10,7 @@ import typer
 
 from heartlink.cli.common import FormatOption, OfficerOption, open_ledger
 from heartlink.cli.render import Format
+from heartlink.i18n import _
 
 app = typer.Typer(
     help="Read beneficiaries, handouts, donations or spending from a CSV sheet or a workbook "
@@ -127,9 +128,9 @@ def _import(what: str, file: Path, *, dry_run: bool, by: str | None, fmt: Format
             summary = run(ledger, file, officer=officer(by), dry_run=dry_run, progress=progress)
         except importer.ImportProblems as exc:
             for problem in exc.problems:
-                say(f"  {problem}")
+                say(_("  {problem}").format(problem=problem))
             if exc.total > len(exc.problems):
-                say(f"  … and {exc.total - len(exc.problems)} more")
+                say(_("  … and {more} more").format(more=exc.total - len(exc.problems)))
             for line in _what_was_read(exc.summary):
                 say(f"  {line}")
             raise
@@ -190,12 +191,16 @@ def _sentence(what: str, summary: dict) -> str:
         f"{verb} {summary['imported']:,} {noun} of {summary['rows']:,} rows from {summary['file']}"
     )
     if summary.get("matched"):
-        text += f"; {summary['matched']:,} already here by name, birth year and group, linked"
+        text += _("; {matched:,} already here by name, birth year and group, linked").format(
+            matched=summary["matched"]
+        )
     if summary["already_present"]:
-        text += f"; {summary['already_present']:,} already imported, skipped"
+        text += _("; {already_present:,} already imported, skipped").format(
+            already_present=summary["already_present"]
+        )
     if summary["ignored_columns"]:
-        text += f". Columns not read: {', '.join(summary['ignored_columns'])}"
-    return text + (". Nothing was changed (dry run)." if summary["dry_run"] else ".")
+        text += _(". Columns not read: {join}").format(join=", ".join(summary["ignored_columns"]))
+    return text + (_(". Nothing was changed (dry run).") if summary["dry_run"] else ".")
 
 
 class _ProgressBar:

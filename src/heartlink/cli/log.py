@@ -6,6 +6,7 @@ import typer
 
 from heartlink.cli.common import FormatOption, open_ledger
 from heartlink.cli.render import Column, Format
+from heartlink.i18n import _
 
 COLUMNS = [
     Column("at", "When (UTC)"),
@@ -50,14 +51,14 @@ def log(
             return
         entries = audit.entries(ledger.conn, since=since, officer=by)
         rows = (_for_csv(e) for e in entries) if fmt == Format.csv else map(_for_table, entries)
-        output_rows(rows, fmt, COLUMNS, fields=FIELDS, empty="No changes logged.")
+        output_rows(rows, fmt, COLUMNS, fields=FIELDS, empty=_("No changes logged."))
 
 
 def _verify(conn, fmt: Format) -> None:
     from heartlink import audit
     from heartlink.cli.health import output_findings
 
-    sound = "The audit chain is whole and every record matches it."
+    sound = _("The audit chain is whole and every record matches it.")
     output_findings(audit.verify(conn), fmt, sound)
 
 

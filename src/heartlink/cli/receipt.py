@@ -11,7 +11,7 @@ from typing import Annotated, Any, BinaryIO
 import typer
 
 from heartlink.cli.common import OverwriteOption
-from heartlink.i18n import LANG_ENV, Lang
+from heartlink.i18n import LANG_ENV, Lang, _
 
 # Words of the receipt: (English, Vietnamese).
 _WORDS = {
@@ -91,7 +91,7 @@ def receipt_lines(receipt: dict, *, lang: Lang, station: str) -> list[str]:
     if receipt["voided"]:
         lines += [f"*** {_say('void', lang)} ***", ""]
     fields = receipt_fields(receipt, lang=lang)
-    width = max(len(label) for label, _ in fields)
+    width = max(len(label) for label, _text in fields)
     lines += [f"{label + ':':<{width + 1}} {text}" for label, text in fields]
     return [*lines, "", _say("check", lang)]
 
@@ -169,7 +169,9 @@ def receipt(
         writer = RECEIPT_WRITERS.get(suffix)
         if writer is None:
             forms = ", ".join(f".{name}" for name in RECEIPT_WRITERS)
-            raise InputError(f"--output: a receipt is written as {forms}; name the file so")
+            raise InputError(
+                _("--output: a receipt is written as {forms}; name the file so").format(forms=forms)
+            )
     with open_ledger(write=False) as ledger:
         found = donations.receipt(ledger.conn, donation_id)
         station = stations.heading(ledger.conn)
@@ -180,4 +182,8 @@ def receipt(
 
     with files.new_file(output, force=force, private=True) as part, open(part, "wb") as stream:
         writer(found, stream, lang, station)
-    say(f"Receipt {found['code']} written to {output} (it names the donor: keep it safe).")
+    say(
+        _("Receipt {code} written to {output} (it names the donor: keep it safe).").format(
+            code=found["code"], output=output
+        )
+    )

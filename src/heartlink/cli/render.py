@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from heartlink.cli.formats import ExportFormat, Format
+from heartlink.i18n import _
 from heartlink.tables import Column, Table, english
 
 if TYPE_CHECKING:
@@ -194,7 +195,9 @@ def _as_workbook(document: Document, destination: Destination) -> list[str]:
     if destination.stream is None:
         from heartlink.errors import InputError
 
-        raise InputError("a workbook is a file, not text for standard output; give --output FILE")
+        raise InputError(
+            _("a workbook is a file, not text for standard output; give --output FILE")
+        )
     return workbook.write(document.tables, destination)
 
 
@@ -204,7 +207,7 @@ def _as_pdf(document: Document, destination: Destination) -> list[str]:
     if destination.stream is None:
         from heartlink.errors import InputError
 
-        raise InputError("a PDF is a file, not text for standard output; give --output FILE")
+        raise InputError(_("a PDF is a file, not text for standard output; give --output FILE"))
     return pdf.write(document, destination)
 
 

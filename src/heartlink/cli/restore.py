@@ -8,6 +8,7 @@ import typer
 from heartlink.cli.backup import refuse_sample
 from heartlink.cli.common import FormatOption, OfficerOption, db_path, officer, say
 from heartlink.cli.render import Format
+from heartlink.i18n import _
 
 
 def restore(
@@ -32,9 +33,9 @@ def restore(
     verified = restoring.verify(backup_file, current=target)
     if not yes:
         if not _interactive():
-            raise InputError("restore replaces the database; add --yes to confirm")
+            raise InputError(_("restore replaces the database; add --yes to confirm"))
         for warning in verified["warnings"]:
-            say(f"Warning: {warning}.")
+            say(_("Warning: {warning}.").format(warning=warning))
         rows = verified["fingerprint"]["rows"]
         question = (
             f"Replace {target} with {backup_file.name} ({rows['handout']:,} handouts, "
@@ -47,11 +48,17 @@ def restore(
 
     def show() -> None:
         print(result["database"])
-        kept = f"; the previous database is kept as {result['safety_copy']}"
-        say(f"Restored from {backup_file.name}{kept if result['safety_copy'] else ''}.")
+        kept = _("; the previous database is kept as {safety_copy}").format(
+            safety_copy=result["safety_copy"]
+        )
+        say(
+            _("Restored from {name}{value}.").format(
+                name=backup_file.name, value=kept if result["safety_copy"] else ""
+            )
+        )
         if yes:  # not yet shown in a question
             for warning in result["warnings"]:
-                say(f"Warning: {warning}.")
+                say(_("Warning: {warning}.").format(warning=warning))
 
     output_record(result, fmt, show=show, fields=["database", "restored_from", "safety_copy"])
 

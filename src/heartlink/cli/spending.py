@@ -13,6 +13,7 @@ from heartlink.cli.common import (
     open_ledger,
 )
 from heartlink.cli.render import Format
+from heartlink.i18n import _
 from heartlink.nouns import SPENDING
 
 app = typer.Typer(
@@ -102,13 +103,23 @@ def spend(
     output_saved(
         row,
         fmt,
-        f"Recorded spending of {row['amount_vnd']:,} ₫ from {row['programme']} on {row['date']}"
-        f"{bought}, code {row['code']}.",
+        _(
+            "Recorded spending of {amount_vnd:,} ₫ from {programme} on {date}{bought}, code {code}."
+        ).format(
+            amount_vnd=row["amount_vnd"],
+            programme=row["programme"],
+            date=row["date"],
+            bought=bought,
+            code=row["code"],
+        ),
     )
     if untracked:
         say(
-            f"Note: the stock of {row['buys_kind']} is not tracked, so `heartlink stock` does "
-            f"not show it; track it with `heartlink kind edit {row['buys_kind']} --track-stock`."
+            _(
+                "Note: the stock of {kind} is not tracked, so `heartlink stock` "
+                "does not show it; track it with `heartlink kind edit {kind} "
+                "--track-stock`."
+            ).format(kind=row["buys_kind"])
         )
 
 
@@ -134,7 +145,7 @@ def list_spending(
     columns = SPENDING.columns() + (SPENDING.columns(("voided",)) if with_voided else [])
     with open_ledger(write=False) as ledger:
         rows = spending.search(ledger.conn, year=year, programme=programme, with_voided=with_voided)
-        output_rows(rows, fmt, columns, fields=SPENDING_FIELDS, empty="No spending matches.")
+        output_rows(rows, fmt, columns, fields=SPENDING_FIELDS, empty=_("No spending matches."))
 
 
 @app.command("void")

@@ -6,6 +6,7 @@ import typer
 
 from heartlink.cli.common import FormatOption
 from heartlink.cli.render import Column, Format
+from heartlink.i18n import _
 
 STOCK_COLUMNS = [
     Column("kind", "Kind"),
@@ -49,7 +50,7 @@ def stock(
     on = parse_date(as_of, allow_future=True) if as_of else None
     with open_ledger(write=False) as ledger:
         levels = stocks.levels(ledger.conn, as_of=on)
-    when = f"at the end of {levels['as_of']}" if on else "now"
+    when = _("at the end of {as_of}").format(as_of=levels["as_of"]) if on else "now"
     if fmt is Format.json:
         from heartlink.cli.render import output_record
 
@@ -61,13 +62,17 @@ def stock(
         STOCK_COLUMNS,
         fields=STOCK_FIELDS,
         title=f"Stock {when} (opening: 1 January {levels['year']})",
-        empty="No kind's stock is tracked; track one with `heartlink kind edit KIND "
-        "--track-stock`.",
+        empty=_(
+            "No kind's stock is tracked; track one with `heartlink kind edit KIND --track-stock`."
+        ),
     )
     if fmt is Format.table:
         for line in levels["kinds"]:
             if line["on_hand"] < 0:
                 say(
-                    f"Warning: the stock of {line['kind']} is below zero; record what came in, "
-                    "or void the handout recorded by mistake (`heartlink check` says since when)."
+                    _(
+                        "Warning: the stock of {kind} is below zero; record what came "
+                        "in, or void the handout recorded by mistake (`heartlink check` "
+                        "says since when)."
+                    ).format(kind=line["kind"])
                 )

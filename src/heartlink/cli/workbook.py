@@ -20,7 +20,7 @@ from openpyxl.utils import get_column_letter
 
 from heartlink.cli.render import Destination, looks_like_formula
 from heartlink.errors import HeartlinkError, InputError
-from heartlink.i18n import Formatter
+from heartlink.i18n import Formatter, _
 from heartlink.tables import Column, Table
 
 if TYPE_CHECKING:
@@ -107,8 +107,10 @@ class _Cleaner:
         if not self.cells:
             return []
         return [
-            f"Note: {self.cells:,} cells held control characters, which Excel cannot store; "
-            f"each was replaced by {REPLACEMENT}."
+            _(
+                "Note: {cells:,} cells held control characters, which Excel "
+                "cannot store; each was replaced by {REPLACEMENT}."
+            ).format(cells=self.cells, REPLACEMENT=REPLACEMENT)
         ]
 
 
@@ -214,16 +216,20 @@ def _fitted_widths(table: Table, max_rows: int = MAX_ROWS) -> list[float]:
     for number, row in enumerate(table.rows(), start=1):
         if number > max_rows:
             raise InputError(
-                f"sheet {table.title!r} has more than {max_rows:,} rows, more than Excel opens; "
-                "export one --year at a time, or as CSV"
+                _(
+                    "sheet {title!r} has more than {max_rows:,} rows, more than "
+                    "Excel opens; export one --year at a time, or as CSV"
+                ).format(title=table.title, max_rows=max_rows)
             )
         for index, column in enumerate(table.columns):
             value = row.get(column.key)
             if isinstance(value, str) and _excel_length(value) > MAX_CELL_TEXT:
                 raise HeartlinkError(
-                    f"{_record(row, number)}, column {column.key}: text longer than the "
-                    f"{MAX_CELL_TEXT:,} characters an Excel cell holds; nothing was written. "
-                    "Export as CSV (no such limit), or shorten it"
+                    _(
+                        "{record}, column {column}: text longer than the {limit:,} "
+                        "characters an Excel cell holds; nothing was written. Export as "
+                        "CSV (no such limit), or shorten it"
+                    ).format(record=_record(row, number), column=column.key, limit=MAX_CELL_TEXT)
                 )
             widths[index] = max(widths[index], _shown_length(column, value))
     return [min(MAX_WIDTH, width + 2) for width in widths]
