@@ -70,6 +70,10 @@ VIETNAMESE = {
     "có tên (người và hộ gia đình): {people}. Giá trị (phần đã biết): {value}. Lượt trao không "
     "ghi tên được tính vào Số lượng và Lượt trao, không tính vào Người nhận có tên.",
     "Received by year": "Đã nhận theo năm",
+    "Total": "Tổng cộng",
+    "Total Named: each person or household once ({people}), not the rows' sum ({summed}).": "Dòng "
+    "Tổng cộng, cột Người nhận có tên: mỗi người, mỗi hộ tính một lần ({people}), không phải "
+    "tổng các dòng ({summed}).",
     # funds and the statement (sao kê)
     "Fund": "Quỹ",
     "All funds": "Tổng các quỹ",

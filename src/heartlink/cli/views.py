@@ -267,13 +267,35 @@ def workbook_document(
     from heartlink import reports
 
     labels = Labels(conn, fmt)
-    sheets = [
-        Table.of(
-            columns(fmt, by),
-            list(labels.named(reports.view(conn, year, by, as_of), by)),
-            fmt.word(f"By {by}"),
-            title(fmt, by, year, as_of),
+    overall = reports.overall(conn, year, as_of)
+    sheets = []
+    for by in reports.VIEWS:
+        rows = list(labels.named(reports.view(conn, year, by, as_of), by))
+        shown = columns(fmt, by)
+        sheets.append(
+            Table.of(
+                shown,
+                rows,
+                fmt.word(f"By {by}"),
+                title(fmt, by, year, as_of),
+                **year_total(shown, rows, overall, fmt),
+            )
         )
-        for by in reports.VIEWS
-    ]
     return Document(sheets)
+
+
+def year_total(shown: list[Column], rows: list[dict], overall: dict, fmt: Formatter) -> dict:
+    """A view's total row (the year's figures, from the core) and the note that says its Named
+    is not the sum of the rows above: each person or household counts once in the year."""
+    if not rows:
+        return {}
+    total = {shown[0].key: fmt.word("Total")} | {
+        column.key: overall[column.key] for column in shown if column.key in overall
+    }
+    summed = sum(row["beneficiaries"] for row in rows)
+    note = fmt.word(
+        "Total Named: each person or household once ({people}), not the rows' sum ({summed}).",
+        people=fmt.number(overall["beneficiaries"]),
+        summed=fmt.number(summed),
+    )
+    return {"total": total, "note": note}
