@@ -71,6 +71,8 @@ VIETNAMESE = {
     "ghi tên được tính vào Số lượng và Lượt trao, không tính vào Người nhận có tên.",
     "Received by year": "Đã nhận theo năm",
     "Total": "Tổng cộng",
+    "Programme total": "Cộng chương trình",
+    "Report on the charity work of {year}": "Báo cáo kết quả công tác từ thiện năm {year}",
     "Total Named: each person or household once ({people}), not the rows' sum ({summed}).": "Dòng "
     "Tổng cộng, cột Người nhận có tên: mỗi người, mỗi hộ tính một lần ({people}), không phải "
     "tổng các dòng ({summed}).",

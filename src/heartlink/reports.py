@@ -343,6 +343,38 @@ def view(
     return sorted(rows, key=_ordering(conn, by))
 
 
+def months_by_programme(
+    conn: sqlite3.Connection, year: int | str, as_of: dt.date | None = None
+) -> list[dict]:
+    """Each programme's and kind's count in each month of the year (the month view of the
+    signed report, a chart per programme and kind): {"programme", "kind", "unit", "counts"},
+    `counts` the twelve months' counts, January first, in catalogue order."""
+    where, params = _where(parse_year(year), as_of)
+    sql = (
+        "SELECT h.programme AS programme, h.kind AS kind, CAST(substr(h.date, 6, 2) AS INTEGER)"
+        f" AS month, SUM(h.count) AS count FROM handout h WHERE {where} GROUP BY 1, 2, 3"
+    )
+    counts: dict[tuple, list[int]] = {}
+    for row in conn.execute(sql, params):
+        counts.setdefault((row["programme"], row["kind"]), [0] * 12)[row["month"] - 1] = row[
+            "count"
+        ]
+    programmes, kinds, units = (
+        _catalogue_order(conn, "programme"),
+        _catalogue_order(conn, "kind"),
+        _units(conn),
+    )
+
+    def order(key: tuple) -> tuple:
+        programme, kind = key
+        return (programmes.get(programme, len(programmes)), kinds.get(kind, len(kinds)))
+
+    return [
+        {"programme": programme, "kind": kind, "unit": units[kind], "counts": months}
+        for (programme, kind), months in sorted(counts.items(), key=lambda item: order(item[0]))
+    ]
+
+
 def _ordering(conn: sqlite3.Connection, by: str):
     """Rows in the order people read them: catalogue order for kinds, programmes and
     categories, months in order, groups by number ("tổ 4" before "tổ 12"); rows of named people
