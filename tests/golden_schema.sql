@@ -180,6 +180,18 @@ CREATE TABLE spending_year (
     PRIMARY KEY (year, programme, buys_kind)
 ) WITHOUT ROWID;
 
+-- table station on station
+CREATE TABLE station (
+    id TEXT PRIMARY KEY,
+    code TEXT NOT NULL CHECK (length(code) BETWEEN 1 AND 16),
+    name TEXT NOT NULL CHECK (length(trim(name)) > 0),
+    place TEXT,
+    head TEXT,
+    is_own INTEGER NOT NULL DEFAULT 0 CHECK (is_own IN (0, 1)),
+    created_at TEXT NOT NULL,
+    updated_at TEXT
+);
+
 -- table stock_kind on stock_kind
 CREATE TABLE stock_kind (
     kind TEXT PRIMARY KEY REFERENCES kind(slug),
@@ -260,6 +272,10 @@ CREATE UNIQUE INDEX spending_by_import_key ON spending(import_key) WHERE import_
 
 -- index spending_by_year on spending
 CREATE INDEX spending_by_year ON spending(year, date);
+
+-- index station_own on station
+CREATE UNIQUE INDEX station_own ON station(is_own) WHERE is_own = 1
+;
 
 -- trigger audit_head_never_deleted on audit_head
 CREATE TRIGGER audit_head_never_deleted BEFORE DELETE ON audit_head

@@ -35,6 +35,8 @@ COMMANDS = all_commands()
 def test_the_command_tree_is_what_the_readme_documents():
     assert sorted(" ".join(c) for c in COMMANDS) == sorted(
         [
+            "station set",
+            "station show",
             "record",
             "report",
             "funds",

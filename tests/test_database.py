@@ -26,6 +26,7 @@ EXPECTED_TABLES = {
     "year_summary",
     "year_recipients",
     "beneficiary_alias",
+    "station",
     "donor",
     "donation",
     "spending",
@@ -59,6 +60,7 @@ def test_migrating_a_blank_database_gives_the_schema(db_path):
             "0006_year_summaries",
             "0007_audit_chain",
             "0008_money_in",
+            "0009_station",
         ]
         columns = {r["name"] for r in conn.execute("SELECT * FROM pragma_table_xinfo('handout')")}
         assert {

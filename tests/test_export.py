@@ -50,7 +50,8 @@ def test_totals_csv_is_the_report_with_a_bom(ok, sample_2023, tmp_path):
 
 def test_totals_workbook_has_a_sheet_per_view_with_the_report_figures(ok, sample_2023, tmp_path):
     out = tmp_path / "totals.xlsx"
-    ok("export", "totals", "--year", "2023", "-o", str(out), "--station", "CA phường Test")
+    ok("station", "set", "--name", "CA phường Test", "--code", "T")
+    ok("export", "totals", "--year", "2023", "-o", str(out))
     workbook = load_workbook(out)
     assert workbook.sheetnames == ["By kind", "By programme", "By month", "By category", "By group"]
     report = report_json(ok)

@@ -120,6 +120,8 @@ def money(ok, db_path):
     with ledger.write():
         pass  # creates and migrates the file
     ledger.close()
+    ok("station", "set", "--name", "Công an phường Thanh Khê Đông", "--code", "TKD")
+    ok("station", "set", "--place", "Đà Nẵng", "--head", "Phạm Thanh Sơn")
     return Money(db_path)
 
 
@@ -324,6 +326,20 @@ def test_pdf_needs_a_file_and_never_replaces_one(run, ok, tmp_path, year_of_mone
     assert (tmp_path / "heartlink-statement-2023.pdf").read_bytes().startswith(b"%PDF")
     result = run("statement", "2023", "--format", "pdf")
     assert result.exit_code == 1 and result.stderr.startswith("Error:"), result
+
+
+def test_a_pdf_statement_needs_the_station_set_and_the_table_does_not(ok, run, tmp_path):
+    ok("receive", "cash", "-n", "1.000.000", "--date", "2023-03-01")
+    path = tmp_path / "sao-ke.pdf"
+    result = run("statement", "2023", "--format", "pdf", "--output", str(path))
+    assert result.exit_code == 1 and not path.exists(), result
+    assert result.stderr.startswith("Error:") and "heartlink station set" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "1,000,000" in ok("statement", "2023").stdout
+    ok("station", "set", "--name", "Công an phường Hòa Khánh", "--code", "HK")
+    ok("statement", "2023", "--lang", "vi", "--format", "pdf", "--output", str(path))
+    text = _pdf_text(path.read_bytes())
+    assert "CÔNG AN PHƯỜNG HÒA KHÁNH" in text and "Ngày" in text  # no place: the date alone
 
 
 def test_statement_refuses_when_a_total_is_tampered_with(run, ok, money, tmp_path, year_of_money):

@@ -204,6 +204,7 @@ def test_receive_and_void_are_audited(ok):
 
 
 def test_receipt_in_vietnamese_with_amount_in_words(ok, db_path):
+    ok("station", "set", "--name", "Công an phường Thanh Khê Đông", "--code", "TKD")
     ok("receive", "meal", "-n", "1")
     donor = add_donor(db_path, "Nguyễn Thị Mai", "individual")
     code = ok(
@@ -232,8 +233,8 @@ def test_receipt_in_vietnamese_with_amount_in_words(ok, db_path):
     assert "ĐÃ HỦY" not in text
 
 
-def test_receipt_in_english_for_goods_from_a_well_wisher(ok, monkeypatch):
-    monkeypatch.setenv("HEARTLINK_STATION", "Công an phường Test")
+def test_receipt_in_english_for_goods_from_a_well_wisher(ok):
+    ok("station", "set", "--name", "Công an phường Test", "--code", "T")
     code = ok("receive", "cake", "-n", "700", "--value", "35.000.000").stdout.strip()[-8:]
     text = ok("receipt", code, "--lang", "en").stdout
     assert "CÔNG AN PHƯỜNG TEST" in text

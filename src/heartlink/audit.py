@@ -51,6 +51,7 @@ SPENDING_RECORD = "spending.record"
 SPENDING_VOID = "spending.void"
 STOCK_TRACK = "kind.track-stock"
 STOCK_UNTRACK = "kind.untrack-stock"
+STATION_SET = "station.set"
 
 # A new entry of an append-only table, sealed by its rowid (seals.of_entry).
 _ENTRIES = {HANDOUT_RECORD: "handout", DONATION_RECEIVE: "donation", SPENDING_RECORD: "spending"}
@@ -74,6 +75,7 @@ _SEALS = {
     SPENDING_VOID: "spending_void",
     STOCK_TRACK: "stock_kind",
     STOCK_UNTRACK: "stock_kind",
+    STATION_SET: "station",
 }
 
 

@@ -673,6 +673,30 @@ END
     )
 
 
+@migrations(name="0009_station")
+def m0009_station(db: Database) -> None:
+    """The station whose file this is (name, code, place, head, and a random id that keeps two
+    stations apart when they chose the same code), and, in a file that gathers several stations'
+    work, the others it holds. One row is the file's own station (is_own = 1), at most one."""
+    _run(
+        db,
+        """
+CREATE TABLE station (
+    id TEXT PRIMARY KEY,
+    code TEXT NOT NULL CHECK (length(code) BETWEEN 1 AND 16),
+    name TEXT NOT NULL CHECK (length(trim(name)) > 0),
+    place TEXT,
+    head TEXT,
+    is_own INTEGER NOT NULL DEFAULT 0 CHECK (is_own IN (0, 1)),
+    created_at TEXT NOT NULL,
+    updated_at TEXT
+);
+
+CREATE UNIQUE INDEX station_own ON station(is_own) WHERE is_own = 1
+""",
+    )
+
+
 def apply(conn: sqlite3.Connection) -> None:
     """Apply every pending migration on conn, which must already be inside a transaction."""
     migrations.apply(Database(conn, recursive_triggers=False, execute_plugins=False))

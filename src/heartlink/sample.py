@@ -8,12 +8,13 @@ by one as `heartlink donor add` registers them.
 The money side ties: the officers' monthly contributions pay for the meals' ingredients, their
 Tết money and one public individual's gift pay the bakery's bill and the shopping vouchers, a
 business gives the other bánh tét, and the godmother's money is the cash handed out to the
-orphan. The cakes and vouchers are stock-tracked: what came in is what went out.
+orphan. The cakes and vouchers are stock-tracked: what came in is what went out. The station
+is the article's: Công an phường Thanh Khê Đông (TKD), Đà Nẵng.
 """
 
 from pathlib import Path
 
-from heartlink import donors, importer, sheets, stock
+from heartlink import donors, importer, sheets, stations, stock
 from heartlink.db import Ledger
 from heartlink.errors import HeartlinkError
 from heartlink.nouns import DONOR
@@ -25,6 +26,14 @@ SPENDING = "sample-2023-spending.csv"
 HANDOUTS = "sample-2023-handouts.csv"
 TRACKED_KINDS = ("cake", "voucher")
 OFFICER = "sample"
+# The station of the article the project started from (its head is named there, in public).
+STATION = {
+    "station_id": "01GNN9Z7R0TKD0SAMP1E0STAT1",
+    "name": "Công an phường Thanh Khê Đông",
+    "code": "TKD",
+    "place": "Đà Nẵng",
+    "head": "Phạm Thanh Sơn",
+}
 
 
 def data_dir() -> Path:
@@ -37,6 +46,8 @@ def data_dir() -> Path:
 def load(ledger: Ledger) -> Ledger:
     """Fill an (empty) ledger with the sample and return it."""
     folder = data_dir()
+    with ledger.write() as conn:
+        stations.set_own(conn, officer=OFFICER, **STATION)
     importer.import_beneficiaries(ledger, folder / BENEFICIARIES, officer=OFFICER)
     _add_donors(ledger, folder / DONORS)
     importer.import_donations(ledger, folder / DONATIONS, officer=OFFICER)

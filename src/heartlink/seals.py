@@ -155,6 +155,12 @@ KEYED = {
         "SELECT kind, json_array(kind, tracked, changed_at, changed_by) FROM stock_kind"
         " WHERE {where}",
     ),
+    "station": Keyed(
+        "station",
+        "id",
+        "SELECT id, json_array(id, code, name, place, head, is_own, created_at, updated_at)"
+        " FROM station WHERE {where}",
+    ),
     **{
         f"{table}_void": Keyed(
             table,

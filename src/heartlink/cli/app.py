@@ -48,6 +48,7 @@ COMMANDS = {
     "kind": Lazy("heartlink.cli.catalogue", "kind_app"),
     "programme": Lazy("heartlink.cli.catalogue", "programme_app"),
     "category": Lazy("heartlink.cli.catalogue", "category_app"),
+    "station": Lazy("heartlink.cli.station", "app"),
     "db": Lazy("heartlink.cli.database", "app"),
     "backup": Lazy("heartlink.cli.backup", "app"),
     "export": Lazy("heartlink.cli.export", "app"),

@@ -10,9 +10,6 @@ from heartlink.cli.common import AsOfOption, LangOption, OverwriteOption
 from heartlink.cli.render import ExportFormat
 from heartlink.i18n import Lang
 
-STATION_ENV = "HEARTLINK_STATION"
-DEFAULT_STATION = "Công an phường Thanh Khê Đông"
-
 app = typer.Typer(
     help="Write totals, handouts, beneficiaries, donors, donations or spending to a CSV, JSON or "
     "Excel (.xlsx) file.\n\n"
@@ -48,10 +45,6 @@ PersonalOption = Annotated[
         "is created readable only by you; needs --output.",
     ),
 ]
-StationOption = Annotated[
-    str,
-    typer.Option("--station", envvar=STATION_ENV, help="The station's name, in workbook titles."),
-]
 
 STANDARD_OUTPUT = Path("-")
 
@@ -67,7 +60,6 @@ def totals(
     output: OutputOption = None,
     force: OverwriteOption = False,
     lang: LangOption = Lang.en,
-    station: StationOption = DEFAULT_STATION,
 ) -> None:
     """Write a year's totals: csv and json as `heartlink report` gives them; xlsx a workbook
     with a sheet per view (kind, programme, month, category, group). No personal data.
@@ -89,9 +81,7 @@ def totals(
         # The report's own document: the same bytes as `heartlink report --format csv|json`.
         return views.totals_document(conn, year, on, formatter)
 
-    _export(
-        f"totals-{year}", build, fmt=fmt, output=output, force=force, lang=lang, station=station
-    )
+    _export(f"totals-{year}", build, fmt=fmt, output=output, force=force, lang=lang)
 
 
 def _records_command(what: str, table: Callable[..., Any], year_help: str, doc: str):
@@ -106,7 +96,6 @@ def _records_command(what: str, table: Callable[..., Any], year_help: str, doc: 
         force: OverwriteOption = False,
         include_personal_data: PersonalOption = False,
         lang: LangOption = Lang.en,
-        station: StationOption = DEFAULT_STATION,
     ) -> None:
         from heartlink.cli.render import Document
 
@@ -122,7 +111,6 @@ def _records_command(what: str, table: Callable[..., Any], year_help: str, doc: 
             output=output,
             force=force,
             lang=lang,
-            station=station,
             personal=include_personal_data,
         )
 
@@ -253,12 +241,11 @@ def _export(
     output: Path | None,
     force: bool,
     lang: Lang,
-    station: str,
     personal: bool = False,
 ) -> None:
     """Open the ledger for reading, build the document, and write it where asked: a new file
     (written whole, or not at all) or standard output (no --output, or `--output -`)."""
-    from heartlink import files
+    from heartlink import files, stations
     from heartlink.cli.common import open_ledger, say
     from heartlink.cli.render import Destination, render
     from heartlink.errors import InputError
@@ -288,7 +275,11 @@ def _export(
                 open(part, "wb") as stream,
             ):
                 destination = Destination(
-                    stream, formatter, for_spreadsheet=True, heading=station, path=part
+                    stream,
+                    formatter,
+                    for_spreadsheet=True,
+                    heading=stations.heading(conn),
+                    path=part,
                 )
                 notes = render(fmt, document, destination)
     for note in notes:

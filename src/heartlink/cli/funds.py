@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from heartlink.cli.common import FormatOption, LangOption, OverwriteOption
-from heartlink.cli.export import DEFAULT_STATION, StationOption
 from heartlink.cli.render import Format
 from heartlink.i18n import Lang
 
@@ -20,8 +19,6 @@ if TYPE_CHECKING:
 YearArgument = Annotated[
     int | None, typer.Argument(help="The year. Default: this year.", show_default=False)
 ]
-PLACE_ENV = "HEARTLINK_PLACE"
-DEFAULT_PLACE = "Đà Nẵng"
 
 
 class StatementFormat(StrEnum):
@@ -110,10 +107,6 @@ OutputOption = Annotated[
         show_default=False,
     ),
 ]
-PlaceOption = Annotated[
-    str,
-    typer.Option("--place", envvar=PLACE_ENV, help="The place written before the date (PDF)."),
-]
 
 
 def statement(
@@ -130,8 +123,6 @@ def statement(
     ] = StatementFormat.table,
     output: OutputOption = None,
     force: OverwriteOption = False,
-    station: StationOption = DEFAULT_STATION,
-    place: PlaceOption = DEFAULT_PLACE,
 ) -> None:
     """The public statement (sao kê) of a year: every receipt of money and goods with its
     verification code, every spending line, what was handed out per programme and kind, each
@@ -150,11 +141,11 @@ def statement(
 
       heartlink statement 2023 --format json
     """
-    from heartlink import files
+    from heartlink import files, stations
     from heartlink import funds as core
     from heartlink.cli.common import open_ledger, say
     from heartlink.cli.render import Destination, render
-    from heartlink.i18n import Formatter
+    from heartlink.i18n import Formatter, _
 
     year = _year(year)
     formatter = Formatter(lang)
@@ -162,32 +153,41 @@ def statement(
         output = Path(f"heartlink-statement-{year}.{fmt.value}")
     with open_ledger(write=False) as ledger, ledger.snapshot() as conn:
         # Built whole before any file is opened: a statement that does not tie writes nothing.
+        if fmt is StatementFormat.pdf:
+            station = stations.required(conn, _("The statement's PDF"))
+        else:
+            station = stations.own(conn)
         content = core.statement(conn, year, lang)
-        document = statement_document(conn, content, formatter, station, place)
+        document = statement_document(conn, content, formatter, station and station.place)
+    heading = station.name if station else ""
     if output is None:
-        render(fmt.value, document, Destination(formatter=formatter, heading=station))
+        render(fmt.value, document, Destination(formatter=formatter, heading=heading))
         return
     with files.new_file(output, force=force) as part, open(part, "wb") as stream:
-        destination = Destination(stream, formatter, heading=station, path=part)
+        destination = Destination(stream, formatter, heading=heading, path=part)
         notes = render(fmt.value, document, destination)
     for note in notes:
         say(note)
     say(formatter.word("Statement written to {path}.", path=output))
 
 
-def _dated(place: str, fmt: "Formatter") -> str:
+def _dated(place: str | None, fmt: "Formatter") -> str:
+    """The place and date line of a document: "Đà Nẵng, ngày 31 tháng 12 năm 2023" (the date
+    alone when the station has no place)."""
     import datetime as dt
 
     today = dt.date.today()
     if fmt.lang == Lang.vi:
-        return f"{place}, ngày {today.day} tháng {today.month} năm {today.year}"
+        day = f"ngày {today.day} tháng {today.month} năm {today.year}"
+        return f"{place}, {day}" if place else day[0].upper() + day[1:]
     from babel.dates import format_date
 
-    return f"{place}, {format_date(today, 'd MMMM y', locale='en')}"
+    day = format_date(today, "d MMMM y", locale="en")
+    return f"{place}, {day}" if place else day
 
 
 def statement_document(
-    conn: "sqlite3.Connection", content: dict, fmt: "Formatter", station: str, place: str
+    conn: "sqlite3.Connection", content: dict, fmt: "Formatter", place: str | None
 ) -> "Document":
     """The statement as tables (a sheet or a section each), its object for JSON, and one flat
     table of every line for CSV."""

@@ -11,7 +11,6 @@ from typing import Annotated, Any, BinaryIO
 import typer
 
 from heartlink.cli.common import OverwriteOption
-from heartlink.cli.export import DEFAULT_STATION, StationOption
 from heartlink.i18n import LANG_ENV, Lang
 
 # Words of the receipt: (English, Vietnamese).
@@ -88,7 +87,7 @@ def receipt_fields(receipt: dict, *, lang: Lang) -> list[tuple[str, str]]:
 
 def receipt_lines(receipt: dict, *, lang: Lang, station: str) -> list[str]:
     """The receipt of heartlink.donations.receipt as lines of text, in `lang`."""
-    lines = [station.upper(), "", _say("title", lang), ""]
+    lines = [*([station.upper(), ""] if station else []), _say("title", lang), ""]
     if receipt["voided"]:
         lines += [f"*** {_say('void', lang)} ***", ""]
     fields = receipt_fields(receipt, lang=lang)
@@ -147,7 +146,6 @@ def receipt(
         ),
     ] = None,
     force: OverwriteOption = False,
-    station: StationOption = DEFAULT_STATION,
 ) -> None:
     """Show the receipt (biên nhận) of one donation, for the donor: the station, date, donor,
     what was received, the amount in figures and in words, and the verification code. A
@@ -161,7 +159,7 @@ def receipt(
 
       heartlink receipt 7KQ2MX4B --output bien-nhan-7KQ2MX4B.pdf
     """
-    from heartlink import donations
+    from heartlink import donations, stations
     from heartlink.cli.common import open_ledger, say
     from heartlink.errors import InputError
 
@@ -174,6 +172,7 @@ def receipt(
             raise InputError(f"--output: a receipt is written as {forms}; name the file so")
     with open_ledger(write=False) as ledger:
         found = donations.receipt(ledger.conn, donation_id)
+        station = stations.heading(ledger.conn)
     if writer is None:
         print("\n".join(receipt_lines(found, lang=lang, station=station)))
         return

@@ -154,7 +154,9 @@ def _write_sheet(
     worksheet.freeze_panes = "A3"
     _print_setup(worksheet, sum(widths), destination.heading)
 
-    heading = WriteOnlyCell(worksheet, value=clean(f"{destination.heading} — {table.title}"))
+    heading = WriteOnlyCell(
+        worksheet, value=clean(" — ".join(filter(None, (destination.heading, table.title))))
+    )
     heading.font = Font(bold=True, size=13)
     worksheet.append([heading])
     header = []
