@@ -19,8 +19,9 @@ def _total_row(sheet):
 
 def test_every_sheet_prints_on_a4_one_page_wide_with_titles_and_footer(ok, sample_2023, tmp_path):
     totals, handouts = tmp_path / "totals.xlsx", tmp_path / "handouts.xlsx"
-    ok("export", "totals", "-y", "2023", "-o", str(totals), "--station", STATION)
-    ok("export", "handouts", "-y", "2023", "-o", str(handouts), "--station", STATION)
+    ok("station", "set", "--name", STATION, "--code", "T")
+    ok("export", "totals", "-y", "2023", "-o", str(totals))
+    ok("export", "handouts", "-y", "2023", "-o", str(handouts))
     sheets = [*load_workbook(totals).worksheets, *load_workbook(handouts).worksheets]
     assert len(sheets) == 6
     for sheet in sheets:
@@ -35,6 +36,14 @@ def test_every_sheet_prints_on_a4_one_page_wide_with_titles_and_footer(ok, sampl
         width = sum(sheet.column_dimensions[c.column_letter].width for c in sheet[2])
         assert setup.orientation == ("landscape" if width > 90 else "portrait")
     assert load_workbook(totals)["By programme"].page_setup.orientation == "landscape"
+
+
+def test_a_fresh_file_prints_without_a_station_in_the_footer(ok, sample_2023, tmp_path):
+    book = tmp_path / "totals.xlsx"
+    ok("export", "totals", "-y", "2023", "-o", str(book))
+    for sheet in load_workbook(book).worksheets:
+        assert not sheet.oddFooter.left.text
+        assert sheet.oddFooter.right.text == "&P/&N"
 
 
 def test_headings_are_wide_enough_not_to_break_mid_word(ok, sample_2023, tmp_path):
