@@ -134,3 +134,36 @@ def test_only_the_pdf_format_loads_fpdf(tmp_path):
 
     assert "fpdf" not in modules("--sample", "report", "2023", "--format", "json")
     assert "fpdf" in modules("--sample", "report", "2023", "--format", "pdf")
+
+
+def test_text_columns_wrap_between_words_never_inside_one():
+    """A narrow text column (a unit) keeps room for its longest word when a long one (a
+    programme's name) takes the rest of the line: "voucher", not "vouche" and "r"."""
+    from fpdf import FPDF
+
+    from heartlink.cli import pdf
+    from heartlink.tables import Column, Table
+
+    page = FPDF(format="A4", unit="mm")
+    page.set_margins(15, 15, 15)  # as heartlink's pages
+    page.add_font(pdf.FAMILY, "", str(pdf.FONTS / "DejaVuSansCondensed.ttf"))
+    page.add_font(pdf.FAMILY, "B", str(pdf.FONTS / "DejaVuSansCondensed-Bold.ttf"))
+    page.add_page()
+    columns = [
+        Column("dimension_name", "Programme"),
+        Column("kind_name", "Kind"),
+        Column("unit_name", "Unit"),
+        *(Column(key, key.title(), "number") for key in ("count", "handouts", "anonymous")),
+        Column("named", "Named", "number"),
+        Column("value_vnd", "Value", "money"),
+    ]
+    row = ["Relay of love, helping children to school", "Exam preparation place", "voucher"]
+    row += ["6,000,000", "107", "71", "24", "9,000,000 ₫"]
+    table = Table.of(columns, [])
+    widths = pdf._widths(page, table, [c.heading for c in columns], [row])
+    page.set_font(pdf.FAMILY, "", pdf.BODY_SIZE)
+    for width, cell in zip(widths, row, strict=True):
+        # fpdf2 keeps a cell margin on each side of the text
+        longest = max(page.get_string_width(word) for word in cell.split())
+        assert width >= longest + 2 * page.c_margin, cell
+    assert sum(widths) == pytest.approx(page.epw)

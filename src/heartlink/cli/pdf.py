@@ -112,18 +112,30 @@ def _widths(
     if total is not None:
         bold = [max(w, pdf.get_string_width(cell)) for w, cell in zip(bold, total, strict=True)]
     pdf.set_font(FAMILY, "", BODY_SIZE)
-    wanted = []
+    wanted, least = [], []
     for index in range(len(headings)):
         cells = [pdf.get_string_width(row[index]) for row in rows]
+        words = [pdf.get_string_width(w) for row in rows for w in row[index].split()]
         wanted.append(max(bold[index], *cells, 8) + 3)
+        # A text column may wrap between words, never inside one ("vouche/r").
+        least.append(min(max(bold[index], *words, 8) + 3, wanted[-1]))
     cap = pdf.epw * MAX_SHARE
     wanted = [min(width, cap) for width in wanted]
+    least = [min(width, cap) for width in least]
     kept = [column.numeric or column.key in UNBROKEN for column in table.columns]
     fixed = sum(width for width, keep in zip(wanted, kept, strict=True) if keep)
-    flexible = sum(wanted) - fixed
-    if flexible > 0 and fixed < pdf.epw * 0.8:
-        scale = (pdf.epw - fixed) / flexible
-        return [w if keep else w * scale for w, keep in zip(wanted, kept, strict=True)]
+    flexible = [(w, m) for w, m, keep in zip(wanted, least, kept, strict=True) if not keep]
+    spare = pdf.epw - fixed - sum(m for _w, m in flexible)
+    surplus = sum(w - m for w, m in flexible)
+    if flexible and spare >= 0 and fixed < pdf.epw * 0.8:
+        # Each text column gets its longest word, and a share of what is left of the line.
+        share = min(1.0, spare / surplus) if surplus else 0.0
+        widths = [
+            w if keep else m + (w - m) * share
+            for w, m, keep in zip(wanted, least, kept, strict=True)
+        ]
+        scale = pdf.epw / sum(widths)
+        return [width * scale for width in widths]
     scale = pdf.epw / sum(wanted)
     return [width * scale for width in wanted]
 
