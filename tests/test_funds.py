@@ -459,6 +459,7 @@ def test_pdf_columns_keep_dates_codes_and_amounts_on_one_line():
 
     page = FPDF(format="A4", unit="mm")
     page.add_font(pdf.FAMILY, "", str(pdf.FONTS / "DejaVuSansCondensed.ttf"))
+    page.add_font(pdf.FAMILY, "B", str(pdf.FONTS / "DejaVuSansCondensed-Bold.ttf"))
     page.add_page()
     columns = [
         Column("date", "Ngày"),

@@ -65,10 +65,11 @@ def test_every_exported_column_imports_back_by_its_vietnamese_heading(ok, tmp_pa
     out = tmp_path / "h.csv"
     ok("export", "handouts", "--lang", "vi", "--include-personal-data", "-o", str(out))
     header = out.read_text(encoding="utf-8-sig").splitlines()[0].split(",")
-    assert header == [f.vi for f in HANDOUT.of(HANDOUT.exported + HANDOUT.personal)]
+    names = ["Tên loại", "Đơn vị tính", "Tên chương trình"]  # Vietnamese names, for people
+    assert header == [f.vi for f in HANDOUT.of(HANDOUT.exported + HANDOUT.personal)] + names
     summary = ok("import", "handouts", str(out), "--dry-run", "-f", "json").json()
-    # Read back: every column but the two that are written for people only.
-    assert summary["ignored_columns"] == ["Đơn vị", "Họ tên người nhận"]
+    # Read back: every column but those that are written for people only.
+    assert summary["ignored_columns"] == ["Đơn vị", "Họ tên người nhận", *names]
     assert summary["already_present"] == 1
 
 

@@ -7,13 +7,17 @@ beneficiary's name is replaced by their code, and their address, phone and note 
 which often holds health or family details) are left empty; handouts carry the beneficiary's
 id, never their name, and not the officer's name either. A donor's name is their code unless
 they agreed to be named in public; their phone, address and note are left empty.
+
+In Vietnamese (--lang vi), handouts and beneficiaries also carry the Vietnamese names of their
+kind, unit, programme and categories, in columns after all the others: the slug columns stay,
+and an import leaves the added columns out (their headings name no field).
 """
 
 import sqlite3
 from collections.abc import Callable, Iterator
 from functools import partial
 
-from heartlink import beneficiaries, donations, donors, handouts, spending
+from heartlink import beneficiaries, catalogue, donations, donors, handouts, spending
 from heartlink.errors import InputError
 from heartlink.i18n import Lang, _
 from heartlink.nouns import BENEFICIARY, DONATION, DONOR, HANDOUT, SPENDING, Field
@@ -114,7 +118,8 @@ def handouts_table(
     """`export handouts` as a table, its headings in `lang`."""
     fields_ = handout_fields(personal)
     rows = partial(handout_rows, conn, year=year, personal=personal)
-    return _table(fields_, rows, ("Handouts", "Lượt trao"), year, lang)
+    named = _HandoutNames(conn) if lang == Lang.vi else None
+    return _table(fields_, rows, ("Handouts", "Lượt trao"), year, lang, named)
 
 
 def donations_table(
@@ -138,7 +143,8 @@ def beneficiaries_table(
     fields_ = beneficiary_fields(personal)
     order = people_order(sort, personal)  # refused here, before the file is written
     rows = partial(beneficiary_rows, conn, year=year, personal=personal, sort=order)
-    return _table(fields_, rows, ("Beneficiaries", "Người nhận"), year, lang)
+    named = _CategoryNames(conn) if lang == Lang.vi else None
+    return _table(fields_, rows, ("Beneficiaries", "Người nhận"), year, lang, named)
 
 
 def donors_table(
@@ -177,13 +183,52 @@ def spending_table(
     return _table(fields_, rows, ("Spending", "Khoản chi"), year, lang)
 
 
+class _HandoutNames:
+    """The Vietnamese names of a handout's kind, unit and programme."""
+
+    columns = (
+        Column("kind_vi", "Tên loại"),
+        Column("unit_vi", "Đơn vị tính"),
+        Column("programme_vi", "Tên chương trình"),
+    )
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.kinds = {k["slug"]: (k["name_vi"], k["unit_vi"]) for k in catalogue.list_kinds(conn)}
+        self.programmes = {p["slug"]: p["name_vi"] for p in catalogue.list_programmes(conn)}
+
+    def __call__(self, row: dict) -> dict:
+        name, unit = self.kinds.get(row["kind"], (None, None))
+        return row | {
+            "kind_vi": name,
+            "unit_vi": unit,
+            "programme_vi": self.programmes.get(row["programme"]),
+        }
+
+
+class _CategoryNames:
+    """The Vietnamese names of a beneficiary's categories."""
+
+    columns = (Column("categories_vi", "Tên nhóm đối tượng", "list"),)
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.names = {c["slug"]: c["name_vi"] for c in catalogue.list_categories(conn)}
+
+    def __call__(self, row: dict) -> dict:
+        return row | {"categories_vi": [self.names.get(c, c) for c in row["categories"]]}
+
+
 def _table(
     fields_: tuple[Field, ...],
     rows: Callable[[], Iterator[dict]],
     names: tuple[str, str],
     year: int | None,
     lang: Lang,
+    named: "_HandoutNames | _CategoryNames | None" = None,
 ) -> Table:
     name = names[1] if lang == Lang.vi else names[0]
     columns = tuple(Column(f.name, f.heading(lang), f.kind) for f in fields_)
-    return Table(columns, rows, name, name if year is None else f"{name} {year}")
+    read = rows
+    if named is not None:
+        columns += named.columns
+        read = lambda: map(named, rows())  # noqa: E731
+    return Table(columns, read, name, name if year is None else f"{name} {year}")

@@ -77,6 +77,10 @@ WORDS = (
         "Count and Handouts, not in Named."
     ),
     N_("Received by year"),
+    N_("Total"),
+    N_("Programme total"),
+    N_("Report on the charity work of {year}"),
+    N_("Total Named: each person or household once ({people}), not the rows' sum ({summed})."),
     N_("Fund"),
     N_("All funds"),
     N_("Funds {year}"),

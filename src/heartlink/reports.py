@@ -108,18 +108,37 @@ def yearly(conn: sqlite3.Connection, year: int | str, as_of: dt.date | None = No
         }
         for row in grouped(Level.PROGRAMME)
     ]
-    overall = grouped(Level.YEAR)
+    overall = _overall(grouped)
     kind_order, programme_order = list(kinds), list(programmes)
     return _with_money_and_sponsorships(conn, year, as_of) | {
         "year": year,
         "totals": sorted(totals, key=lambda t: kind_order.index(t["kind"])),
         "programmes": sorted(by_programme, key=lambda p: programme_order.index(p["programme"])),
-        "overall": {
-            "handouts": overall[0]["handouts"] if overall else 0,
-            "beneficiaries": overall[0]["beneficiaries"] if overall else 0,
-            "value_vnd": overall[0]["value_vnd"] if overall else None,
-        },
+        "overall": {key: overall[key] for key in ("handouts", "beneficiaries", "value_vnd")},
     }
+
+
+def overall(conn: sqlite3.Connection, year: int | str, as_of: dt.date | None = None) -> dict:
+    """The whole year's figures (FIGURES): what the rows of any view add up to, except
+    `beneficiaries`, each person or household counted once in the year (someone who received
+    twice is one row of two kinds, but one person), and `count`, None (kinds count in
+    different units)."""
+    year = parse_year(year)
+    levels = _summary_levels if as_of is None else partial(_scanned_levels, as_of=as_of)
+    return _overall(levels(conn, year)) | {"count": None}
+
+
+def _overall(grouped: "FiguresAtLevel") -> dict:
+    rows = grouped(Level.YEAR)
+    if not rows:
+        return {
+            "count": 0,
+            "handouts": 0,
+            "anonymous_handouts": 0,
+            "beneficiaries": 0,
+            "value_vnd": None,
+        }
+    return {figure: rows[0][figure] for figure in FIGURES}
 
 
 def _with_money(conn: sqlite3.Connection, year: int, as_of: dt.date | None) -> dict:
@@ -335,6 +354,38 @@ def view(
             | {figure: row[figure] for figure in FIGURES}
         )
     return sorted(rows, key=_ordering(conn, by))
+
+
+def months_by_programme(
+    conn: sqlite3.Connection, year: int | str, as_of: dt.date | None = None
+) -> list[dict]:
+    """Each programme's and kind's count in each month of the year (the month view of the
+    signed report, a chart per programme and kind): {"programme", "kind", "unit", "counts"},
+    `counts` the twelve months' counts, January first, in catalogue order."""
+    where, params = _where(parse_year(year), as_of)
+    sql = (
+        "SELECT h.programme AS programme, h.kind AS kind, CAST(substr(h.date, 6, 2) AS INTEGER)"
+        f" AS month, SUM(h.count) AS count FROM handout h WHERE {where} GROUP BY 1, 2, 3"
+    )
+    counts: dict[tuple, list[int]] = {}
+    for row in conn.execute(sql, params):
+        counts.setdefault((row["programme"], row["kind"]), [0] * 12)[row["month"] - 1] = row[
+            "count"
+        ]
+    programmes, kinds, units = (
+        _catalogue_order(conn, "programme"),
+        _catalogue_order(conn, "kind"),
+        _units(conn),
+    )
+
+    def order(key: tuple) -> tuple:
+        programme, kind = key
+        return (programmes.get(programme, len(programmes)), kinds.get(kind, len(kinds)))
+
+    return [
+        {"programme": programme, "kind": kind, "unit": units[kind], "counts": months}
+        for (programme, kind), months in sorted(counts.items(), key=lambda item: order(item[0]))
+    ]
 
 
 def _ordering(conn: sqlite3.Connection, by: str):

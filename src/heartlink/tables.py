@@ -68,19 +68,32 @@ class Table:
 
     `rows` gives a fresh iterable each time it is called: the workbook writer reads the rows
     twice (once to fit the column widths, once to write them) rather than holding them.
+
+    `total`, when given, is the row printed under the others (a workbook's and a PDF's, never
+    CSV's or JSON's, which scripts sum themselves), its label under the first column's key;
+    `note` says what it holds where that is not the sum of the rows above.
     """
 
     columns: Sequence[Column]
     rows: Callable[[], Iterable[dict]]
     name: str = ""
     title: str = ""
+    total: dict | None = None
+    note: str = ""
 
     @classmethod
     def of(
-        cls, columns: Sequence[Column], rows: Iterable[dict], name: str = "", title: str = ""
+        cls,
+        columns: Sequence[Column],
+        rows: Iterable[dict],
+        name: str = "",
+        title: str = "",
+        *,
+        total: dict | None = None,
+        note: str = "",
     ) -> "Table":
         """A table of rows already at hand (a list), or of rows read once (a stream)."""
-        return cls(tuple(columns), lambda: rows, name, title)
+        return cls(tuple(columns), lambda: rows, name, title, total, note)
 
     @property
     def keys(self) -> list[str]:

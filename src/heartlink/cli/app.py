@@ -122,6 +122,7 @@ def _global_lang(args: list[str]) -> str | None:
 def _use_language(given: str | None) -> None:
     lang = choose_language(given, os.environ)
     settings.lang = lang
+    settings.lang_chosen = given is not None or bool(os.environ.get(LANG_ENV, "").strip())
     set_language(lang)
 
 

@@ -84,6 +84,10 @@ class Settings:
     db: str | None = None
     sample: bool = False
     lang: Lang = Lang.en
+    # Whether the language was chosen for this run (`heartlink --lang`, $HEARTLINK_LANG) rather
+    # than taken from the system: a document with a language of its own (the report to sign is
+    # Vietnamese) follows only a choice.
+    lang_chosen: bool = False
 
 
 settings = Settings()

@@ -171,28 +171,15 @@ def statement(
     say(formatter.word("Statement written to {path}.", path=output))
 
 
-def _dated(place: str | None, fmt: "Formatter") -> str:
-    """The place and date line of a document: "Đà Nẵng, ngày 31 tháng 12 năm 2023" (the date
-    alone when the station has no place)."""
-    import datetime as dt
-
-    today = dt.date.today()
-    if fmt.lang == Lang.vi:
-        day = f"ngày {today.day} tháng {today.month} năm {today.year}"
-        return f"{place}, {day}" if place else day[0].upper() + day[1:]
-    from babel.dates import format_date
-
-    day = format_date(today, "d MMMM y", locale="en")
-    return f"{place}, {day}" if place else day
-
-
 def statement_document(
     conn: "sqlite3.Connection", content: dict, fmt: "Formatter", place: str | None
 ) -> "Document":
     """The statement as tables (a sheet or a section each), its object for JSON, and one flat
     table of every line for CSV."""
+    import datetime as dt
+
     from heartlink.cli.render import Document
-    from heartlink.cli.views import Labels
+    from heartlink.cli.views import Labels, dated_line
     from heartlink.tables import Column, Table
 
     word, labels, year = fmt.word, Labels(conn, fmt), content["year"]
@@ -338,7 +325,7 @@ def statement_document(
         tables,
         json={key: value for key, value in content.items()},
         title=word("Statement {year}", year=year),
-        dated=_dated(place, fmt),
+        dated=dated_line(place, dt.date.today(), fmt),
         signature=word("HEAD OF THE WARD POLICE"),
         flat=flat,
     )

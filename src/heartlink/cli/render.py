@@ -34,7 +34,8 @@ class Document:
     the one table CSV writes instead of the first (a document of several parts as one list).
 
     A printed document (pdf) is headed like an administrative report: `title` (in capitals),
-    `dated` (place and date in words) and the `signature` block's role.
+    `dated` (place and date in words), the `signature` block's role and the `signer`'s name
+    under it; its `charts` are drawn after the tables, under `charts_title`.
     """
 
     tables: Sequence[Table]
@@ -45,6 +46,20 @@ class Document:
     title: str = ""
     dated: str = ""
     signature: str = ""
+    signer: str = ""
+    charts: "Sequence[BarChart]" = ()
+    charts_title: str = ""
+
+
+@dataclass(frozen=True)
+class BarChart:
+    """A bar per label (a month) of a printed document, scaled to the chart's own peak: kinds
+    count in different units, so that each has its own chart. A second line of the title
+    (after a newline) is set in the body font."""
+
+    title: str
+    labels: Sequence[str]
+    values: Sequence[int]
 
 
 @dataclass(frozen=True)

@@ -1,13 +1,23 @@
 """`heartlink report`: the year's totals, their views, and one year beside another."""
 
 from enum import StrEnum
-from typing import Annotated
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from heartlink.cli.common import AsOfOption, FormatOption, LangOption, open_ledger
-from heartlink.cli.render import Format
-from heartlink.i18n import Lang
+from heartlink.cli.common import AsOfOption, OverwriteOption, open_ledger, settings
+from heartlink.i18n import LANG_ENV, Lang
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+
+class ReportFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    pdf = "pdf"
 
 
 class View(StrEnum):
@@ -42,8 +52,37 @@ def report(
         ),
     ] = None,
     as_of: AsOfOption = None,
-    lang: LangOption = Lang.en,
-    fmt: FormatOption = Format.table,
+    lang: Annotated[
+        Lang | None,
+        typer.Option(
+            "--lang",
+            envvar=LANG_ENV,
+            help="Language of headings, names, numbers (1.234.567) and dates (06/03/2023): en "
+            f"or vi. Default: ${LANG_ENV} or `heartlink --lang`; else vi for pdf (the report "
+            "for the ward), the system's language otherwise.",
+            case_sensitive=False,
+            show_default=False,
+        ),
+    ] = None,
+    fmt: Annotated[
+        ReportFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="table for people; json or csv for scripts (data on stdout); pdf, the A4 "
+            "report to sign for the ward (a file: --output).",
+        ),
+    ] = ReportFormat.table,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="The PDF to write. Default: heartlink-report-YEAR.pdf in this folder.",
+            show_default=False,
+        ),
+    ] = None,
+    force: OverwriteOption = False,
 ) -> None:
     """Totals for a year, per kind and per programme, or in one view; voided handouts left out.
 
@@ -57,10 +96,15 @@ def report(
 
       heartlink report 2023 --as-of 31/01/2024 --format json
 
+      heartlink report 2023 --format pdf --output bao-cao-2023.pdf
+
     "Named" counts distinct people and households; anonymous handouts (meals at a hospital)
     add to counts and handouts, and are counted apart in "Anonymous", never as people. With
     --by or --compare, --format json and csv give one row per dimension and kind, adding up to
-    the year's totals.
+    the year's totals. --format pdf is the year's report as the ward receives it (Decree
+    30/2020: the station, the national heading, place and date, the totals, a month chart per
+    programme, the head's signature), in Vietnamese unless --lang en; it needs the station set
+    (`heartlink station set`).
     """
     import datetime as dt
 
@@ -71,7 +115,23 @@ def report(
 
     year = parse_year(year if year is not None else dt.date.today().year)
     on = parse_date(as_of, allow_future=True) if as_of else None
-    formatter = Formatter(lang)
+    if fmt is ReportFormat.pdf:
+        if by is not None or compare is not None:
+            from heartlink.errors import InputError
+            from heartlink.i18n import _
+
+            raise InputError(
+                _("--format pdf is the whole year's report; leave out --by and --compare")
+            )
+        chosen = settings.lang if settings.lang_chosen else Lang.vi
+        _signed_report(year, on, lang or chosen, output, force)
+        return
+    if output is not None:
+        from heartlink.errors import InputError
+        from heartlink.i18n import _
+
+        raise InputError(_("--output is for --format pdf; the other formats go to stdout"))
+    formatter = Formatter(lang or settings.lang)
     # One read snapshot: the tables of a report agree even while someone records.
     with open_ledger(write=False) as ledger, ledger.snapshot() as conn:
         if by is None and compare is None:
@@ -80,8 +140,8 @@ def report(
             document = views.view_document(
                 conn, (by or View.kind).value, year, compare, on, formatter
             )
-        render(fmt, document, Destination(formatter=formatter))
-        if fmt == Format.table and document.json and document.json.get("sponsorships"):
+        render(fmt.value, document, Destination(formatter=formatter))
+        if fmt is ReportFormat.table and document.json and document.json.get("sponsorships"):
             _print_sponsorships(conn, document.json["sponsorships"], formatter)
 
 
@@ -96,3 +156,28 @@ def _print_sponsorships(conn, rows: list[dict], formatter) -> None:
             sponsorship.year_columns(formatter), shown, formatter.word("Sponsorships"), formatter
         )
     )
+
+
+def _signed_report(
+    year: int, as_of: "dt.date | None", lang: Lang, output: Path | None, force: bool
+) -> None:
+    """The A4 report to sign, built whole (it needs the station) before its file is opened."""
+    import datetime
+
+    from heartlink import files, stations
+    from heartlink.cli import views
+    from heartlink.cli.common import say
+    from heartlink.cli.render import Destination, render
+    from heartlink.i18n import Formatter, _
+
+    formatter = Formatter(lang)
+    output = output or Path(f"heartlink-report-{year}.pdf")
+    with open_ledger(write=False) as ledger, ledger.snapshot() as conn:
+        station = stations.required(conn, _("The report's PDF"))
+        dated = views.dated_line(station.place, as_of or datetime.date.today(), formatter)
+        document = views.signed_document(
+            conn, year, as_of, formatter, dated=dated, signer=station.head or ""
+        )
+    with files.new_file(output, force=force) as part, open(part, "wb") as stream:
+        render("pdf", document, Destination(stream, formatter, heading=station.name, path=part))
+    say(_("Report written to {path}.").format(path=output))

@@ -187,12 +187,7 @@ def _print_totals(conn: sqlite3.Connection, totals: dict, fmt: Formatter, as_of:
     ]
     money_table = [
         render.make_table(
-            [
-                Column("programme_name", fmt.word("Fund")),
-                Column("received_vnd", fmt.word("Received"), "money"),
-                Column("spent_vnd", fmt.word("Spent"), "money"),
-                Column("cash_out_vnd", fmt.word("Cash handed out"), "money"),
-            ],
+            money_columns(fmt),
             money,
             fmt.word("Received and spent"),
             fmt,
@@ -208,16 +203,7 @@ def _print_totals(conn: sqlite3.Connection, totals: dict, fmt: Formatter, as_of:
             fmt.word("By programme"),
             fmt,
         ),
-        fmt.word(
-            # Counts come first as "Label: N", so that one handout reads as well as many.
-            "Handouts: {handouts} ({anonymous} anonymous). Named beneficiaries (people and "
-            "households): {people}. Value where known: {value}. Anonymous handouts count in "
-            "Count and Handouts, not in Named.",
-            handouts=fmt.number(overall["handouts"]),
-            anonymous=fmt.number(sum(row["anonymous_handouts"] for row in kinds)),
-            people=fmt.number(overall["beneficiaries"]),
-            value=Column("", "", "money").show(overall["value_vnd"], fmt),
-        ),
+        _totals_sentence(kinds, overall, fmt),
         *(money_table if money else []),
     )
 
@@ -267,13 +253,177 @@ def workbook_document(
     from heartlink import reports
 
     labels = Labels(conn, fmt)
-    sheets = [
-        Table.of(
-            columns(fmt, by),
-            list(labels.named(reports.view(conn, year, by, as_of), by)),
-            fmt.word(f"By {by}"),
-            title(fmt, by, year, as_of),
+    overall = reports.overall(conn, year, as_of)
+    sheets = []
+    for by in reports.VIEWS:
+        rows = list(labels.named(reports.view(conn, year, by, as_of), by))
+        shown = columns(fmt, by)
+        sheets.append(
+            Table.of(
+                shown,
+                rows,
+                fmt.word(f"By {by}"),
+                title(fmt, by, year, as_of),
+                **year_total(shown, rows, overall, fmt),
+            )
         )
-        for by in reports.VIEWS
-    ]
     return Document(sheets)
+
+
+def year_total(shown: list[Column], rows: list[dict], overall: dict, fmt: Formatter) -> dict:
+    """A view's total row (the year's figures, from the core) and the note that says its Named
+    is not the sum of the rows above: each person or household counts once in the year."""
+    if not rows:
+        return {}
+    total = {shown[0].key: fmt.word("Total")} | {
+        column.key: overall[column.key] for column in shown if column.key in overall
+    }
+    summed = sum(row["beneficiaries"] for row in rows)
+    note = fmt.word(
+        "Total Named: each person or household once ({people}), not the rows' sum ({summed}).",
+        people=fmt.number(overall["beneficiaries"]),
+        summed=fmt.number(summed),
+    )
+    return {"total": total, "note": note}
+
+
+def signed_document(
+    conn: sqlite3.Connection,
+    year: int,
+    as_of: dt.date | None,
+    fmt: Formatter,
+    *,
+    dated: str,
+    signer: str,
+) -> Document:
+    """The report the head of station signs for the ward (`report --format pdf`): the totals
+    per kind (anonymous and named handouts apart) and per programme and kind, each closed by
+    the year's total, the money received and spent, a month chart per programme and kind, and
+    the signature block. Its figures are those of `report --format json`."""
+    from heartlink import reports
+    from heartlink.cli.render import BarChart
+
+    labels, word = Labels(conn, fmt), fmt.word
+    totals = reports.yearly(conn, year, as_of)
+    overall = reports.overall(conn, year, as_of)
+    by_kind = columns(fmt, "kind")
+    kinds = list(labels.named(reports.view(conn, year, "kind", as_of), "kind"))
+    kind_total = year_total(by_kind, kinds, overall, fmt)
+    if kind_total:
+        kind_total["note"] += " " + _totals_sentence(kinds, overall, fmt)
+    by_programme = columns(fmt, "programme")
+    programmes = list(labels.named(reports.view(conn, year, "programme", as_of), "programme"))
+    tables = [
+        Table.of(by_kind, kinds, word("By kind"), title(fmt, "kind", year, as_of), **kind_total),
+        Table.of(
+            by_programme,
+            _with_programme_totals(programmes, totals["programmes"], fmt),
+            word("By programme"),
+            title(fmt, "programme", year, as_of),
+            total=year_total(by_programme, programmes, overall, fmt).get("total"),
+        ),
+    ]
+    money = totals.get("received_and_spent", [])
+    if money:
+        funds = money_columns(fmt)
+        money_total = {"programme_name": word("Total")} | {
+            column.key: sum(row[column.key] for row in money) for column in funds[1:]
+        }
+        tables.append(
+            Table.of(
+                funds,
+                [
+                    row | {"programme_name": row["name_vi" if fmt.lang == Lang.vi else "name"]}
+                    for row in money
+                ],
+                word("Received and spent"),
+                word("Received and spent"),
+                total=money_total,
+            )
+        )
+    months = [fmt.month(month) for month in range(1, 13)]
+    charts = [
+        BarChart(
+            f"{labels.dimension('programme', row['programme'])}\n{labels.kind(row['kind'])}"
+            f" ({labels.unit(row['kind'])})",
+            months,
+            row["counts"],
+        )
+        for row in reports.months_by_programme(conn, year, as_of)
+    ]
+    return Document(
+        tables,
+        json=totals,
+        title=word("Report on the charity work of {year}", year=year),
+        dated=dated,
+        signature=word("HEAD OF THE WARD POLICE"),
+        signer=signer,
+        charts=charts,
+        charts_title=word("Per month, in each kind's unit"),
+    )
+
+
+def money_columns(fmt: Formatter) -> list[Column]:
+    """The columns of the year's money per fund: received, spent, and cash handed out."""
+    return [
+        Column("programme_name", fmt.word("Fund")),
+        Column("received_vnd", fmt.word("Received"), "money"),
+        Column("spent_vnd", fmt.word("Spent"), "money"),
+        Column("cash_out_vnd", fmt.word("Cash handed out"), "money"),
+    ]
+
+
+def _totals_sentence(kinds: list[dict], overall: dict, fmt: Formatter) -> str:
+    """The sentence under the report's totals: handouts, the anonymous ones, the people."""
+    return fmt.word(
+        # Counts come first as "Label: N", so that one handout reads as well as many.
+        "Handouts: {handouts} ({anonymous} anonymous). Named beneficiaries (people and "
+        "households): {people}. Value where known: {value}. Anonymous handouts count in "
+        "Count and Handouts, not in Named.",
+        handouts=fmt.number(overall["handouts"]),
+        anonymous=fmt.number(sum(row["anonymous_handouts"] for row in kinds)),
+        people=fmt.number(overall["beneficiaries"]),
+        value=Column("", "", "money").show(overall["value_vnd"], fmt),
+    )
+
+
+def _with_programme_totals(rows: list[dict], programmes: list[dict], fmt: Formatter) -> list:
+    """The rows per programme and kind, a programme of several kinds followed by its own
+    total (its Named each person once in the programme; no count: its kinds' units differ)."""
+    of_programme = {row["programme"]: row for row in programmes}
+    shown: list[dict] = []
+    for index, row in enumerate(rows):
+        shown.append(row)
+        programme = row["programme"]
+        last = index + 1 == len(rows) or rows[index + 1]["programme"] != programme
+        kinds = sum(1 for other in rows if other["programme"] == programme)
+        if last and kinds > 1:
+            total = of_programme[programme]
+            shown.append(
+                {
+                    "dimension_name": "",
+                    "kind_name": fmt.word("Programme total"),
+                    "unit_name": "",
+                    "handouts": total["handouts"],
+                    "anonymous_handouts": sum(
+                        other["anonymous_handouts"]
+                        for other in rows
+                        if other["programme"] == programme
+                    ),
+                    "beneficiaries": total["beneficiaries"],
+                    "value_vnd": total["value_vnd"],
+                }
+            )
+    return shown
+
+
+def dated_line(place: str | None, day: dt.date, fmt: Formatter) -> str:
+    """The place and date line of a printed document: "Đà Nẵng, ngày 31 tháng 12 năm 2023"
+    (the date alone when the station has no place)."""
+    if fmt.lang == Lang.vi:
+        date = f"ngày {day.day} tháng {day.month} năm {day.year}"
+        return f"{place}, {date}" if place else date[0].upper() + date[1:]
+    from babel.dates import format_date
+
+    date = format_date(day, "d MMMM y", locale="en")
+    return f"{place}, {date}" if place else date

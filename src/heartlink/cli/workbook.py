@@ -4,19 +4,27 @@ so a sheet of a million handouts takes no more memory than one of a thousand.
 Each sheet has a title row (the station, the year, the view), then a bold, shaded header row,
 both frozen so they stay in view while scrolling; numbers and money are numbers (with
 thousands separators shown as the reader's Excel or LibreOffice writes them), dates are dates,
-and column widths fit the longest value.
+and column widths fit the longest value. A table's total row (bold, under a rule) and its note
+close the sheet.
+
+Every sheet prints on A4 (landscape when its columns are wider than a portrait page), fitted to
+one page wide, the title and header rows repeated on each page, and the station and the page
+number in the footer.
 """
 
 import contextlib
 import datetime as dt
+import math
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from heartlink.cli.render import Destination, looks_like_formula
 from heartlink.errors import HeartlinkError, InputError
@@ -27,6 +35,11 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 MAX_WIDTH = 60
+# Column widths count characters of the body font; a bold heading is about this much wider, and
+# a heading narrower than its column breaks mid-word when printed.
+BOLD = 1.15
+# The columns (in characters) an A4 portrait page holds at 100 %, within Excel's default margins.
+PORTRAIT_WIDTH = 90
 NUMBER_FORMATS = {
     "number": "#,##0",
     "signed": "+#,##0;-#,##0;0",
@@ -141,6 +154,7 @@ def _write_sheet(
     for index, width in enumerate(widths, start=1):
         worksheet.column_dimensions[get_column_letter(index)].width = width
     worksheet.freeze_panes = "A3"
+    _print_setup(worksheet, sum(widths), destination.heading)
 
     heading = WriteOnlyCell(
         worksheet, value=clean(" — ".join(filter(None, (destination.heading, table.title))))
@@ -168,6 +182,53 @@ def _write_sheet(
                 for column in table.columns
             ]
         )
+    if table.total is not None:
+        worksheet.append(
+            [
+                _total_cell(
+                    worksheet,
+                    _cell(
+                        worksheet,
+                        column,
+                        table.total.get(column.key),
+                        formatter,
+                        date_format,
+                        clean,
+                    ),
+                )
+                for column in table.columns
+            ]
+        )
+    if table.note:
+        note = WriteOnlyCell(worksheet, value=clean(table.note))
+        note.font = Font(italic=True)
+        worksheet.append([note])
+
+
+def _total_cell(worksheet: Any, cell: Any) -> Any:
+    """A cell of the total row: bold, under a rule across the whole row."""
+    if not isinstance(cell, Cell):
+        cell = WriteOnlyCell(worksheet, value=cell)
+    cell.font = Font(bold=True)
+    cell.border = Border(top=Side(style="thin"))
+    return cell
+
+
+def _print_setup(worksheet: Any, width: float, station: str) -> None:
+    """A4, landscape when the columns are wider than a portrait page, one page wide (as many
+    long as it takes), the title and header rows on every page, the station and "page 2/5" in
+    the footer."""
+    setup = worksheet.page_setup
+    setup.paperSize = Worksheet.PAPERSIZE_A4
+    setup.orientation = "landscape" if width > PORTRAIT_WIDTH else "portrait"
+    setup.fitToWidth, setup.fitToHeight = 1, 0
+    worksheet.sheet_properties.pageSetUpPr.fitToPage = True
+    worksheet.print_options.horizontalCentered = True
+    worksheet.print_title_rows = "1:2"
+    if station:
+        # In a header or footer "&" starts a code (&P is the page): a station's own is doubled.
+        worksheet.oddFooter.left.text = station.replace("&", "&&")
+    worksheet.oddFooter.right.text = "&P/&N"
 
 
 def _cell(
@@ -212,7 +273,12 @@ def _fitted_widths(table: Table, max_rows: int = MAX_ROWS) -> list[float]:
     """Column widths from a first read of the rows, which also refuses, before anything is
     written, a sheet too long for Excel and text too long for one of its cells (Excel would cut
     it, and a re-import lose the rest)."""
-    widths = [len(column.heading) for column in table.columns]
+    widths = [math.ceil(len(column.heading) * BOLD) for column in table.columns]
+    if table.total is not None:
+        widths = [
+            max(width, math.ceil(_shown_length(column, table.total.get(column.key)) * BOLD))
+            for width, column in zip(widths, table.columns, strict=True)
+        ]
     for number, row in enumerate(table.rows(), start=1):
         if number > max_rows:
             raise InputError(
