@@ -110,6 +110,7 @@ def _add_sponsorships(ledger: Ledger, path: Path) -> None:
                 programme=given["programme"],
                 note=given["note"] or None,
                 officer=OFFICER,
+                record_id=given["id"],
             )
             paid = ledger.conn.execute(
                 "SELECT id FROM handout WHERE beneficiary_id = ? AND kind = 'cash'"

@@ -490,9 +490,11 @@ def add(
     programme: str | None = None,
     note: str | None = None,
     today: dt.date | None = None,
+    record_id: str | None = None,
 ) -> dict:
     """Record a commitment to pay beneficiary `to` `amount` per `per`; returns it with its
-    figures. What needs no database is checked before the ledger is opened."""
+    figures. What needs no database is checked before the ledger is opened. `record_id` keeps
+    an id made elsewhere (the sample's)."""
     today = today or dt.date.today()
     amount_vnd = parse_amount(amount, "amount")
     per, pay_out = _check_period(per, pay_out)
@@ -506,7 +508,7 @@ def add(
 
     with ledger.write() as conn:
         row = {
-            "id": ids.new_id(),
+            "id": record_id or ids.new_id(),
             "beneficiary_id": beneficiaries.resolve_active(conn, to),
             "donor_id": donors.resolve_active(conn, donor) if donor else None,
             "programme": get_programme(conn, programme or DEFAULT_PROGRAMME)["slug"],
