@@ -519,6 +519,8 @@ def plain_fingerprint(conn: sqlite3.Connection) -> dict:
             "donor",
             "donation",
             "spending",
+            "year_closing",
+            "year_reopening",
         ]
     }
     rows["voided"] = conn.execute(

@@ -33,6 +33,8 @@ EXPECTED_TABLES = {
     "stock_kind",
     "donation_year",
     "spending_year",
+    "year_closing",
+    "year_reopening",
 }
 
 
@@ -61,6 +63,7 @@ def test_migrating_a_blank_database_gives_the_schema(db_path):
             "0007_audit_chain",
             "0008_money_in",
             "0009_station",
+            "0012_closed_years",
         ]
         columns = {r["name"] for r in conn.execute("SELECT * FROM pragma_table_xinfo('handout')")}
         assert {

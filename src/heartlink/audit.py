@@ -52,6 +52,8 @@ SPENDING_VOID = "spending.void"
 STOCK_TRACK = "kind.track-stock"
 STOCK_UNTRACK = "kind.untrack-stock"
 STATION_SET = "station.set"
+YEAR_CLOSE = "year.close"
+YEAR_REOPEN = "year.reopen"
 
 # A new entry of an append-only table, sealed by its rowid (seals.of_entry).
 _ENTRIES = {HANDOUT_RECORD: "handout", DONATION_RECEIVE: "donation", SPENDING_RECORD: "spending"}
@@ -76,6 +78,8 @@ _SEALS = {
     STOCK_TRACK: "stock_kind",
     STOCK_UNTRACK: "stock_kind",
     STATION_SET: "station",
+    YEAR_CLOSE: "year_closing",
+    YEAR_REOPEN: "year_reopening",
 }
 
 

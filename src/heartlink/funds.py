@@ -272,7 +272,15 @@ def statement(conn: sqlite3.Connection, year: int | str, lang: Lang | str = Lang
         "total": funds["total"],
         "stock": stock(conn, year),
         "chain_head": _chain_head(conn),
+        **_closing(conn, year),
     }
+
+
+def _closing(conn: sqlite3.Connection, year: int) -> dict:
+    """ "closed" and "reopened" of a year that was ever closed (heartlink.closing)."""
+    from heartlink import closing
+
+    return closing.stated(conn, year)
 
 
 def money_of_year(conn: sqlite3.Connection, year: int | str) -> list[dict]:

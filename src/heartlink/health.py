@@ -69,6 +69,17 @@ def _check_funds(conn: sqlite3.Connection) -> tuple[bool, str, list[dict]]:
     return True, f"{len(negative)} fund(s) went below zero; see the findings", negative
 
 
+def _check_closed_years(conn: sqlite3.Connection) -> tuple[bool, str, list[dict]]:
+    """Whether every closed year's records still hash as they did when it was closed."""
+    from heartlink import closing
+
+    changed = closing.verify(conn)
+    if changed:
+        years = ", ".join(finding["target"] for finding in changed)
+        return False, f"the records of closed year(s) {years} changed since closing", changed
+    return True, "every closed year's records match their hash", []
+
+
 def check(db_path: Path) -> dict:
     """Integrity, foreign keys, schema (version and every table, index and trigger), yearly
     totals, the audit chain and every record against it, and the checksum of every backup in
@@ -153,6 +164,7 @@ def _check_database(conn: sqlite3.Connection, db_path: Path, note, result: dict)
     note("stock", *_check_stock(conn))
 
     note("funds", *_check_funds(conn))
+    note("closed years", *_check_closed_years(conn))
     verified = audit.verify(conn)
     result["head"] = verified["head"]
     head = verified["head"]

@@ -110,16 +110,20 @@ def yearly(conn: sqlite3.Connection, year: int | str, as_of: dt.date | None = No
     ]
     overall = grouped(Level.YEAR)
     kind_order, programme_order = list(kinds), list(programmes)
-    return _with_money(conn, year, as_of) | {
-        "year": year,
-        "totals": sorted(totals, key=lambda t: kind_order.index(t["kind"])),
-        "programmes": sorted(by_programme, key=lambda p: programme_order.index(p["programme"])),
-        "overall": {
-            "handouts": overall[0]["handouts"] if overall else 0,
-            "beneficiaries": overall[0]["beneficiaries"] if overall else 0,
-            "value_vnd": overall[0]["value_vnd"] if overall else None,
-        },
-    }
+    return (
+        _with_money(conn, year, as_of)
+        | _with_closing(conn, year)
+        | {
+            "year": year,
+            "totals": sorted(totals, key=lambda t: kind_order.index(t["kind"])),
+            "programmes": sorted(by_programme, key=lambda p: programme_order.index(p["programme"])),
+            "overall": {
+                "handouts": overall[0]["handouts"] if overall else 0,
+                "beneficiaries": overall[0]["beneficiaries"] if overall else 0,
+                "value_vnd": overall[0]["value_vnd"] if overall else None,
+            },
+        }
+    )
 
 
 def _with_money(conn: sqlite3.Connection, year: int, as_of: dt.date | None) -> dict:
@@ -130,6 +134,14 @@ def _with_money(conn: sqlite3.Connection, year: int, as_of: dt.date | None) -> d
     if as_of is not None or not funds.money_moved(conn, year):
         return {}
     return {"received_and_spent": funds.money_of_year(conn, year)}
+
+
+def _with_closing(conn: sqlite3.Connection, year: int) -> dict:
+    """Whether the year is closed ("closed") and when it was reopened ("reopened"), only for a
+    year that was ever closed (heartlink.closing)."""
+    from heartlink import closing
+
+    return closing.stated(conn, year)
 
 
 # The money section's figures, as rows of the totals table (section, its figure, its count).

@@ -8,7 +8,8 @@ A seal is a JSON object, stored in the entry (and so covered by the entry's hash
   recorded by hand is a range of one row; an import is one range (it holds the write lock, so
   its rows' rowids are contiguous).
 - `"beneficiary"`, `"beneficiary_alias"`, `"kind"`, `"programme"`, `"category"`, `"donor"`,
-  `"stock_kind"`, `"handout_void"`, `"donation_void"`, `"spending_void"`: `{key: digest}`, each
+  `"stock_kind"`, `"station"`, `"year_closing"`, `"year_reopening"`, `"handout_void"`,
+  `"donation_void"`, `"spending_void"`: `{key: digest}`, each
   record's whole state after the entry's change (a beneficiary with their categories; a voided
   entry's void columns).
 
@@ -160,6 +161,18 @@ KEYED = {
         "id",
         "SELECT id, json_array(id, code, name, place, head, is_own, created_at, updated_at)"
         " FROM station WHERE {where}",
+    ),
+    "year_closing": Keyed(
+        "closing",
+        "id",
+        "SELECT id, json_array(id, station_id, year, closed_at, officer, note, hash, records,"
+        " totals, chain_entry, chain_hash) FROM year_closing WHERE {where}",
+    ),
+    "year_reopening": Keyed(
+        "reopening",
+        "id",
+        "SELECT id, json_array(id, closing_id, reopened_at, officer, reason) FROM year_reopening"
+        " WHERE {where}",
     ),
     **{
         f"{table}_void": Keyed(

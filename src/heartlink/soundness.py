@@ -16,7 +16,17 @@ def fingerprint(conn: sqlite3.Connection) -> dict:
 
 
 # The tables whose rows a backup must hold as many of as the database.
-COUNTED = ("beneficiary", "handout", "kind", "programme", "donor", "donation", "spending")
+COUNTED = (
+    "beneficiary",
+    "handout",
+    "kind",
+    "programme",
+    "donor",
+    "donation",
+    "spending",
+    "year_closing",
+    "year_reopening",
+)
 
 
 def fingerprint_and_pairs(conn: sqlite3.Connection) -> tuple[dict, set[tuple[str, str]]]:

@@ -60,10 +60,12 @@ def report(
     "Named" counts distinct people and households; anonymous handouts (meals at a hospital)
     add to counts and handouts, and are counted apart in "Anonymous", never as people. With
     --by or --compare, --format json and csv give one row per dimension and kind, adding up to
-    the year's totals.
+    the year's totals. A closed year (`heartlink close`) says so, with its hash, and when it
+    was reopened and why.
     """
     import datetime as dt
 
+    from heartlink import closing
     from heartlink.cli import views
     from heartlink.cli.render import Destination, render
     from heartlink.i18n import Formatter
@@ -74,6 +76,7 @@ def report(
     formatter = Formatter(lang)
     # One read snapshot: the tables of a report agree even while someone records.
     with open_ledger(write=False) as ledger, ledger.snapshot() as conn:
+        closed = closing.stated(conn, year)
         if by is None and compare is None:
             document = views.totals_document(conn, year, on, formatter)
         else:
@@ -81,3 +84,6 @@ def report(
                 conn, (by or View.kind).value, year, compare, on, formatter
             )
         render(fmt, document, Destination(formatter=formatter))
+    if fmt is Format.table:
+        for line in closing.state_lines(closed, formatter):
+            print(line)
