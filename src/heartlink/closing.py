@@ -21,7 +21,14 @@ itself. For example:
 
     ["handout","01HGW2N7EXAMPLE0000000000","2023-03-06",2023,"meal","meals",null,120,null,…]
 
-A year with no records hashes the empty text (e3b0c442…).
+A year with no records hashes the empty text (e3b0c442…). The columns, in order:
+
+- handout: id, date, year, kind, programme, beneficiary_id, count, value_vnd, place, note,
+  officer, created_at, import_key, voided_at, voided_by, void_reason;
+- donation: id, date, year, donor_id, kind, programme, count, value_vnd, method, reference,
+  note, officer, created_at, import_key, voided_at, voided_by, void_reason;
+- spending: id, date, year, programme, amount_vnd, purpose, buys_kind, quantity, reference,
+  note, officer, created_at, import_key, voided_at, voided_by, void_reason.
 """
 
 from __future__ import annotations
@@ -32,71 +39,17 @@ import json
 import sqlite3
 from collections.abc import Iterator
 
-from heartlink import audit, ids, stations
+from heartlink import audit, ids, seals, stations
 from heartlink.db import utc_now
+from heartlink.entries import VOID_COLUMNS
 from heartlink.errors import HeartlinkError, InputError
 from heartlink.i18n import Formatter, _
 from heartlink.text import parse_year
 
-# The columns of each table a closing's hash covers, in its order: every column but the rowid
-# (which differs between copies of the same records), the void's included.
-RECORD_COLUMNS = {
-    "handout": (
-        "id",
-        "date",
-        "year",
-        "kind",
-        "programme",
-        "beneficiary_id",
-        "count",
-        "value_vnd",
-        "place",
-        "note",
-        "officer",
-        "created_at",
-        "import_key",
-        "voided_at",
-        "voided_by",
-        "void_reason",
-    ),
-    "donation": (
-        "id",
-        "date",
-        "year",
-        "donor_id",
-        "kind",
-        "programme",
-        "count",
-        "value_vnd",
-        "method",
-        "reference",
-        "note",
-        "officer",
-        "created_at",
-        "import_key",
-        "voided_at",
-        "voided_by",
-        "void_reason",
-    ),
-    "spending": (
-        "id",
-        "date",
-        "year",
-        "programme",
-        "amount_vnd",
-        "purpose",
-        "buys_kind",
-        "quantity",
-        "reference",
-        "note",
-        "officer",
-        "created_at",
-        "import_key",
-        "voided_at",
-        "voided_by",
-        "void_reason",
-    ),
-}
+# The columns of each table a closing's hash covers, in its order: those of its seal
+# (heartlink.seals, a fixed format) but the rowid, which differs between copies of the same
+# records, then the void's.
+RECORD_COLUMNS = {table: (*columns[1:], *VOID_COLUMNS) for table, columns in seals.CHUNKED.items()}
 _LINE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 

@@ -697,6 +697,24 @@ CREATE UNIQUE INDEX station_own ON station(is_own) WHERE is_own = 1
     )
 
 
+# While a year of the file's own station is closed, its entries can be neither added nor voided.
+_CLOSED_YEAR_TRIGGERS = """
+CREATE TRIGGER {table}_closed_year_added BEFORE INSERT ON {table}
+WHEN EXISTS (SELECT 1 FROM closed_year c JOIN station s ON s.id = c.station_id AND s.is_own = 1
+             WHERE c.year = NEW.year)
+BEGIN
+    SELECT RAISE(ABORT, '{noun} dated in a closed year cannot be added or voided');
+END;
+
+CREATE TRIGGER {table}_closed_year_changed BEFORE UPDATE ON {table}
+WHEN EXISTS (SELECT 1 FROM closed_year c JOIN station s ON s.id = c.station_id AND s.is_own = 1
+             WHERE c.year IN (OLD.year, NEW.year))
+BEGIN
+    SELECT RAISE(ABORT, '{noun} dated in a closed year cannot be added or voided');
+END
+"""
+
+
 @migrations(name="0012_closed_years")
 def m0012_closed_years(db: Database) -> None:
     """Closing a year (see heartlink.closing): a closing records the year's totals, a hash of its
@@ -758,51 +776,15 @@ END;
 CREATE TRIGGER year_reopening_never_deleted BEFORE DELETE ON year_reopening
 BEGIN
     SELECT RAISE(ABORT, 'a reopening is never changed; close the year again instead');
-END;
-
-CREATE TRIGGER handout_closed_year_added BEFORE INSERT ON handout
-WHEN EXISTS (SELECT 1 FROM closed_year c JOIN station s ON s.id = c.station_id AND s.is_own = 1
-             WHERE c.year = NEW.year)
-BEGIN
-    SELECT RAISE(ABORT, 'a handout dated in a closed year cannot be added or voided');
-END;
-
-CREATE TRIGGER handout_closed_year_changed BEFORE UPDATE ON handout
-WHEN EXISTS (SELECT 1 FROM closed_year c JOIN station s ON s.id = c.station_id AND s.is_own = 1
-             WHERE c.year IN (OLD.year, NEW.year))
-BEGIN
-    SELECT RAISE(ABORT, 'a handout dated in a closed year cannot be added or voided');
-END;
-
-CREATE TRIGGER donation_closed_year_added BEFORE INSERT ON donation
-WHEN EXISTS (SELECT 1 FROM closed_year c JOIN station s ON s.id = c.station_id AND s.is_own = 1
-             WHERE c.year = NEW.year)
-BEGIN
-    SELECT RAISE(ABORT, 'a donation dated in a closed year cannot be added or voided');
-END;
-
-CREATE TRIGGER donation_closed_year_changed BEFORE UPDATE ON donation
-WHEN EXISTS (SELECT 1 FROM closed_year c JOIN station s ON s.id = c.station_id AND s.is_own = 1
-             WHERE c.year IN (OLD.year, NEW.year))
-BEGIN
-    SELECT RAISE(ABORT, 'a donation dated in a closed year cannot be added or voided');
-END;
-
-CREATE TRIGGER spending_closed_year_added BEFORE INSERT ON spending
-WHEN EXISTS (SELECT 1 FROM closed_year c JOIN station s ON s.id = c.station_id AND s.is_own = 1
-             WHERE c.year = NEW.year)
-BEGIN
-    SELECT RAISE(ABORT, 'a spending line dated in a closed year cannot be added or voided');
-END;
-
-CREATE TRIGGER spending_closed_year_changed BEFORE UPDATE ON spending
-WHEN EXISTS (SELECT 1 FROM closed_year c JOIN station s ON s.id = c.station_id AND s.is_own = 1
-             WHERE c.year IN (OLD.year, NEW.year))
-BEGIN
-    SELECT RAISE(ABORT, 'a spending line dated in a closed year cannot be added or voided');
 END
 """,
     )
+    for table, noun in (
+        ("handout", "a handout"),
+        ("donation", "a donation"),
+        ("spending", "a spending line"),
+    ):
+        _run(db, _CLOSED_YEAR_TRIGGERS.format(table=table, noun=noun))
 
 
 def apply(conn: sqlite3.Connection) -> None:
