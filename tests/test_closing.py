@@ -305,3 +305,14 @@ def test_restore_without_a_station_on_one_side_is_allowed(ok, db_path, tmp_path)
     (tmp_path / "b2").mkdir()
     ok("restore", ok("backup", str(tmp_path / "b2"), db=other).stdout.strip(), "--yes")
     assert ok("station", "show", "--format", "json").json()["code"] == "TKD"  # live had none
+
+
+def test_close_for_people_prints_the_hash_and_what_it_covers(ok, year_2023):
+    result = ok("close", "2023")
+    closed = ok("report", "2023", "--format", "json").json()["closed"]
+    assert result.stdout.strip() == closed["hash"]
+    assert "2023 closed for station TKD: 4 handout(s), 2 donation(s), 1 spending line(s)" in (
+        result.stderr
+    )
+    reopened = ok("reopen", "2023", "--reason", "typed twice")
+    assert "close it again with `heartlink close 2023`" in reopened.stderr
