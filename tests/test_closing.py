@@ -316,3 +316,14 @@ def test_close_for_people_prints_the_hash_and_what_it_covers(ok, year_2023):
     )
     reopened = ok("reopen", "2023", "--reason", "typed twice")
     assert "close it again with `heartlink close 2023`" in reopened.stderr
+
+
+def test_a_year_is_not_closed_over_records_changed_outside_heartlink(run, ok, year_2023):
+    conn = sqlite3.connect(year_2023, isolation_level=None)
+    conn.execute("DROP TRIGGER handout_only_voided")
+    conn.execute("UPDATE handout SET count = 1200 WHERE count = 120")
+    conn.close()
+    result = run("close", "2023")
+    assert result.exit_code == 1
+    one_error(result, "heartlink check")
+    assert "closed" not in ok("report", "2023", "--format", "json").json()

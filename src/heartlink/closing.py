@@ -130,14 +130,16 @@ def close(
         raise HeartlinkError(
             _("{year} is already closed; see `heartlink report {year}`").format(year=year)
         )
-    broken, head, _sealed = audit.verify_chain(conn)
-    if broken:
+    # The figures a closing vouches for must be the ones heartlink recorded.
+    verified = audit.verify(conn)
+    if not verified["ok"]:
         raise HeartlinkError(
             _(
-                "the audit log is broken ({count} finding(s)); a year is not closed over a "
-                "rewritten history. Run `heartlink check`"
-            ).format(count=len(broken))
+                "the ledger does not match its audit log ({count} finding(s)); a year is not "
+                "closed over records changed outside heartlink. Run `heartlink check`"
+            ).format(count=len(verified["findings"]))
         )
+    head = verified["head"]
     digest, records = year_hash(conn, year)
     closing = {
         "id": ids.new_id(),
