@@ -244,6 +244,35 @@ def test_check_names_a_closed_year_whose_records_changed(run, ok, year_2023):
     assert not checks["closed years"]["ok"] and "2023" in checks["closed years"]["detail"]
 
 
+def test_a_closed_year_holding_text_that_is_not_utf8_is_found(run, ok, year_2023):
+    ok("close", "2023")
+    conn = sqlite3.connect(year_2023, isolation_level=None)
+    conn.execute("DROP TRIGGER handout_only_voided")
+    conn.execute("DROP TRIGGER handout_closed_year_changed")
+    conn.execute("UPDATE handout SET note = CAST(x'43c6ff' AS TEXT) WHERE count = 120")
+    conn.close()
+    result = run("check", "--format", "json")
+    assert result.exit_code == 1, result
+    assert "2023" in [f["target"] for f in result.json()["findings"] if f["kind"] == "closed year"]
+
+
+def test_the_hash_lines_are_the_documented_json(tmp_path):
+    """SQLite's json_array writes what json.dumps(…, ensure_ascii=False, separators=(",", ":"))
+    writes, for every value heartlink stores (closing.year_hash relies on it)."""
+    values = [
+        "".join(chr(code) for code in range(128)),
+        'Nguyễn "Lan" \\ / \u2028 \u00a0 Đà Nẵng',
+        None,
+        0,
+        -5,
+        10**12,
+    ]
+    conn = sqlite3.connect(":memory:")
+    for value in values:
+        written = conn.execute("SELECT json_array('handout', ?)", (value,)).fetchone()[0]
+        assert written == json.dumps(["handout", value], ensure_ascii=False, separators=(",", ":"))
+
+
 def test_a_closing_changed_outside_heartlink_is_found(run, ok, year_2023):
     ok("close", "2023")
     conn = sqlite3.connect(year_2023, isolation_level=None)

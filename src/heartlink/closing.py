@@ -37,7 +37,6 @@ import datetime as dt
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterator
 
 from heartlink import audit, ids, seals, stations
 from heartlink.db import utc_now
@@ -50,31 +49,30 @@ from heartlink.text import parse_year
 # (heartlink.seals, a fixed format) but the rowid, which differs between copies of the same
 # records, then the void's.
 RECORD_COLUMNS = {table: (*columns[1:], *VOID_COLUMNS) for table, columns in seals.CHUNKED.items()}
-_LINE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
 class YearClosed(HeartlinkError):
     """A record dated in a closed year was to be added or voided. Nothing was saved."""
 
 
-def _lines(conn: sqlite3.Connection, year: int) -> Iterator[tuple[str, tuple]]:
-    for table, columns in RECORD_COLUMNS.items():
-        rows = conn.execute(
-            f"SELECT {', '.join(columns)} FROM {table} WHERE year = ? ORDER BY id", (year,)
-        )
-        for row in rows:
-            yield table, tuple(row)
-
-
 def year_hash(conn: sqlite3.Connection, year: int) -> tuple[str, dict[str, int]]:
     """The hash of the year's records (see the module's docstring), and how many of each
-    table it covers. Reads only; works on any connection (no row factory needed)."""
+    table it covers. Reads only; works on any connection (no row factory needed).
+
+    SQLite's json_array writes each line: for the INTEGER and TEXT values heartlink stores it
+    gives exactly the bytes of the json.dumps form the docstring defines (tests hold the two
+    together), at a third of the cost of encoding each row in Python."""
     digest = hashlib.sha256()
     records = dict.fromkeys(RECORD_COLUMNS, 0)
-    for table, row in _lines(conn, year):
-        digest.update(_LINE.encode([table, *row]).encode())
-        digest.update(b"\n")
-        records[table] += 1
+    for table, columns in RECORD_COLUMNS.items():
+        lines = conn.execute(
+            f"SELECT json_array('{table}', {', '.join(columns)}) FROM {table}"
+            " WHERE year = ? ORDER BY id",
+            (year,),
+        )
+        for (line,) in lines:
+            digest.update(line.encode() + b"\n")
+            records[table] += 1
     return digest.hexdigest(), records
 
 
@@ -339,7 +337,10 @@ def verify(conn: sqlite3.Connection) -> list[dict]:
         " ORDER BY c.year"
     ).fetchall()
     for year, closed_at, sealed, records, code in closings:
-        digest, now = year_hash(conn, year)
+        try:
+            digest, now = year_hash(conn, year)
+        except sqlite3.Error:  # a value JSON cannot hold (a BLOB): the content check names it
+            digest, now = "", dict.fromkeys(RECORD_COLUMNS, "?")
         if digest == sealed:
             continue
         try:
