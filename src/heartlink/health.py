@@ -72,12 +72,14 @@ def _check_funds(conn: sqlite3.Connection) -> tuple[bool, str, list[dict]]:
 def _check_closed_years(conn: sqlite3.Connection) -> tuple[bool, str, list[dict]]:
     """Whether every closed year's records still hash as they did when it was closed."""
     from heartlink import closing
+    from heartlink.i18n import _
 
     changed = closing.verify(conn)
     if changed:
         years = ", ".join(finding["target"] for finding in changed)
-        return False, f"the records of closed year(s) {years} changed since closing", changed
-    return True, "every closed year's records match their hash", []
+        detail = _("the records of closed year(s) {years} changed since closing")
+        return False, detail.format(years=years), changed
+    return True, _("every closed year's records match their hash"), []
 
 
 def check(db_path: Path) -> dict:
