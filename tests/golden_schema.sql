@@ -57,6 +57,11 @@ CREATE TABLE category (
     name_vi TEXT NOT NULL
 );
 
+-- view closed_year on closed_year
+CREATE VIEW closed_year AS
+SELECT c.station_id, c.year, c.id AS closing_id FROM year_closing c
+WHERE NOT EXISTS (SELECT 1 FROM year_reopening r WHERE r.closing_id = c.id);
+
 -- table donation on donation
 CREATE TABLE donation (
     id TEXT PRIMARY KEY,
@@ -249,6 +254,24 @@ CREATE TABLE stock_kind (
     changed_by TEXT NOT NULL
 ) WITHOUT ROWID;
 
+-- table year_closing on year_closing
+CREATE TABLE year_closing (
+    id TEXT PRIMARY KEY,
+    station_id TEXT NOT NULL REFERENCES station(id),
+    year INTEGER NOT NULL,
+    closed_at TEXT NOT NULL,
+    officer TEXT NOT NULL,
+    note TEXT,
+    -- SHA-256 of the year's records in heartlink.closing's canonical form.
+    hash TEXT NOT NULL CHECK (length(hash) = 64),
+    -- How many records of each table the hash covers, and the year's totals (JSON).
+    records TEXT NOT NULL,
+    totals TEXT NOT NULL,
+    -- The audit chain's head when the year was closed (before the closing's own entry).
+    chain_entry INTEGER,
+    chain_hash TEXT NOT NULL
+);
+
 -- table year_recipients on year_recipients
 CREATE TABLE year_recipients (
     year INTEGER NOT NULL,
@@ -259,6 +282,16 @@ CREATE TABLE year_recipients (
     PRIMARY KEY (year, beneficiary_id, kind, programme)
 ) WITHOUT ROWID
 ;
+
+-- table year_reopening on year_reopening
+CREATE TABLE year_reopening (
+    id TEXT PRIMARY KEY,
+    -- A closing is reopened at most once; closing the year again is a new closing.
+    closing_id TEXT NOT NULL UNIQUE REFERENCES year_closing(id),
+    reopened_at TEXT NOT NULL,
+    officer TEXT NOT NULL,
+    reason TEXT NOT NULL CHECK (length(trim(reason)) > 0)
+);
 
 -- table year_summary on year_summary
 CREATE TABLE year_summary (
@@ -344,6 +377,9 @@ CREATE INDEX sponsorship_payment_by_sponsorship ON sponsorship_payment(sponsorsh
 CREATE UNIQUE INDEX station_own ON station(is_own) WHERE is_own = 1
 ;
 
+-- index year_closing_by_year on year_closing
+CREATE INDEX year_closing_by_year ON year_closing(year, station_id);
+
 -- trigger audit_head_never_deleted on audit_head
 CREATE TRIGGER audit_head_never_deleted BEFORE DELETE ON audit_head
 BEGIN
@@ -366,6 +402,22 @@ END;
 CREATE TRIGGER audit_log_never_updated BEFORE UPDATE ON audit_log
 BEGIN
     SELECT RAISE(ABORT, 'the audit log is never changed; append a new entry instead');
+END;
+
+-- trigger donation_closed_year_added on donation
+CREATE TRIGGER donation_closed_year_added BEFORE INSERT ON donation
+WHEN EXISTS (SELECT 1 FROM closed_year c JOIN station s ON s.id = c.station_id AND s.is_own = 1
+             WHERE c.year = NEW.year)
+BEGIN
+    SELECT RAISE(ABORT, 'a donation dated in a closed year cannot be added or voided');
+END;
+
+-- trigger donation_closed_year_changed on donation
+CREATE TRIGGER donation_closed_year_changed BEFORE UPDATE ON donation
+WHEN EXISTS (SELECT 1 FROM closed_year c JOIN station s ON s.id = c.station_id AND s.is_own = 1
+             WHERE c.year IN (OLD.year, NEW.year))
+BEGIN
+    SELECT RAISE(ABORT, 'a donation dated in a closed year cannot be added or voided');
 END;
 
 -- trigger donation_never_deleted on donation
@@ -422,6 +474,22 @@ BEGIN
     WHERE year = OLD.year AND programme = OLD.programme AND kind = OLD.kind;
     DELETE FROM donation_year
     WHERE year = OLD.year AND programme = OLD.programme AND kind = OLD.kind AND donations <= 0;
+END;
+
+-- trigger handout_closed_year_added on handout
+CREATE TRIGGER handout_closed_year_added BEFORE INSERT ON handout
+WHEN EXISTS (SELECT 1 FROM closed_year c JOIN station s ON s.id = c.station_id AND s.is_own = 1
+             WHERE c.year = NEW.year)
+BEGIN
+    SELECT RAISE(ABORT, 'a handout dated in a closed year cannot be added or voided');
+END;
+
+-- trigger handout_closed_year_changed on handout
+CREATE TRIGGER handout_closed_year_changed BEFORE UPDATE ON handout
+WHEN EXISTS (SELECT 1 FROM closed_year c JOIN station s ON s.id = c.station_id AND s.is_own = 1
+             WHERE c.year IN (OLD.year, NEW.year))
+BEGIN
+    SELECT RAISE(ABORT, 'a handout dated in a closed year cannot be added or voided');
 END;
 
 -- trigger handout_import_key_fixed on handout
@@ -516,6 +584,22 @@ BEGIN
       AND handouts <= 0;
 END;
 
+-- trigger spending_closed_year_added on spending
+CREATE TRIGGER spending_closed_year_added BEFORE INSERT ON spending
+WHEN EXISTS (SELECT 1 FROM closed_year c JOIN station s ON s.id = c.station_id AND s.is_own = 1
+             WHERE c.year = NEW.year)
+BEGIN
+    SELECT RAISE(ABORT, 'a spending line dated in a closed year cannot be added or voided');
+END;
+
+-- trigger spending_closed_year_changed on spending
+CREATE TRIGGER spending_closed_year_changed BEFORE UPDATE ON spending
+WHEN EXISTS (SELECT 1 FROM closed_year c JOIN station s ON s.id = c.station_id AND s.is_own = 1
+             WHERE c.year IN (OLD.year, NEW.year))
+BEGIN
+    SELECT RAISE(ABORT, 'a spending line dated in a closed year cannot be added or voided');
+END;
+
 -- trigger spending_never_deleted on spending
 CREATE TRIGGER spending_never_deleted BEFORE DELETE ON spending
 BEGIN
@@ -605,5 +689,29 @@ END;
 CREATE TRIGGER sponsorship_payment_never_deleted BEFORE DELETE ON sponsorship_payment
 BEGIN
     SELECT RAISE(ABORT, 'a sponsorship payment is never deleted; void the payment instead');
+END;
+
+-- trigger year_closing_never_deleted on year_closing
+CREATE TRIGGER year_closing_never_deleted BEFORE DELETE ON year_closing
+BEGIN
+    SELECT RAISE(ABORT, 'a closing is never changed; reopen the year instead');
+END;
+
+-- trigger year_closing_never_updated on year_closing
+CREATE TRIGGER year_closing_never_updated BEFORE UPDATE ON year_closing
+BEGIN
+    SELECT RAISE(ABORT, 'a closing is never changed; reopen the year instead');
+END;
+
+-- trigger year_reopening_never_deleted on year_reopening
+CREATE TRIGGER year_reopening_never_deleted BEFORE DELETE ON year_reopening
+BEGIN
+    SELECT RAISE(ABORT, 'a reopening is never changed; close the year again instead');
+END;
+
+-- trigger year_reopening_never_updated on year_reopening
+CREATE TRIGGER year_reopening_never_updated BEFORE UPDATE ON year_reopening
+BEGIN
+    SELECT RAISE(ABORT, 'a reopening is never changed; close the year again instead');
 END;
 

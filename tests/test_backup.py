@@ -522,6 +522,8 @@ def plain_fingerprint(conn: sqlite3.Connection) -> dict:
             "sponsorship",
             "sponsorship_change",
             "sponsorship_payment",
+            "year_closing",
+            "year_reopening",
         ]
     }
     rows["voided"] = conn.execute(

@@ -74,6 +74,8 @@ def test_the_command_tree_is_what_the_readme_documents():
             "db path",
             "db rebuild-totals",
             "log",
+            "close",
+            "reopen",
             "backup create",
             "backup list",
             "restore",

@@ -36,6 +36,8 @@ EXPECTED_TABLES = {
     "sponsorship",
     "sponsorship_change",
     "sponsorship_payment",
+    "year_closing",
+    "year_reopening",
 }
 
 
@@ -66,6 +68,7 @@ def test_migrating_a_blank_database_gives_the_schema(db_path):
             "0009_station",
             "0010_sponsorships",
             "0011_name_sort",
+            "0012_closed_years",
         ]
         columns = {r["name"] for r in conn.execute("SELECT * FROM pragma_table_xinfo('handout')")}
         assert {

@@ -53,6 +53,8 @@ SPENDING_VOID = "spending.void"
 STOCK_TRACK = "kind.track-stock"
 STOCK_UNTRACK = "kind.untrack-stock"
 STATION_SET = "station.set"
+YEAR_CLOSE = "year.close"
+YEAR_REOPEN = "year.reopen"
 
 SPONSORSHIP_ADD = "sponsorship.add"
 SPONSORSHIP_CHANGE = "sponsorship.change"
@@ -86,6 +88,8 @@ _SEALS = {
     SPONSORSHIP_CHANGE: "sponsorship_change",
     SPONSORSHIP_END: "sponsorship_change",
     SPONSORSHIP_LINK: "sponsorship_payment",
+    YEAR_CLOSE: "year_closing",
+    YEAR_REOPEN: "year_reopening",
 }
 
 

@@ -27,10 +27,12 @@ from heartlink.text import fold
 
 # The number of migrations in heartlink.migrations; a test holds the two together. Kept here so
 # that checking a current file needs no import of the migrations (and of sqlite-utils).
-SCHEMA_VERSION = 11
+SCHEMA_VERSION = 12
 # PRAGMA application_id marks a file as heartlink's ("HLNK"), readable from the header alone.
 APPLICATION_ID = 0x484C4E4B
 BUSY_TIMEOUT_S = 30.0
+# What the closed-year triggers of migration 0012 say (see heartlink.closing).
+CLOSED_YEAR_REFUSAL = "dated in a closed year cannot be added or voided"
 DB_ENV = "HEARTLINK_DB"
 FILE_NAME = "heartlink.db"
 
@@ -107,9 +109,13 @@ class Ledger:
         try:
             yield self.conn
             self.conn.execute("COMMIT")
-        except BaseException:
+        except BaseException as exc:
             if self.conn.in_transaction:
                 self.conn.rollback()
+            if isinstance(exc, sqlite3.IntegrityError) and CLOSED_YEAR_REFUSAL in str(exc):
+                from heartlink import closing
+
+                raise closing.refused(self.conn) from None
             raise
 
     @contextmanager
@@ -373,6 +379,11 @@ def expected_schema() -> list[tuple[str, str, str, str | None]]:
 def describe_sqlite_error(exc: sqlite3.Error) -> str:
     """One line for a user, for SQLite failures that are not heartlink's own checks."""
     text = str(exc)
+    if CLOSED_YEAR_REFUSAL in text:
+        return _(
+            "the record is dated in a closed year; nothing was saved. Record the correction in "
+            "an open year, or reopen its year with `heartlink reopen YEAR --reason …`"
+        )
     if "decode" in text.lower() and "utf-8" in text.lower():
         # Python's message goes on with the text it could not read: personal data.
         return _(

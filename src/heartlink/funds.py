@@ -289,6 +289,7 @@ def statement(conn: sqlite3.Connection, year: int | str, lang: Lang | str = Lang
         "stock": stock(conn, year),
         "chain_head": _chain_head(conn),
         **_sponsorships().section(conn, year),
+        **_closing(conn, year),
     }
 
 
@@ -297,6 +298,13 @@ def _sponsorships():
     from heartlink import sponsorships
 
     return sponsorships
+
+
+def _closing(conn: sqlite3.Connection, year: int) -> dict:
+    """ "closed" and "reopened" of a year that was ever closed (heartlink.closing)."""
+    from heartlink import closing
+
+    return closing.stated(conn, year)
 
 
 def money_of_year(conn: sqlite3.Connection, year: int | str) -> list[dict]:

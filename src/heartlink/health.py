@@ -109,6 +109,19 @@ def _check_sponsorships(conn: sqlite3.Connection) -> tuple[bool, str, list[dict]
     return True, _("every sponsorship's figures add up"), []
 
 
+def _check_closed_years(conn: sqlite3.Connection) -> tuple[bool, str, list[dict]]:
+    """Whether every closed year's records still hash as they did when it was closed."""
+    from heartlink import closing
+    from heartlink.i18n import _
+
+    changed = closing.verify(conn)
+    if changed:
+        years = ", ".join(finding["target"] for finding in changed)
+        detail = _("the records of closed year(s) {years} changed since closing")
+        return False, detail.format(years=years), changed
+    return True, _("every closed year's records match their hash"), []
+
+
 def check(db_path: Path) -> dict:
     """Integrity, foreign keys, schema (version and every table, index and trigger), yearly
     totals, the audit chain and every record against it, and the checksum of every backup in
@@ -207,6 +220,7 @@ def _check_database(conn: sqlite3.Connection, db_path: Path, note, result: dict)
 
     note("funds", *_check_funds(conn))
     note("sponsorships", *_check_sponsorships(conn))
+    note("closed years", *_check_closed_years(conn))
     verified = audit.verify(conn)
     result["head"] = verified["head"]
     head = verified["head"]

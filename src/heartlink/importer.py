@@ -36,6 +36,7 @@ from typing import NamedTuple
 from heartlink import (
     audit,
     beneficiaries,
+    closing,
     db,
     donations,
     handouts,
@@ -286,6 +287,8 @@ class _EntryRows:
     ):
         self.run, self.rules, self.officer, self.key = run, rules, officer, key
         self.created_at = utc_now()
+        # Refused by the closed-year triggers too; found here, the refusal names the row.
+        self.closed_years = closing.closed_years(rules.conn)
         self.occurrences: Counter[bytes] = Counter()
         self.fresh_ids = _fresh_ids()
 
@@ -298,6 +301,9 @@ class _EntryRows:
         run.row_problems(number, found, missing)
         by = _row_officer(given, self.officer, found)
         kept = _kept_history(run, number, given)
+        if row is not None and row["year"] in self.closed_years and "date" not in missing:
+            run.problem(number, "date", closing.refusal(row["year"]))
+            return None
         if row is None or not id_ok or missing or kept is None or by is None:
             return None
         if row_id is None:

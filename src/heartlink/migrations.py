@@ -817,6 +817,96 @@ def m0011_name_sort(db: Database) -> None:
         db.execute(f"CREATE INDEX {table}_by_name_order ON {table}(name_sort_key, id)")
 
 
+# While a year of the file's own station is closed, its entries can be neither added nor voided.
+_CLOSED_YEAR_TRIGGERS = """
+CREATE TRIGGER {table}_closed_year_added BEFORE INSERT ON {table}
+WHEN EXISTS (SELECT 1 FROM closed_year c JOIN station s ON s.id = c.station_id AND s.is_own = 1
+             WHERE c.year = NEW.year)
+BEGIN
+    SELECT RAISE(ABORT, '{noun} dated in a closed year cannot be added or voided');
+END;
+
+CREATE TRIGGER {table}_closed_year_changed BEFORE UPDATE ON {table}
+WHEN EXISTS (SELECT 1 FROM closed_year c JOIN station s ON s.id = c.station_id AND s.is_own = 1
+             WHERE c.year IN (OLD.year, NEW.year))
+BEGIN
+    SELECT RAISE(ABORT, '{noun} dated in a closed year cannot be added or voided');
+END
+"""
+
+
+@migrations(name="0012_closed_years")
+def m0012_closed_years(db: Database) -> None:
+    """Closing a year (see heartlink.closing): a closing records the year's totals, a hash of its
+    records and the audit chain's head, for one station; a reopening undoes one closing, with
+    its reason. Both are appended, never changed or deleted. While a year of the file's own
+    station is closed, its handouts, donations and spending can be neither added nor voided
+    (the triggers below, so that no path forgets)."""
+    _run(
+        db,
+        """
+CREATE TABLE year_closing (
+    id TEXT PRIMARY KEY,
+    station_id TEXT NOT NULL REFERENCES station(id),
+    year INTEGER NOT NULL,
+    closed_at TEXT NOT NULL,
+    officer TEXT NOT NULL,
+    note TEXT,
+    -- SHA-256 of the year's records in heartlink.closing's canonical form.
+    hash TEXT NOT NULL CHECK (length(hash) = 64),
+    -- How many records of each table the hash covers, and the year's totals (JSON).
+    records TEXT NOT NULL,
+    totals TEXT NOT NULL,
+    -- The audit chain's head when the year was closed (before the closing's own entry).
+    chain_entry INTEGER,
+    chain_hash TEXT NOT NULL
+);
+
+CREATE INDEX year_closing_by_year ON year_closing(year, station_id);
+
+CREATE TABLE year_reopening (
+    id TEXT PRIMARY KEY,
+    -- A closing is reopened at most once; closing the year again is a new closing.
+    closing_id TEXT NOT NULL UNIQUE REFERENCES year_closing(id),
+    reopened_at TEXT NOT NULL,
+    officer TEXT NOT NULL,
+    reason TEXT NOT NULL CHECK (length(trim(reason)) > 0)
+);
+
+-- The years closed now: each closing not reopened.
+CREATE VIEW closed_year AS
+SELECT c.station_id, c.year, c.id AS closing_id FROM year_closing c
+WHERE NOT EXISTS (SELECT 1 FROM year_reopening r WHERE r.closing_id = c.id);
+
+CREATE TRIGGER year_closing_never_updated BEFORE UPDATE ON year_closing
+BEGIN
+    SELECT RAISE(ABORT, 'a closing is never changed; reopen the year instead');
+END;
+
+CREATE TRIGGER year_closing_never_deleted BEFORE DELETE ON year_closing
+BEGIN
+    SELECT RAISE(ABORT, 'a closing is never changed; reopen the year instead');
+END;
+
+CREATE TRIGGER year_reopening_never_updated BEFORE UPDATE ON year_reopening
+BEGIN
+    SELECT RAISE(ABORT, 'a reopening is never changed; close the year again instead');
+END;
+
+CREATE TRIGGER year_reopening_never_deleted BEFORE DELETE ON year_reopening
+BEGIN
+    SELECT RAISE(ABORT, 'a reopening is never changed; close the year again instead');
+END
+""",
+    )
+    for table, noun in (
+        ("handout", "a handout"),
+        ("donation", "a donation"),
+        ("spending", "a spending line"),
+    ):
+        _run(db, _CLOSED_YEAR_TRIGGERS.format(table=table, noun=noun))
+
+
 def apply(conn: sqlite3.Connection) -> None:
     """Apply every pending migration on conn, which must already be inside a transaction."""
     migrations.apply(Database(conn, recursive_triggers=False, execute_plugins=False))

@@ -110,12 +110,16 @@ def yearly(conn: sqlite3.Connection, year: int | str, as_of: dt.date | None = No
     ]
     overall = _overall(grouped)
     kind_order, programme_order = list(kinds), list(programmes)
-    return _with_money_and_sponsorships(conn, year, as_of) | {
-        "year": year,
-        "totals": sorted(totals, key=lambda t: kind_order.index(t["kind"])),
-        "programmes": sorted(by_programme, key=lambda p: programme_order.index(p["programme"])),
-        "overall": {key: overall[key] for key in ("handouts", "beneficiaries", "value_vnd")},
-    }
+    return (
+        _with_money_and_sponsorships(conn, year, as_of)
+        | _with_closing(conn, year)
+        | {
+            "year": year,
+            "totals": sorted(totals, key=lambda t: kind_order.index(t["kind"])),
+            "programmes": sorted(by_programme, key=lambda p: programme_order.index(p["programme"])),
+            "overall": {key: overall[key] for key in ("handouts", "beneficiaries", "value_vnd")},
+        }
+    )
 
 
 def overall(conn: sqlite3.Connection, year: int | str, as_of: dt.date | None = None) -> dict:
@@ -160,6 +164,14 @@ def _with_money_and_sponsorships(
 
     money = _with_money(conn, year, as_of)
     return money if as_of is not None else money | sponsorships.section(conn, year)
+
+
+def _with_closing(conn: sqlite3.Connection, year: int) -> dict:
+    """Whether the year is closed ("closed") and when it was reopened ("reopened"), only for a
+    year that was ever closed (heartlink.closing)."""
+    from heartlink import closing
+
+    return closing.stated(conn, year)
 
 
 # The money section's figures, as rows of the totals table (section, its figure, its count).

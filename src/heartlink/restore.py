@@ -3,11 +3,15 @@
 import datetime as dt
 import os
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from heartlink import backup, db, files, soundness
 from heartlink.errors import DamagedDatabaseError, DatabaseError, HeartlinkError
 from heartlink.i18n import _
+
+T = TypeVar("T")
 
 
 def open_backup(path: Path) -> sqlite3.Connection:
@@ -17,14 +21,16 @@ def open_backup(path: Path) -> sqlite3.Connection:
     return db.connect_plain(path, mode="ro", immutable=True)
 
 
-def verify(path: Path, current: Path | None = None) -> dict:
+def verify(path: Path, current: Path | None = None, *, other_station: bool = False) -> dict:
     """Everything restore needs to trust a file: its checksum (when its .sha256 is there), a
     heartlink database (its application id set) of a schema this version reads, integrity,
     foreign keys, readable content, and heartlink's tables, indexes and triggers exactly as this
     version makes them (an older backup is compared after being upgraded in memory).
 
     With `current`, the database it would replace, `warnings` says when the backup holds fewer
-    records than it (an empty heartlink database, say): sound, but likely the wrong file.
+    records than it (an empty heartlink database, say): sound, but likely the wrong file; and a
+    backup of another station (both files have a station, with different ids) is refused unless
+    `other_station`. A backup or a database without a station is another station of none.
     """
     status = backup.checksum_status(path)
     if status not in ("ok", "missing checksum file"):
@@ -40,15 +46,59 @@ def verify(path: Path, current: Path | None = None) -> dict:
             conn = _upgraded_copy(conn)
         soundness.check_schema(conn, path.name)
         found = soundness.fingerprint(conn)
+        station = _own_station(conn)
     finally:
         conn.close()
+    here = _live_station(current) if current else None
+    other = station is not None and here is not None and station[0] != here[0]
+    if other and not other_station:
+        raise HeartlinkError(
+            _(
+                "{name} is a backup of another station: {theirs}, whose station id is not this "
+                "file's (station {ours}); nothing was restored. Add --other-station to put it in "
+                "place of this station's database anyway"
+            ).format(name=path.name, theirs=station[1], ours=here[1])
+        )
     return {
         "path": str(path),
         "checksum": status,
         "schema": version,
         "fingerprint": found,
+        "station": None if station is None else station[1],
+        "other_station": other,
         "warnings": _fewer_records(found, current) if current else [],
     }
+
+
+def _own_station(conn: sqlite3.Connection) -> tuple[str, str] | None:
+    """The (id, code) of a file's own station; None before schema 9 or `station set`."""
+    if not conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'station'"
+    ).fetchone():
+        return None
+    row = conn.execute("SELECT id, code FROM station WHERE is_own = 1").fetchone()
+    return None if row is None else (row[0], row[1])
+
+
+def _live_station(current: Path) -> tuple[str, str] | None:
+    """The station of the database a restore would replace (None when it has none)."""
+    return _read_current(current, _own_station)
+
+
+def _read_current(current: Path, read: Callable[[sqlite3.Connection], T]) -> T | None:
+    """`read` of the database a restore would replace; None when there is none, or it cannot
+    be read (a damaged current database: the backup can only be better)."""
+    if not current.is_file():
+        return None
+    try:
+        conn = db.connect_plain(current, mode="ro")
+        try:
+            db.schema_version(conn, current)
+            return read(conn)
+        finally:
+            conn.close()
+    except (sqlite3.DatabaseError, DatabaseError):
+        return None
 
 
 def _heartlink_version(conn: sqlite3.Connection, path: Path) -> int:
@@ -71,21 +121,14 @@ def _heartlink_version(conn: sqlite3.Connection, path: Path) -> int:
 
 def _fewer_records(found: dict, current: Path) -> list[str]:
     """Warnings when the backup holds fewer beneficiaries or handouts than the database."""
-    if not current.is_file():
-        return []
-    try:
-        conn = db.connect_plain(current, mode="ro")
-        try:
-            db.schema_version(conn, current)
-            now = {
-                table: conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
-                for table in ("beneficiary", "handout")
-            }
-        finally:
-            conn.close()
-    except sqlite3.DatabaseError:
-        return []  # a damaged current database: the backup can only be better
-    except DatabaseError:
+    now = _read_current(
+        current,
+        lambda conn: {
+            table: conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+            for table in ("beneficiary", "handout")
+        },
+    )
+    if now is None:
         return []
     backup_rows = found["rows"]
     return [
@@ -192,7 +235,11 @@ def _prepare(incoming: Path, backup_path: Path, *, officer: str, verified: dict)
             audit.RESTORE,
             officer=officer,
             target=backup_path.name,
-            after={"from": backup_path.name, "checksum": verified["checksum"]},
+            after={
+                "from": backup_path.name,
+                "checksum": verified["checksum"],
+                **({"other_station": verified["station"]} if verified.get("other_station") else {}),
+            },
         )
         # What goes in must be what was verified, even if the backup changed since.
         if soundness.fingerprint(conn) != verified["fingerprint"] or (

@@ -8,8 +8,9 @@ A seal is a JSON object, stored in the entry (and so covered by the entry's hash
   recorded by hand is a range of one row; an import is one range (it holds the write lock, so
   its rows' rowids are contiguous).
 - `"beneficiary"`, `"beneficiary_alias"`, `"kind"`, `"programme"`, `"category"`, `"donor"`,
-  `"stock_kind"`, `"handout_void"`, `"donation_void"`, `"spending_void"`, `"sponsorship"`,
-  `"sponsorship_change"`, `"sponsorship_payment"`: `{key: digest}`, each
+  `"stock_kind"`, `"station"`, `"year_closing"`, `"year_reopening"`, `"handout_void"`,
+  `"donation_void"`, `"spending_void"`, `"sponsorship"`, `"sponsorship_change"`,
+  `"sponsorship_payment"`: `{key: digest}`, each
   record's whole state after the entry's change (a beneficiary with their categories; a voided
   entry's void columns).
 
@@ -181,6 +182,18 @@ KEYED = {
         "entry_id",
         "SELECT entry_id, json_array(entry_id, handout_id, donation_id, sponsorship_id,"
         " advance_vnd, officer, created_at) FROM sponsorship_payment WHERE {where}",
+    ),
+    "year_closing": Keyed(
+        "closing",
+        "id",
+        "SELECT id, json_array(id, station_id, year, closed_at, officer, note, hash, records,"
+        " totals, chain_entry, chain_hash) FROM year_closing WHERE {where}",
+    ),
+    "year_reopening": Keyed(
+        "reopening",
+        "id",
+        "SELECT id, json_array(id, closing_id, reopened_at, officer, reason) FROM year_reopening"
+        " WHERE {where}",
     ),
     **{
         f"{table}_void": Keyed(

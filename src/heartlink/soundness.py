@@ -28,6 +28,8 @@ COUNTED = (
     "sponsorship",
     "sponsorship_change",
     "sponsorship_payment",
+    "year_closing",
+    "year_reopening",
 )
 
 

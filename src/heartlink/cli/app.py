@@ -38,6 +38,8 @@ COMMANDS = {
     "funds": Lazy("heartlink.cli.funds", "funds"),
     "statement": Lazy("heartlink.cli.funds", "statement"),
     "log": Lazy("heartlink.cli.log", "log"),
+    "close": Lazy("heartlink.cli.closing", "close", no_args_is_help=True),
+    "reopen": Lazy("heartlink.cli.closing", "reopen", no_args_is_help=True),
     "restore": Lazy("heartlink.cli.restore", "restore"),
     "check": Lazy("heartlink.cli.health", "check"),
     "beneficiary": Lazy("heartlink.cli.beneficiary", "app"),

@@ -131,7 +131,8 @@ def statement(
     Donors are named only when they agreed to be (--public); others read "A well-wisher"
     (Nhà hảo tâm), officers "Officers" (Cán bộ, chiến sĩ). No beneficiary is ever named, coded
     or grouped. The statement refuses (exit 1, nothing written) when its lines do not add up
-    to the yearly totals, naming the difference.
+    to the yearly totals, naming the difference. A closed year (`heartlink close`) says so,
+    with its hash.
 
     Examples:
 
@@ -141,7 +142,7 @@ def statement(
 
       heartlink statement 2023 --format json
     """
-    from heartlink import files, stations
+    from heartlink import closing, files, stations
     from heartlink import funds as core
     from heartlink.cli.common import open_ledger, say
     from heartlink.cli.render import Destination, render
@@ -162,6 +163,9 @@ def statement(
     heading = station.name if station else ""
     if output is None:
         render(fmt.value, document, Destination(formatter=formatter, heading=heading))
+        if fmt is StatementFormat.table:
+            for line in closing.state_lines(content, formatter):
+                print(line)
         return
     with files.new_file(output, force=force) as part, open(part, "wb") as stream:
         destination = Destination(stream, formatter, heading=heading, path=part)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from heartlink.cli.common import AsOfOption, OverwriteOption, open_ledger, settings
-from heartlink.i18n import LANG_ENV, Lang
+from heartlink.i18n import LANG_ENV, Lang, _
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -104,10 +104,12 @@ def report(
     the year's totals. --format pdf is the year's report as the ward receives it (Decree
     30/2020: the station, the national heading, place and date, the totals, a month chart per
     programme, the head's signature), in Vietnamese unless --lang en; it needs the station set
-    (`heartlink station set`).
+    (`heartlink station set`). A closed year (`heartlink close`) says so, with its hash, and
+    when it was reopened and why.
     """
     import datetime as dt
 
+    from heartlink import closing
     from heartlink.cli import views
     from heartlink.cli.render import Destination, render
     from heartlink.i18n import Formatter
@@ -118,7 +120,6 @@ def report(
     if fmt is ReportFormat.pdf:
         if by is not None or compare is not None:
             from heartlink.errors import InputError
-            from heartlink.i18n import _
 
             raise InputError(
                 _("--format pdf is the whole year's report; leave out --by and --compare")
@@ -128,12 +129,12 @@ def report(
         return
     if output is not None:
         from heartlink.errors import InputError
-        from heartlink.i18n import _
 
         raise InputError(_("--output is for --format pdf; the other formats go to stdout"))
     formatter = Formatter(lang or settings.lang)
     # One read snapshot: the tables of a report agree even while someone records.
     with open_ledger(write=False) as ledger, ledger.snapshot() as conn:
+        closed = closing.stated(conn, year)
         if by is None and compare is None:
             document = views.totals_document(conn, year, on, formatter)
         else:
@@ -143,6 +144,9 @@ def report(
         render(fmt.value, document, Destination(formatter=formatter))
         if fmt is ReportFormat.table and document.json and document.json.get("sponsorships"):
             _print_sponsorships(conn, document.json["sponsorships"], formatter)
+    if fmt is ReportFormat.table:
+        for line in closing.state_lines(closed, formatter):
+            print(line)
 
 
 def _print_sponsorships(conn, rows: list[dict], formatter) -> None:

@@ -14,6 +14,14 @@ from heartlink.i18n import _
 def restore(
     backup_file: Annotated[Path, typer.Argument(metavar="BACKUP", help="The backup file.")],
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+    other_station: Annotated[
+        bool,
+        typer.Option(
+            "--other-station",
+            help="Restore a backup of another station (another station id) in place of this "
+            "station's database.",
+        ),
+    ] = False,
     by: OfficerOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:
@@ -22,15 +30,17 @@ def restore(
     Example: heartlink restore backups/heartlink-20231231-230000.db --yes
 
     The backup is checked first (checksum, integrity, readable content, heartlink's tables, a
-    schema this version reads); nothing changes if it fails. Other heartlink commands wait
-    while the database is swapped (up to 30 s), then carry on with the restored one.
+    schema this version reads); nothing changes if it fails. A backup of another station (both
+    files have a station, with different ids) is refused unless --other-station is given. Other
+    heartlink commands wait while the database is swapped (up to 30 s), then carry on with the
+    restored one.
     """
     from heartlink import restore as restoring
     from heartlink.errors import InputError
 
     refuse_sample()
     target = db_path()
-    verified = restoring.verify(backup_file, current=target)
+    verified = restoring.verify(backup_file, current=target, other_station=other_station)
     if not yes:
         if not _interactive():
             raise InputError(_("restore replaces the database; add --yes to confirm"))
