@@ -41,7 +41,7 @@ STATION = "station"  # the sponsor of a sponsorship without a donor
 CASH = "cash"
 # An open-ended schedule is read no further than this many instalments (a century monthly).
 MOST_INSTALMENTS = 1200
-FIND_HINT = "find it with `heartlink sponsorship list`"
+FIND_HINT = N_("find it with `heartlink sponsorship list`")
 
 _MONTH_ISO = re.compile(r"(\d{4})-(\d{1,2})")
 _MONTH_FIRST = re.compile(r"(\d{1,2})/(\d{4})")
