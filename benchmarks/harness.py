@@ -35,13 +35,15 @@ class BenchmarkError(Exception):
 class Command:
     """One process to start. `prepare` runs before every run and `check` after it, both
     untimed (say, to delete the previous run's output, then to make sure the command did its
-    work: raise BenchmarkError if not); stdout goes to `stdout` or nowhere."""
+    work: raise BenchmarkError if not); stdout goes to `stdout` or nowhere; `env` adds to the
+    measured environment (HEARTLINK_LANG=vi)."""
 
     label: str
     argv: Sequence[str]
     prepare: Callable[[], None] | None = None
     stdout: Path | None = None
     check: Callable[[], None] | None = None
+    env: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -195,6 +197,7 @@ def child_environment(work: Path) -> dict[str, str]:
         "HEARTLINK_DB",
         "HEARTLINK_DEBUG",
         "PYTHONPROFILEIMPORTTIME",
+        "HEARTLINK_LANG",
     ):
         env.pop(name, None)
     env["PYTHONPYCACHEPREFIX"] = str(work / "pycache")
@@ -213,6 +216,7 @@ def run_once(command: Command, env: Mapping[str, str]) -> Sample:
     """
     if command.prepare:
         command.prepare()
+    env = {**env, **command.env}
     if hasattr(os, "wait4"):
         order = {"argv": list(command.argv), "stdout": command.stdout and str(command.stdout)}
         spawned = subprocess.run(

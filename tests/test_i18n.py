@@ -143,13 +143,50 @@ def test_help_follows_the_environment_too(run):
     ("lang", "expected"),
     [
         ("en", "Error: count must be at least 1\n"),
-        ("vi", "Lỗi: count phải ít nhất là 1\n"),
+        ("vi", "Lỗi: số lượng phải ít nhất là 1\n"),
     ],
 )
 def test_a_domain_error_in_both_languages(run, lang, expected):
     result = run("--lang", lang, "record", "meal", "--count", "0")
     assert result.exit_code == 2
     assert result.stderr == expected
+
+
+@pytest.mark.parametrize(
+    ("args", "english", "vietnamese"),
+    [
+        (
+            ("record", "meal", "--count", "abc"),
+            "Error: count must be a whole number such as 120, 6.000.000 or 6,000,000\n",
+            "Lỗi: số lượng phải là số nguyên, chẳng hạn 120, 6.000.000 hoặc 6,000,000\n",
+        ),
+        (
+            ("record", "mael", "--count", "3"),
+            "Error: unknown kind 'mael'; did you mean 'meal'? see `heartlink kind list`\n",
+            "Lỗi: không có loại 'mael'; có phải ý bạn là 'meal'? xem `heartlink kind list`\n",
+        ),
+        (
+            ("handout", "void", "ABCDEFGH", "--reason", "nhầm"),
+            "Error: no handout has that id or code; find it with `heartlink handout list`\n",
+            "Lỗi: không có lượt trao nào có id hoặc mã đó; tìm bằng `heartlink handout list`\n",
+        ),
+    ],
+)
+def test_the_field_a_message_names_is_in_its_language(run, args, english, vietnamese):
+    """The field, noun and hint inside a message are translated with it: no "count" or
+    "handout" left in English inside a Vietnamese error."""
+    assert run(*args).stderr == english
+    result = run(*args, env={"HEARTLINK_LANG": "vi"})
+    assert result.exit_code in (1, 2)
+    assert result.stderr == vietnamese
+
+
+def test_check_and_catalogue_tables_are_headed_in_vietnamese(run):
+    kinds = run("kind", "list", env={"HEARTLINK_LANG": "vi"}).stdout
+    assert "Theo dõi tồn kho" in kinds and "Đơn giá" in kinds and "Stock tracked" not in kinds
+    assert "Unit" in kinds and "Đơn vị" in kinds  # each unit headed in its own language
+    checked = run("check", env={"HEARTLINK_LANG": "vi"}).stdout
+    assert "Trạng thái" in checked and "Status" not in checked
 
 
 @pytest.mark.parametrize(

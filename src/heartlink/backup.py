@@ -20,7 +20,7 @@ from pathlib import Path
 
 from heartlink import db, files, soundness
 from heartlink.errors import DatabaseError, HeartlinkError
-from heartlink.i18n import _
+from heartlink.i18n import N_, _
 
 BACKUP_FOLDER = "backups"
 NAME = re.compile(r"^heartlink-(\d{8})-(\d{6})(?:-(\d+))?\.db$")
@@ -339,16 +339,18 @@ def checksum_status(path: Path) -> str:
 
 
 CHECKSUM_WORDS = {
-    "ok": "checksum ok",
-    "mismatch": "checksum mismatch; the file changed after the backup",
-    "missing checksum file": "no checksum file beside it",
-    "unreadable checksum file": f"its {CHECKSUM_SUFFIX} file is empty or unreadable, so the "
-    "backup cannot be verified",
+    "ok": N_("checksum ok"),
+    "mismatch": N_("checksum mismatch; the file changed after the backup"),
+    "missing checksum file": N_("no checksum file beside it"),
+    "unreadable checksum file": N_(
+        "its {suffix} file is empty or unreadable, so the backup cannot be verified"
+    ),
 }
 
 
 def describe_checksum(status: str) -> str:
-    return CHECKSUM_WORDS[status]
+    """A checksum status (of CHECKSUM_WORDS) as a person reads it, in this run's language."""
+    return _(CHECKSUM_WORDS[status]).format(suffix=CHECKSUM_SUFFIX)
 
 
 def listing(folder: Path) -> list[dict]:

@@ -51,7 +51,7 @@ def _unknown(what: str, given: str, choices: dict[str, list[str]], list_command:
     shown = f" {typed!r}" if is_slug(typed) else ""
     return InputError(
         _("unknown {what}{shown}; {hint}see `{list_command}`").format(
-            what=what, shown=shown, hint=hint, list_command=list_command
+            what=_(what), shown=shown, hint=hint, list_command=list_command
         )
     )
 

@@ -17,12 +17,12 @@ from heartlink.catalogue import get_kind, get_programme
 from heartlink.db import Ledger
 from heartlink.errors import HeartlinkError, InputError
 from heartlink.handouts import HandoutRules, _checked, _given, checked_date
-from heartlink.i18n import _
+from heartlink.i18n import N_, _
 from heartlink.nouns import DONATION
 from heartlink.text import check_money, fold, parse_count, parse_money, parse_year
 
-FIND_HINT = "find it with `heartlink donation list`"
-DONOR_HINT = "find them with `heartlink donor list`"
+FIND_HINT = N_("find it with `heartlink donation list`")
+DONOR_HINT = N_("find them with `heartlink donor list`")
 MONEY = "cash"  # the kind of money received
 GENERAL_FUND = "general"
 MONEY_METHODS = ("cash", "bank")

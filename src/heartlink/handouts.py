@@ -11,7 +11,7 @@ from heartlink import audit, entries
 from heartlink.catalogue import get_kind, get_programme
 from heartlink.db import Ledger
 from heartlink.errors import HeartlinkError, InputError
-from heartlink.i18n import _
+from heartlink.i18n import N_, _
 from heartlink.nouns import HANDOUT
 from heartlink.text import (
     check_money,
@@ -23,7 +23,7 @@ from heartlink.text import (
 )
 
 OFFICER_ENV = "HEARTLINK_OFFICER"
-FIND_HINT = "find it with `heartlink handout list`"
+FIND_HINT = N_("find it with `heartlink handout list`")
 
 
 def officer_name(given: str | None = None) -> str:

@@ -232,7 +232,7 @@ def _check_database(conn: sqlite3.Connection, db_path: Path, note, result: dict)
             count=len(chain), entries=head["entries"]
         )
         if chain
-        else f"{head['entries']} entries, head {head['hash']}",
+        else _("{entries} entries, head {hash}").format(entries=head["entries"], hash=head["hash"]),
         chain,
     )
     changed = [f for f in verified["findings"] if f["kind"] != "chain"]

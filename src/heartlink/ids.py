@@ -14,10 +14,20 @@ import sqlite3
 import time
 
 from heartlink.errors import InputError, NotFoundError
-from heartlink.i18n import _
+from heartlink.i18n import N_, _
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 ID_LENGTH = 26
+# The nouns resolve() names in its messages, marked for the catalogue and translated there; a
+# hint (FIND_HINT of a module) is marked where it is defined and translated there too.
+NOUNS = (
+    N_("beneficiary"),
+    N_("donor"),
+    N_("handout"),
+    N_("donation"),
+    N_("spending line"),
+    N_("sponsorship"),
+)
 CODE_LENGTH = 8
 MIN_CODE_LENGTH = 6
 
@@ -99,6 +109,7 @@ def resolve(conn: sqlite3.Connection, table: str, text: str, noun: str, hint: st
 
     `hint` tells the user how to find the right id when none or several match.
     """
+    noun, hint = _(noun), _(hint)
     ref = normalize_reference(text)
     if not looks_like_reference(text):
         # A usage error (malformed), unlike a well-formed code that matches nothing. Not

@@ -14,11 +14,11 @@ from heartlink.catalogue import get_kind, get_programme
 from heartlink.db import Ledger, utc_now
 from heartlink.errors import HeartlinkError, InputError
 from heartlink.handouts import HandoutRules, _checked, _given
-from heartlink.i18n import _
+from heartlink.i18n import N_, _
 from heartlink.nouns import SPENDING
 from heartlink.text import parse_amount, parse_count, parse_date, parse_year
 
-FIND_HINT = "find it with `heartlink spending list`"
+FIND_HINT = N_("find it with `heartlink spending list`")
 
 # The free-text fields of a spending line, checked as its description says (heartlink.nouns).
 _TEXT_FIELDS = {name: SPENDING[name].check for name in ("purpose", "reference", "note", "officer")}

@@ -30,7 +30,7 @@ from typing import NamedTuple
 from heartlink import audit, ids
 from heartlink.db import Ledger, utc_now
 from heartlink.errors import HeartlinkError, InputError
-from heartlink.i18n import _
+from heartlink.i18n import N_, _
 from heartlink.text import optional_text, parse_amount, parse_date, require_text
 
 PERIOD_MONTHS = {"month": 1, "quarter": 3, "year": 12}
@@ -41,7 +41,7 @@ STATION = "station"  # the sponsor of a sponsorship without a donor
 CASH = "cash"
 # An open-ended schedule is read no further than this many instalments (a century monthly).
 MOST_INSTALMENTS = 1200
-FIND_HINT = "find it with `heartlink sponsorship list`"
+FIND_HINT = N_("find it with `heartlink sponsorship list`")
 
 _MONTH_ISO = re.compile(r"(\d{4})-(\d{1,2})")
 _MONTH_FIRST = re.compile(r"(\d{1,2})/(\d{4})")
@@ -902,9 +902,11 @@ def verify(conn: sqlite3.Connection, today: dt.date | None = None) -> tuple[list
             found(
                 broken,
                 code,
-                f"{link['entry']} {ids.short_code(link['entry_id'])} is linked to"
-                " it but is not cash "
-                + ("to its beneficiary" if link["entry"] == "handout" else "from its donor"),
+                (
+                    _("handout {entry} is linked to it but is not cash to its beneficiary")
+                    if link["entry"] == "handout"
+                    else _("donation {entry} is linked to it but is not cash from its donor")
+                ).format(entry=ids.short_code(link["entry_id"])),
             )
     sums: dict[tuple[str, str], int] = {}
     for row in _rows(
@@ -921,33 +923,47 @@ def verify(conn: sqlite3.Connection, today: dt.date | None = None) -> tuple[list
             found(
                 broken,
                 code,
-                f"received {record['received_vnd']:,} and paid out"
-                f" {record['paid_out_vnd']:,} differ from the linked entries ({received:,},"
-                f" {paid_out:,})",
+                _(
+                    "received {received} and paid out {paid_out} differ from the linked"
+                    " entries ({linked_received}, {linked_paid_out})"
+                ).format(
+                    received=f"{record['received_vnd']:,}",
+                    paid_out=f"{record['paid_out_vnd']:,}",
+                    linked_received=f"{received:,}",
+                    linked_paid_out=f"{paid_out:,}",
+                ),
             )
         for side, allocation, total in (
-            ("received", record["schedule_in"], received),
-            ("paid out", record["schedule_out"], paid_out),
+            (N_("received"), record["schedule_in"], received),
+            (N_("paid out"), record["schedule_out"], paid_out),
         ):
             allocated = sum(row["paid_vnd"] for row in allocation.instalments)
             if allocated + allocation.credit_vnd != total:
                 found(
                     broken,
                     code,
-                    f"the instalments' {side} amounts ({allocated:,}) and the"
-                    f" unallocated credit ({allocation.credit_vnd:,}) do not add up to the"
-                    f" linked payments ({total:,})",
+                    _(
+                        "the instalments' {side} amounts ({allocated}) and the unallocated"
+                        " credit ({credit}) do not add up to the linked payments ({total})"
+                    ).format(
+                        side=_(side),
+                        allocated=f"{allocated:,}",
+                        credit=f"{allocation.credit_vnd:,}",
+                        total=f"{total:,}",
+                    ),
                 )
         if record["pledged_vnd"] - record["received_vnd"] != record["owed_vnd"]:
-            found(broken, code, "pledged − received is not what the sponsor owes")
+            found(broken, code, _("pledged − received is not what the sponsor owes"))
         if record["received_vnd"] - record["paid_out_vnd"] != record["held_vnd"]:
-            found(broken, code, "received − paid out is not what is held")
+            found(broken, code, _("received − paid out is not what is held"))
         if not station and record["held_vnd"] + record["advanced_vnd"] < 0:
             found(
                 warnings,
                 code,
-                f"paid out {-record['held_vnd']:,} VND more than its donor paid,"
-                f" of which {record['advanced_vnd']:,} recorded as advanced; record the donor's"
-                " payment, or void the pay-out recorded by mistake",
+                _(
+                    "paid out {beyond} VND more than its donor paid, of which {advanced}"
+                    " recorded as advanced; record the donor's payment, or void the pay-out"
+                    " recorded by mistake"
+                ).format(beyond=f"{-record['held_vnd']:,}", advanced=f"{record['advanced_vnd']:,}"),
             )
     return broken, warnings

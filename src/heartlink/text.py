@@ -9,7 +9,7 @@ import re
 import unicodedata
 
 from heartlink.errors import InputError
-from heartlink.i18n import _
+from heartlink.i18n import N_, _
 
 # "đ" is a letter of its own, not "d" with a combining mark, so NFD leaves it alone.
 _LETTER_FOLDS = str.maketrans({"đ": "d", "Đ": "d", "ð": "d"})
@@ -32,23 +32,42 @@ def clean_name(text: str) -> str:
 # The most characters each text field may hold (in NFC), by the name messages give the field:
 # room for anything a person writes there, not for a pasted document or a key held down.
 TEXT_LIMITS = {
-    "name": 200,
-    "group": 100,
-    "address": 500,
-    "phone": 20,
-    "school": 200,
-    "note": 2000,
-    "place": 200,
-    "reason": 500,
-    "reference": 200,
-    "officer name": 100,
-    "English name": 200,
-    "Vietnamese name": 200,
-    "unit": 40,
-    "Vietnamese unit": 40,
-    "slug": 40,
-    "purpose": 500,
+    N_("name"): 200,
+    N_("group"): 100,
+    N_("address"): 500,
+    N_("phone"): 20,
+    N_("school"): 200,
+    N_("note"): 2000,
+    N_("place"): 200,
+    N_("reason"): 500,
+    N_("reference"): 200,
+    N_("officer name"): 100,
+    N_("English name"): 200,
+    N_("Vietnamese name"): 200,
+    N_("unit"): 40,
+    N_("Vietnamese unit"): 40,
+    N_("slug"): 40,
+    N_("purpose"): 500,
 }
+# The names messages give the other fields (`what` of parse_count, parse_money, parse_flag, …),
+# marked for the catalogue: a message translates its field's name with `_(what)` where it is
+# built (an option's name, --start, is not in the catalogue and stays as it is).
+FIELD_NAMES = (
+    N_("count"),
+    N_("value"),
+    N_("amount"),
+    N_("quantity"),
+    N_("unit value"),
+    N_("value (count × the kind's unit value)"),
+    N_("year"),
+    N_("birth year"),
+    N_("kind"),
+    N_("programme"),
+    N_("category"),
+    N_("household"),
+    N_("consent"),
+    N_("public"),
+)
 # The fields that may hold several lines; every other field is one line.
 SEVERAL_LINES = frozenset({"address", "note"})
 
@@ -72,17 +91,17 @@ def check_text(text: str, what: str) -> str:
         control = _CONTROL.search(value)
     if control:
         if control.group() in "\n\r":
-            raise InputError(_("{what} has a line break; give it on one line").format(what=what))
+            raise InputError(_("{what} has a line break; give it on one line").format(what=_(what)))
         raise InputError(
             _("{what} has a control character (U+{code:04X}); remove it").format(
-                what=what, code=ord(control.group())
+                what=_(what), code=ord(control.group())
             )
         )
     limit = TEXT_LIMITS[what]
     if len(value) > limit:
         raise InputError(
             _("{what} is {length:,} characters; at most {limit}").format(
-                what=what, length=len(value), limit=limit
+                what=_(what), length=len(value), limit=limit
             )
         )
     return value
@@ -97,7 +116,7 @@ def require_text(text: str | None, what: str) -> str:
     """A required one-line text field (see check_text), runs of blanks collapsed: not blank."""
     value = " ".join(check_text(text or "", what).split())
     if not value:
-        raise InputError(_("{what} is empty; give {a} {what}").format(what=what, a=_a(what)))
+        raise InputError(_("{what} is empty; give {a} {what}").format(what=_(what), a=_a(what)))
     return value
 
 
@@ -121,7 +140,7 @@ _LONGEST_NUMBER = 24
 _PLAIN = re.compile(r"[0-9]+")
 _GROUPED = re.compile(r"[0-9]{1,3}(?:([.,])[0-9]{3})(?:\1[0-9]{3})*")
 _FRACTION = re.compile(r"[0-9]*[.,][0-9]+")
-_NUMBER_FORMS = "120, 6.000.000 or 6,000,000"
+_NUMBER_FORMS = N_("120, 6.000.000 or 6,000,000")
 
 
 def parse_whole_number(text: str | int, what: str = "count") -> int:
@@ -145,7 +164,7 @@ def _parse_typed_number(text: str, what: str) -> int:
     if len(raw) > _LONGEST_NUMBER:
         raise InputError(
             _("{what} has {length:,} characters; no {what} needs more than 20 digits").format(
-                what=what, length=len(raw)
+                what=_(what), length=len(raw)
             )
         )
     if _PLAIN.fullmatch(raw):
@@ -158,19 +177,19 @@ def _parse_typed_number(text: str, what: str) -> int:
 def _not_a_number(raw: str, what: str) -> str:
     """Why `raw` is not a whole number, in words that do not repeat it (it may be a name)."""
     if raw[:1] == "-" and (_PLAIN.fullmatch(raw[1:]) or _GROUPED.fullmatch(raw[1:])):
-        return _("{what} must be positive, not negative").format(what=what)
+        return _("{what} must be positive, not negative").format(what=_(what))
     if any(ch.isdigit() and not ch.isascii() for ch in raw):
-        return _("{what} must be written with the digits 0 to 9").format(what=what)
+        return _("{what} must be written with the digits 0 to 9").format(what=_(what))
     if re.search(r"[0-9][\s_]+[0-9]", raw):
         return _("{what} has a space or _ inside; write it as {_NUMBER_FORMS}").format(
-            what=what, _NUMBER_FORMS=_NUMBER_FORMS
+            what=_(what), _NUMBER_FORMS=_(_NUMBER_FORMS)
         )
     if _FRACTION.fullmatch(raw):
         return _(
             "{what} must be a whole number; a . or , separates thousands: 1.500 is 1500"
-        ).format(what=what)
+        ).format(what=_(what))
     return _("{what} must be a whole number such as {_NUMBER_FORMS}").format(
-        what=what, _NUMBER_FORMS=_NUMBER_FORMS
+        what=_(what), _NUMBER_FORMS=_(_NUMBER_FORMS)
     )
 
 
@@ -178,11 +197,11 @@ def parse_count(text: str | int, what: str = "count") -> int:
     """A handed-out quantity: a whole number from 1 to one billion."""
     value = parse_whole_number(text, what)
     if value <= 0:
-        raise InputError(_("{what} must be at least 1").format(what=what))
+        raise InputError(_("{what} must be at least 1").format(what=_(what)))
     if value > MAX_COUNT:
         raise InputError(
             _("{what} is over one billion; check the number (no decimals or extra zeros)").format(
-                what=what
+                what=_(what)
             )
         )
     return value
@@ -199,7 +218,7 @@ def parse_amount(text: str | int, what: str = "amount") -> int:
     """An amount of money paid or received: a whole number of đồng, at least 1."""
     value = parse_whole_number(text, what)
     if value <= 0:
-        raise InputError(_("{what} must be at least 1 đồng").format(what=what))
+        raise InputError(_("{what} must be at least 1 đồng").format(what=_(what)))
     check_money(value, what)
     return value
 
@@ -207,7 +226,7 @@ def parse_amount(text: str | int, what: str = "amount") -> int:
 def check_money(value: int, what: str = "value") -> None:
     """Amounts stay far below SQLite's 64-bit integers, so that no sum of them overflows."""
     if value > MAX_VALUE_VND:
-        raise InputError(_("{what} is over a trillion VND; check the number").format(what=what))
+        raise InputError(_("{what} is over a trillion VND; check the number").format(what=_(what)))
 
 
 _ISO = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})")
@@ -267,14 +286,14 @@ def _year(value: int | str, what: str, first: int, last: int, example: str) -> i
         if not (raw.isascii() and raw.isdigit()):
             raise InputError(
                 _("{what} must be a year in digits, such as {example}").format(
-                    what=what, example=example
+                    what=_(what), example=example
                 )
             )
         year = int(raw)
     if not first <= year <= last:
         raise InputError(
             _("{what} is out of range; give a year from {first} to {last}").format(
-                what=what, first=first, last=last
+                what=_(what), first=first, last=last
             )
         )
     return year
@@ -293,7 +312,7 @@ def parse_flag(text: str | bool | None, what: str) -> bool:
         return True
     if folded in _NO:
         return False
-    raise InputError(_("{what} is not yes or no; write 1 or 0 (có or không)").format(what=what))
+    raise InputError(_("{what} is not yes or no; write 1 or 0 (có or không)").format(what=_(what)))
 
 
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -313,7 +332,7 @@ def parse_slug(text: str, what: str) -> str:
             _(
                 "{what} must be a slug: lower-case letters, digits and '-', at "
                 "most {limit} characters, like school-supplies"
-            ).format(what=what, limit=TEXT_LIMITS["slug"])
+            ).format(what=_(what), limit=TEXT_LIMITS["slug"])
         )
     return slug
 

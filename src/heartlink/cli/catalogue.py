@@ -6,6 +6,7 @@ import typer
 
 from heartlink.cli.common import FormatOption, OfficerOption, officer, open_ledger, output_saved
 from heartlink.cli.render import Column, Format
+from heartlink.i18n import N_, _
 
 kind_app = typer.Typer(
     help="Kinds of item handed out (meal, cake, cash, …), with units and unit values.\n\n"
@@ -39,14 +40,14 @@ UnitValueOption = Annotated[
 ]
 
 KIND_COLUMNS = [
-    Column("slug", "Kind"),
+    Column("slug", N_("Kind")),
     Column("name_en", "Name"),
     Column("name_vi", "Tên"),
     Column("unit_en", "Unit"),
     Column("unit_vi", "Đơn vị"),
-    Column("unit_value_vnd", "Unit value", "money"),
-    Column("programme", "Programme"),
-    Column("track_stock", "Stock tracked", "flag"),
+    Column("unit_value_vnd", N_("Unit value"), "money"),
+    Column("programme", N_("Programme")),
+    Column("track_stock", N_("Stock tracked"), "flag"),
 ]
 KIND_FIELDS = [
     "slug",
@@ -60,35 +61,39 @@ KIND_FIELDS = [
 ]
 
 
+# A catalogue's two names and two units are headed each in its own language, whatever the run's.
+BILINGUAL = frozenset({"name_en", "name_vi", "unit_en", "unit_vi"})
+
+
 def _list(fetch: str, columns: list[Column], fields: list[str], title: str):
     """kind, programme and category list share one shape: a catalogue table."""
 
     def command(fmt: FormatOption = Format.table) -> None:
         from heartlink import catalogue
-        from heartlink.cli.render import output_rows
+        from heartlink.cli.render import in_language, output_rows
 
         with open_ledger(write=False) as ledger:
             rows = getattr(catalogue, fetch)(ledger.conn)
-        output_rows(rows, fmt, columns, fields=fields, title=title)
+        output_rows(rows, fmt, in_language(columns, keep=BILINGUAL), fields=fields, title=_(title))
 
     return command
 
 
 kind_app.command(
     "list", help="List the kinds of item.\n\nExample: heartlink kind list --format json"
-)(_list("list_kinds", KIND_COLUMNS, KIND_FIELDS, "Kinds"))
+)(_list("list_kinds", KIND_COLUMNS, KIND_FIELDS, N_("Kinds")))
 
 programme_app.command("list", help="List the programmes.\n\nExample: heartlink programme list")(
     _list(
         "list_programmes",
         [
-            Column("slug", "Programme"),
+            Column("slug", N_("Programme")),
             Column("name_en", "Name"),
             Column("name_vi", "Tên"),
-            Column("kinds", "Default for kinds"),
+            Column("kinds", N_("Default for kinds")),
         ],
         ["slug", "name_en", "name_vi", "kinds"],
-        "Programmes",
+        N_("Programmes"),
     )
 )
 
@@ -97,9 +102,9 @@ category_app.command(
 )(
     _list(
         "list_categories",
-        [Column("slug", "Category"), Column("name_en", "Name"), Column("name_vi", "Tên")],
+        [Column("slug", N_("Category")), Column("name_en", "Name"), Column("name_vi", "Tên")],
         ["slug", "name_en", "name_vi"],
-        "Categories",
+        N_("Categories"),
     )
 )
 

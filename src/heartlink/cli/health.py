@@ -4,14 +4,19 @@ import typer
 
 from heartlink.cli.backup import refuse_sample
 from heartlink.cli.common import FormatOption, db_path
-from heartlink.cli.render import Column, Format
-from heartlink.i18n import _
+from heartlink.cli.render import Column, Format, in_language
+from heartlink.i18n import N_, _
 
-CHECK_COLUMNS = [Column("check", "Check"), Column("status", "Status"), Column("detail", "Detail")]
+# Headings marked for the catalogue, shown in the run's language (in_language).
+CHECK_COLUMNS = [
+    Column("check", N_("Check")),
+    Column("status", N_("Status")),
+    Column("detail", N_("Detail")),
+]
 FINDING_COLUMNS = [
-    Column("kind", "Kind"),
-    Column("target", "Record or object"),
-    Column("detail", "Finding"),
+    Column("kind", N_("Kind")),
+    Column("target", N_("Record or object")),
+    Column("detail", N_("Finding")),
 ]
 
 
@@ -58,9 +63,11 @@ def show_report(result: dict) -> None:
     tables = []
     if "checks" in result:
         shown = [{**c, "status": "ok" if c["ok"] else "FAILED"} for c in result["checks"]]
-        tables.append(make_table(CHECK_COLUMNS, shown))
+        tables.append(make_table(in_language(CHECK_COLUMNS), shown))
     if result["findings"]:
-        tables.append(make_table(FINDING_COLUMNS, result["findings"], title="Findings"))
+        tables.append(
+            make_table(in_language(FINDING_COLUMNS), result["findings"], title=_("Findings"))
+        )
     head = result["head"]
     if head is not None:
         tables.append(

@@ -132,12 +132,12 @@ def _import(what: str, file: Path, *, dry_run: bool, by: str | None, fmt: Format
             if exc.total > len(exc.problems):
                 say(_("  … and {more} more").format(more=exc.total - len(exc.problems)))
             for line in _what_was_read(exc.summary):
-                say(f"  {line}")
+                say(_("  {line}").format(line=line))
             raise
     render.output_record(summary, fmt, show=lambda: None)
     say(_sentence(what, summary))
     for line in _what_was_read(summary):
-        say(f"  {line}")
+        say(_("  {line}").format(line=line))
 
 
 def _what_was_read(summary: dict) -> list[str]:

@@ -7,8 +7,8 @@ output or to a file. Data goes to stdout; messages go to stderr (see heartlink.c
 import csv
 import json
 import sys
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Iterable, Sequence
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -328,6 +328,16 @@ class FittedTable:
             )
             table.caption_justify = "left"
         yield table
+
+
+def in_language(columns: Sequence[Column], keep: Collection[str] = ()) -> list[Column]:
+    """`columns` with their headings (marked with N_) in this run's language, for a table of
+    the command line's own (a report's headings follow its --lang through word() instead),
+    except the columns keyed in `keep`."""
+    return [
+        column if column.key in keep else replace(column, heading=_(column.heading))
+        for column in columns
+    ]
 
 
 def make_table(

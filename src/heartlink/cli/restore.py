@@ -47,9 +47,13 @@ def restore(
         for warning in verified["warnings"]:
             say(_("Warning: {warning}.").format(warning=warning))
         rows = verified["fingerprint"]["rows"]
-        question = (
-            f"Replace {target} with {backup_file.name} ({rows['handout']:,} handouts, "
-            f"{rows['beneficiary']:,} beneficiaries)?"
+        question = _(
+            "Replace {target} with {backup} ({handouts} handouts, {beneficiaries} beneficiaries)?"
+        ).format(
+            target=target,
+            backup=backup_file.name,
+            handouts=f"{rows['handout']:,}",
+            beneficiaries=f"{rows['beneficiary']:,}",
         )
         if not typer.confirm(question, default=False, err=True):
             raise typer.Abort()

@@ -6,17 +6,17 @@ import typer
 
 from heartlink.cli.common import FormatOption
 from heartlink.cli.render import Column, Format
-from heartlink.i18n import _
+from heartlink.i18n import N_, _
 
 STOCK_COLUMNS = [
-    Column("kind", "Kind"),
-    Column("unit", "Unit"),
-    Column("opening", "Opening", "number"),
-    Column("in", "In", "number"),
-    Column("out", "Out", "number"),
-    Column("on_hand", "On hand", "number"),
-    Column("value_vnd", "Value", "money"),
-    Column("valued_at", "Valued at"),
+    Column("kind", N_("Kind")),
+    Column("unit", N_("Unit")),
+    Column("opening", N_("Opening"), "number"),
+    Column("in", N_("In"), "number"),
+    Column("out", N_("Out"), "number"),
+    Column("on_hand", N_("On hand"), "number"),
+    Column("value_vnd", N_("Value"), "money"),
+    Column("valued_at", N_("Valued at")),
 ]
 STOCK_FIELDS = [column.key for column in STOCK_COLUMNS]
 
@@ -44,13 +44,13 @@ def stock(
     """
     from heartlink import stock as stocks
     from heartlink.cli.common import open_ledger, say
-    from heartlink.cli.render import output_rows
+    from heartlink.cli.render import in_language, output_rows
     from heartlink.text import parse_date
 
     on = parse_date(as_of, allow_future=True) if as_of else None
     with open_ledger(write=False) as ledger:
         levels = stocks.levels(ledger.conn, as_of=on)
-    when = _("at the end of {as_of}").format(as_of=levels["as_of"]) if on else "now"
+    when = _("at the end of {as_of}").format(as_of=levels["as_of"]) if on else _("now")
     if fmt is Format.json:
         from heartlink.cli.render import output_record
 
@@ -59,9 +59,9 @@ def stock(
     output_rows(
         levels["kinds"],
         fmt,
-        STOCK_COLUMNS,
+        in_language(STOCK_COLUMNS),
         fields=STOCK_FIELDS,
-        title=f"Stock {when} (opening: 1 January {levels['year']})",
+        title=_("Stock {when} (opening: 1 January {year})").format(when=when, year=levels["year"]),
         empty=_(
             "No kind's stock is tracked; track one with `heartlink kind edit KIND --track-stock`."
         ),
