@@ -34,7 +34,7 @@ CREATE TABLE beneficiary (
     created_by TEXT NOT NULL,
     updated_at TEXT,
     archived_at TEXT
-);
+, station_id TEXT);
 
 -- table beneficiary_alias on beneficiary_alias
 CREATE TABLE beneficiary_alias (
@@ -76,7 +76,7 @@ CREATE TABLE donation (
     voided_at TEXT,
     voided_by TEXT,
     void_reason TEXT
-);
+, station_id TEXT);
 
 -- table donation_year on donation_year
 CREATE TABLE donation_year (
@@ -125,7 +125,7 @@ CREATE TABLE handout (
     voided_at TEXT,
     voided_by TEXT,
     void_reason TEXT
-, import_key TEXT);
+, import_key TEXT, station_id TEXT);
 
 -- table kind on kind
 CREATE TABLE kind (
@@ -165,7 +165,7 @@ CREATE TABLE spending (
     import_key TEXT,
     voided_at TEXT,
     voided_by TEXT,
-    void_reason TEXT,
+    void_reason TEXT, station_id TEXT,
     CHECK ((buys_kind IS NULL) = (quantity IS NULL))
 );
 
@@ -191,6 +191,22 @@ CREATE TABLE station (
     created_at TEXT NOT NULL,
     updated_at TEXT
 );
+
+-- table station_year on station_year
+CREATE TABLE station_year (
+    station_id TEXT NOT NULL,
+    year INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    programme TEXT NOT NULL,
+    count INTEGER NOT NULL,
+    handouts INTEGER NOT NULL,
+    anonymous INTEGER NOT NULL,
+    value_vnd INTEGER NOT NULL,
+    valued INTEGER NOT NULL,
+    people INTEGER NOT NULL,
+    PRIMARY KEY (year, station_id, kind, programme)
+) WITHOUT ROWID
+;
 
 -- table stock_kind on stock_kind
 CREATE TABLE stock_kind (
@@ -235,6 +251,9 @@ CREATE INDEX audit_log_by_time ON audit_log(at);
 -- index beneficiary_by_code on beneficiary
 CREATE INDEX beneficiary_by_code ON beneficiary(substr(id, 19));
 
+-- index beneficiary_by_station on beneficiary
+CREATE INDEX beneficiary_by_station ON beneficiary(station_id) WHERE station_id IS NOT NULL;
+
 -- index beneficiary_category_by_category on beneficiary_category
 CREATE INDEX beneficiary_category_by_category ON beneficiary_category(category);
 
@@ -259,6 +278,11 @@ CREATE INDEX handout_by_beneficiary ON handout(beneficiary_id, date)
 
 -- index handout_by_import_key on handout
 CREATE UNIQUE INDEX handout_by_import_key ON handout(import_key) WHERE import_key IS NOT NULL;
+
+-- index handout_by_station on handout
+CREATE INDEX handout_by_station
+    ON handout(station_id, year, kind, programme, voided_at, beneficiary_id, count, value_vnd)
+    WHERE station_id IS NOT NULL;
 
 -- index handout_year_totals on handout
 CREATE INDEX handout_year_totals
@@ -301,6 +325,13 @@ BEGIN
     SELECT RAISE(ABORT, 'the audit log is never changed; append a new entry instead');
 END;
 
+-- trigger beneficiary_station_fixed on beneficiary
+CREATE TRIGGER beneficiary_station_fixed BEFORE UPDATE OF station_id ON beneficiary
+WHEN NEW.station_id IS NOT OLD.station_id
+BEGIN
+    SELECT RAISE(ABORT, 'a record keeps the station it was recorded at');
+END;
+
 -- trigger donation_never_deleted on donation
 CREATE TRIGGER donation_never_deleted BEFORE DELETE ON donation
 BEGIN
@@ -327,6 +358,13 @@ WHEN OLD.voided_at IS NOT NULL
     OR NEW.import_key IS NOT OLD.import_key
 BEGIN
     SELECT RAISE(ABORT, 'donations are never edited; a donation can only be voided, once');
+END;
+
+-- trigger donation_station_fixed on donation
+CREATE TRIGGER donation_station_fixed BEFORE UPDATE OF station_id ON donation
+WHEN NEW.station_id IS NOT OLD.station_id
+BEGIN
+    SELECT RAISE(ABORT, 'a record keeps the station it was recorded at');
 END;
 
 -- trigger donation_summary_added on donation
@@ -388,6 +426,13 @@ WHEN OLD.voided_at IS NOT NULL
     OR NEW.created_at IS NOT OLD.created_at
 BEGIN
     SELECT RAISE(ABORT, 'handouts are never edited; a handout can only be voided, once');
+END;
+
+-- trigger handout_station_fixed on handout
+CREATE TRIGGER handout_station_fixed BEFORE UPDATE OF station_id ON handout
+WHEN NEW.station_id IS NOT OLD.station_id
+BEGIN
+    SELECT RAISE(ABORT, 'a record keeps the station it was recorded at');
 END;
 
 -- trigger handout_summary_added on handout
@@ -474,6 +519,13 @@ WHEN OLD.voided_at IS NOT NULL
     OR NEW.import_key IS NOT OLD.import_key
 BEGIN
     SELECT RAISE(ABORT, 'spending is never edited; a spending line can only be voided, once');
+END;
+
+-- trigger spending_station_fixed on spending
+CREATE TRIGGER spending_station_fixed BEFORE UPDATE OF station_id ON spending
+WHEN NEW.station_id IS NOT OLD.station_id
+BEGIN
+    SELECT RAISE(ABORT, 'a record keeps the station it was recorded at');
 END;
 
 -- trigger spending_summary_added on spending

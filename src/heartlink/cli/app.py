@@ -38,6 +38,8 @@ COMMANDS = {
     "statement": Lazy("heartlink.cli.funds", "statement"),
     "log": Lazy("heartlink.cli.log", "log"),
     "restore": Lazy("heartlink.cli.restore", "restore"),
+    "merge": Lazy("heartlink.cli.merge", "merge"),
+    "bundle": Lazy("heartlink.cli.merge", "bundle"),
     "check": Lazy("heartlink.cli.health", "check"),
     "beneficiary": Lazy("heartlink.cli.beneficiary", "app"),
     "donor": Lazy("heartlink.cli.donor", "app"),

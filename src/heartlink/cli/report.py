@@ -16,6 +16,7 @@ class View(StrEnum):
     month = "month"
     category = "category"
     group = "group"
+    station = "station"
 
 
 def report(
@@ -27,8 +28,9 @@ def report(
         View | None,
         typer.Option(
             "--by",
-            help="One view: kind, programme, month (with a chart), category (the beneficiary's) "
-            "or group (residential group). Default: per kind and per programme.",
+            help="One view: kind, programme, month (with a chart), category (the beneficiary's), "
+            "group (residential group) or station (in a file of merged stations). Default: per "
+            "kind and per programme.",
             show_default=False,
         ),
     ] = None,
@@ -38,6 +40,15 @@ def report(
             "--compare",
             metavar="YEAR",
             help="Show YEAR beside the report's year, with the change and the percentage.",
+            show_default=False,
+        ),
+    ] = None,
+    station: Annotated[
+        str | None,
+        typer.Option(
+            "--station",
+            metavar="CODE",
+            help="Only this station's handouts (its code or id), in a file of merged stations.",
             show_default=False,
         ),
     ] = None,
@@ -57,6 +68,8 @@ def report(
 
       heartlink report 2023 --as-of 31/01/2024 --format json
 
+      heartlink --db city.db report 2023 --by station
+
     "Named" counts distinct people and households; anonymous handouts (meals at a hospital)
     add to counts and handouts, and are counted apart in "Anonymous", never as people. With
     --by or --compare, --format json and csv give one row per dimension and kind, adding up to
@@ -74,10 +87,21 @@ def report(
     formatter = Formatter(lang)
     # One read snapshot: the tables of a report agree even while someone records.
     with open_ledger(write=False) as ledger, ledger.snapshot() as conn:
+        only = None if station is None else _only_station(conn, station)
         if by is None and compare is None:
-            document = views.totals_document(conn, year, on, formatter)
+            document = views.totals_document(conn, year, on, formatter, only)
         else:
             document = views.view_document(
-                conn, (by or View.kind).value, year, compare, on, formatter
+                conn, (by or View.kind).value, year, compare, on, formatter, only
             )
         render(fmt, document, Destination(formatter=formatter))
+
+
+def _only_station(conn, text: str):
+    from heartlink import reports
+    from heartlink.cli.common import say
+    from heartlink.i18n import _
+
+    only = reports.only_station(conn, text)
+    say(_("Station {code} only.").format(code=only.code))
+    return only
