@@ -17,7 +17,7 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: make `benchmarks` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks import datagen, measurements
+from benchmarks import datagen, measurements, rollup  # noqa: F401 (rollup registers its measurement)
 from benchmarks.harness import (
     REGISTRY,
     BenchmarkError,

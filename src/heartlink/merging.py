@@ -129,7 +129,7 @@ def copy_reduced(
     slug): catalogue, beneficiaries with their categories, entries dated up to `up_to_year`
     (all when None). Entries without a station become `station_id`'s (None keeps them the
     file's own, as a bundle does). Inside the caller's transaction; returns rows added per
-    table. Handouts are inserted with the yearly totals deferred (summaries.DeferredTotals)."""
+    table."""
     added: dict[str, int] = {}
     params = {"station": station_id}
     for table, columns in CATALOGUE.items():
@@ -158,16 +158,14 @@ def copy_reduced(
             f" FROM {SOURCE}.{table} i WHERE {_in_scope(up_to_year)}"
             f" AND NOT EXISTS (SELECT 1 FROM main.{table} m WHERE m.id = i.id)"
         )
-        totals = summaries.DeferredTotals(conn) if table == "handout" else None
-        if totals is not None:
-            totals.adding(conn.execute(f"SELECT COUNT(*){new}", params).fetchone()[0])
+        # The yearly totals' triggers count each row as it goes in: an import's bulk mode
+        # (summaries.DeferredTotals) would recompute whole years of every station merged so
+        # far, file after file.
         added[table] = conn.execute(
             f"INSERT INTO main.{table} ({', '.join(reduced.columns)})"
             f" SELECT {', '.join(reduced.values)}{new} ORDER BY i.rowid",
             params,
         ).rowcount
-        if totals is not None:
-            totals.finish()
     return added
 
 
