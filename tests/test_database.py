@@ -33,6 +33,7 @@ EXPECTED_TABLES = {
     "stock_kind",
     "donation_year",
     "spending_year",
+    "station_year",
 }
 
 
@@ -61,6 +62,7 @@ def test_migrating_a_blank_database_gives_the_schema(db_path):
             "0007_audit_chain",
             "0008_money_in",
             "0009_station",
+            "0013_merged_stations",
         ]
         columns = {r["name"] for r in conn.execute("SELECT * FROM pragma_table_xinfo('handout')")}
         assert {

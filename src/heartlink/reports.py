@@ -21,7 +21,10 @@ from heartlink.i18n import Lang
 from heartlink.tables import Column, Table
 from heartlink.text import parse_year
 
-VIEWS = ("kind", "programme", "month", "category", "group", "station")
+VIEWS = ("kind", "programme", "month", "category", "group")
+# The view of a file holding several stations' records (heartlink.merging); not a sheet of
+# the totals workbook, which a station makes of its own records.
+STATION_VIEW = "station"
 # In the category and group views: a named beneficiary with no category or no group. Anonymous
 # handouts have None there. Parentheses keep it apart from any slug or group name.
 NOT_SET = "(none)"
@@ -385,7 +388,7 @@ def _legacy_figures(row: sqlite3.Row) -> dict:
 
 
 def check_view(by: str) -> str:
-    if by not in VIEWS:
+    if by not in (*VIEWS, STATION_VIEW):
         raise InputError(f"unknown view {by!r}; use one of {', '.join(VIEWS)}")
     return by
 
@@ -402,7 +405,7 @@ def view(
     "value_vnd"}. Counts, handouts and values of a year's rows add up to its totals.
     """
     year, by = parse_year(year), check_view(by)
-    if by == "station":
+    if by == STATION_VIEW:
         if as_of is not None:
             raise InputError("--as-of: the station view gives the present figures only")
         rows = station_view(conn, year)

@@ -163,7 +163,10 @@ def totals_document(
     `only` (reports.Only), one station's."""
     from heartlink import reports
 
-    totals = reports.yearly(conn, year, as_of, only)
+    if only is None:
+        totals = reports.yearly(conn, year, as_of)
+    else:
+        totals = reports.yearly(conn, year, as_of, only)
     return Document(
         [reports.totals_table(totals, fmt.lang)],
         json=totals,
