@@ -17,7 +17,7 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: make `benchmarks` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks import datagen, measurements, spreadsheets  # noqa: F401 (registers its own)
+from benchmarks import datagen, measurements, rollup, spreadsheets  # noqa: F401 (they register their own)
 from benchmarks.harness import (
     REGISTRY,
     BenchmarkError,

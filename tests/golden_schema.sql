@@ -34,7 +34,7 @@ CREATE TABLE beneficiary (
     created_by TEXT NOT NULL,
     updated_at TEXT,
     archived_at TEXT
-, name_sort_key TEXT);
+, name_sort_key TEXT, station_id TEXT);
 
 -- table beneficiary_alias on beneficiary_alias
 CREATE TABLE beneficiary_alias (
@@ -81,7 +81,7 @@ CREATE TABLE donation (
     voided_at TEXT,
     voided_by TEXT,
     void_reason TEXT
-);
+, station_id TEXT);
 
 -- table donation_year on donation_year
 CREATE TABLE donation_year (
@@ -130,7 +130,7 @@ CREATE TABLE handout (
     voided_at TEXT,
     voided_by TEXT,
     void_reason TEXT
-, import_key TEXT);
+, import_key TEXT, station_id TEXT);
 
 -- table kind on kind
 CREATE TABLE kind (
@@ -170,7 +170,7 @@ CREATE TABLE spending (
     import_key TEXT,
     voided_at TEXT,
     voided_by TEXT,
-    void_reason TEXT,
+    void_reason TEXT, station_id TEXT,
     CHECK ((buys_kind IS NULL) = (quantity IS NULL))
 );
 
@@ -246,6 +246,22 @@ CREATE TABLE station (
     updated_at TEXT
 );
 
+-- table station_year on station_year
+CREATE TABLE station_year (
+    station_id TEXT NOT NULL,
+    year INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    programme TEXT NOT NULL,
+    count INTEGER NOT NULL,
+    handouts INTEGER NOT NULL,
+    anonymous INTEGER NOT NULL,
+    value_vnd INTEGER NOT NULL,
+    valued INTEGER NOT NULL,
+    people INTEGER NOT NULL,
+    PRIMARY KEY (year, station_id, kind, programme)
+) WITHOUT ROWID
+;
+
 -- table stock_kind on stock_kind
 CREATE TABLE stock_kind (
     kind TEXT PRIMARY KEY REFERENCES kind(slug),
@@ -320,6 +336,9 @@ CREATE INDEX beneficiary_by_code ON beneficiary(substr(id, 19));
 -- index beneficiary_by_name_order on beneficiary
 CREATE INDEX beneficiary_by_name_order ON beneficiary(name_sort_key, id);
 
+-- index beneficiary_by_station on beneficiary
+CREATE INDEX beneficiary_by_station ON beneficiary(station_id) WHERE station_id IS NOT NULL;
+
 -- index beneficiary_category_by_category on beneficiary_category
 CREATE INDEX beneficiary_category_by_category ON beneficiary_category(category);
 
@@ -347,6 +366,11 @@ CREATE INDEX handout_by_beneficiary ON handout(beneficiary_id, date)
 
 -- index handout_by_import_key on handout
 CREATE UNIQUE INDEX handout_by_import_key ON handout(import_key) WHERE import_key IS NOT NULL;
+
+-- index handout_by_station on handout
+CREATE INDEX handout_by_station
+    ON handout(station_id, year, kind, programme, voided_at, beneficiary_id, count, value_vnd)
+    WHERE station_id IS NOT NULL;
 
 -- index handout_year_totals on handout
 CREATE INDEX handout_year_totals
@@ -404,18 +428,26 @@ BEGIN
     SELECT RAISE(ABORT, 'the audit log is never changed; append a new entry instead');
 END;
 
+-- trigger beneficiary_station_fixed on beneficiary
+CREATE TRIGGER beneficiary_station_fixed BEFORE UPDATE OF station_id ON beneficiary
+WHEN NEW.station_id IS NOT OLD.station_id
+BEGIN
+    SELECT RAISE(ABORT, 'a record keeps the station it was recorded at');
+END;
+
 -- trigger donation_closed_year_added on donation
 CREATE TRIGGER donation_closed_year_added BEFORE INSERT ON donation
-WHEN EXISTS (SELECT 1 FROM closed_year c JOIN station s ON s.id = c.station_id AND s.is_own = 1
-             WHERE c.year = NEW.year)
+WHEN EXISTS (SELECT 1 FROM closed_year c WHERE c.year = NEW.year
+             AND c.station_id = coalesce(NEW.station_id, (SELECT id FROM station WHERE is_own = 1)))
 BEGIN
     SELECT RAISE(ABORT, 'a donation dated in a closed year cannot be added or voided');
 END;
 
 -- trigger donation_closed_year_changed on donation
 CREATE TRIGGER donation_closed_year_changed BEFORE UPDATE ON donation
-WHEN EXISTS (SELECT 1 FROM closed_year c JOIN station s ON s.id = c.station_id AND s.is_own = 1
-             WHERE c.year IN (OLD.year, NEW.year))
+WHEN EXISTS (SELECT 1 FROM closed_year c
+             WHERE (c.year = OLD.year AND c.station_id = coalesce(OLD.station_id, (SELECT id FROM station WHERE is_own = 1)))
+                OR (c.year = NEW.year AND c.station_id = coalesce(NEW.station_id, (SELECT id FROM station WHERE is_own = 1))))
 BEGIN
     SELECT RAISE(ABORT, 'a donation dated in a closed year cannot be added or voided');
 END;
@@ -448,6 +480,13 @@ BEGIN
     SELECT RAISE(ABORT, 'donations are never edited; a donation can only be voided, once');
 END;
 
+-- trigger donation_station_fixed on donation
+CREATE TRIGGER donation_station_fixed BEFORE UPDATE OF station_id ON donation
+WHEN NEW.station_id IS NOT OLD.station_id
+BEGIN
+    SELECT RAISE(ABORT, 'a record keeps the station it was recorded at');
+END;
+
 -- trigger donation_summary_added on donation
 CREATE TRIGGER donation_summary_added AFTER INSERT ON donation
 WHEN NEW.voided_at IS NULL
@@ -478,16 +517,17 @@ END;
 
 -- trigger handout_closed_year_added on handout
 CREATE TRIGGER handout_closed_year_added BEFORE INSERT ON handout
-WHEN EXISTS (SELECT 1 FROM closed_year c JOIN station s ON s.id = c.station_id AND s.is_own = 1
-             WHERE c.year = NEW.year)
+WHEN EXISTS (SELECT 1 FROM closed_year c WHERE c.year = NEW.year
+             AND c.station_id = coalesce(NEW.station_id, (SELECT id FROM station WHERE is_own = 1)))
 BEGIN
     SELECT RAISE(ABORT, 'a handout dated in a closed year cannot be added or voided');
 END;
 
 -- trigger handout_closed_year_changed on handout
 CREATE TRIGGER handout_closed_year_changed BEFORE UPDATE ON handout
-WHEN EXISTS (SELECT 1 FROM closed_year c JOIN station s ON s.id = c.station_id AND s.is_own = 1
-             WHERE c.year IN (OLD.year, NEW.year))
+WHEN EXISTS (SELECT 1 FROM closed_year c
+             WHERE (c.year = OLD.year AND c.station_id = coalesce(OLD.station_id, (SELECT id FROM station WHERE is_own = 1)))
+                OR (c.year = NEW.year AND c.station_id = coalesce(NEW.station_id, (SELECT id FROM station WHERE is_own = 1))))
 BEGIN
     SELECT RAISE(ABORT, 'a handout dated in a closed year cannot be added or voided');
 END;
@@ -523,6 +563,13 @@ WHEN OLD.voided_at IS NOT NULL
     OR NEW.created_at IS NOT OLD.created_at
 BEGIN
     SELECT RAISE(ABORT, 'handouts are never edited; a handout can only be voided, once');
+END;
+
+-- trigger handout_station_fixed on handout
+CREATE TRIGGER handout_station_fixed BEFORE UPDATE OF station_id ON handout
+WHEN NEW.station_id IS NOT OLD.station_id
+BEGIN
+    SELECT RAISE(ABORT, 'a record keeps the station it was recorded at');
 END;
 
 -- trigger handout_summary_added on handout
@@ -586,16 +633,17 @@ END;
 
 -- trigger spending_closed_year_added on spending
 CREATE TRIGGER spending_closed_year_added BEFORE INSERT ON spending
-WHEN EXISTS (SELECT 1 FROM closed_year c JOIN station s ON s.id = c.station_id AND s.is_own = 1
-             WHERE c.year = NEW.year)
+WHEN EXISTS (SELECT 1 FROM closed_year c WHERE c.year = NEW.year
+             AND c.station_id = coalesce(NEW.station_id, (SELECT id FROM station WHERE is_own = 1)))
 BEGIN
     SELECT RAISE(ABORT, 'a spending line dated in a closed year cannot be added or voided');
 END;
 
 -- trigger spending_closed_year_changed on spending
 CREATE TRIGGER spending_closed_year_changed BEFORE UPDATE ON spending
-WHEN EXISTS (SELECT 1 FROM closed_year c JOIN station s ON s.id = c.station_id AND s.is_own = 1
-             WHERE c.year IN (OLD.year, NEW.year))
+WHEN EXISTS (SELECT 1 FROM closed_year c
+             WHERE (c.year = OLD.year AND c.station_id = coalesce(OLD.station_id, (SELECT id FROM station WHERE is_own = 1)))
+                OR (c.year = NEW.year AND c.station_id = coalesce(NEW.station_id, (SELECT id FROM station WHERE is_own = 1))))
 BEGIN
     SELECT RAISE(ABORT, 'a spending line dated in a closed year cannot be added or voided');
 END;
@@ -625,6 +673,13 @@ WHEN OLD.voided_at IS NOT NULL
     OR NEW.import_key IS NOT OLD.import_key
 BEGIN
     SELECT RAISE(ABORT, 'spending is never edited; a spending line can only be voided, once');
+END;
+
+-- trigger spending_station_fixed on spending
+CREATE TRIGGER spending_station_fixed BEFORE UPDATE OF station_id ON spending
+WHEN NEW.station_id IS NOT OLD.station_id
+BEGIN
+    SELECT RAISE(ABORT, 'a record keeps the station it was recorded at');
 END;
 
 -- trigger spending_summary_added on spending

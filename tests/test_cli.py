@@ -79,6 +79,8 @@ def test_the_command_tree_is_what_the_readme_documents():
             "backup create",
             "backup list",
             "restore",
+            "merge",
+            "bundle",
             "check",
             "export totals",
             "export handouts",

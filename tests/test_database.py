@@ -38,6 +38,7 @@ EXPECTED_TABLES = {
     "sponsorship_payment",
     "year_closing",
     "year_reopening",
+    "station_year",
 }
 
 
@@ -69,6 +70,7 @@ def test_migrating_a_blank_database_gives_the_schema(db_path):
             "0010_sponsorships",
             "0011_name_sort",
             "0012_closed_years",
+            "0013_merged_stations",
         ]
         columns = {r["name"] for r in conn.execute("SELECT * FROM pragma_table_xinfo('handout')")}
         assert {

@@ -20,7 +20,7 @@ def as_sql(schema: list[tuple]) -> str:
 
 def test_schema_version_is_the_number_of_migrations():
     assert len(NAMES) == db.SCHEMA_VERSION
-    assert NAMES[-1] == "0012_closed_years"
+    assert NAMES[-1] == "0013_merged_stations"
 
 
 def test_a_blank_database_gets_the_golden_schema(db_path):

@@ -60,6 +60,8 @@ SPONSORSHIP_ADD = "sponsorship.add"
 SPONSORSHIP_CHANGE = "sponsorship.change"
 SPONSORSHIP_END = "sponsorship.end"
 SPONSORSHIP_LINK = "sponsorship.link"
+MERGE = "merge"
+BUNDLE = "bundle"
 
 # A new entry of an append-only table, sealed by its rowid (seals.of_entry).
 _ENTRIES = {HANDOUT_RECORD: "handout", DONATION_RECEIVE: "donation", SPENDING_RECORD: "spending"}
@@ -110,12 +112,13 @@ def append(
     before: dict | None = None,
     after: dict | None = None,
     added_since: seals.Mark | None = None,
+    changed: dict | None = None,
 ) -> None:
     """Append one entry, sealing the record it changed (or, with `added_since`, every record
     added after that mark). Must run inside the transaction that makes the change."""
     before, after = _changed_only(before, after)
     if added_since is not None:
-        seal = seals.added_since(conn, added_since)
+        seal = seals.added_since(conn, added_since, changed)
     elif action in _ENTRIES and target:
         seal = seals.of_entry(conn, _ENTRIES[action], target)
     elif action in _SEALS and target:

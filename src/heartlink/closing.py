@@ -55,9 +55,12 @@ class YearClosed(HeartlinkError):
     """A record dated in a closed year was to be added or voided. Nothing was saved."""
 
 
-def year_hash(conn: sqlite3.Connection, year: int) -> tuple[str, dict[str, int]]:
-    """The hash of the year's records (see the module's docstring), and how many of each
-    table it covers. Reads only; works on any connection (no row factory needed).
+def year_hash(
+    conn: sqlite3.Connection, year: int, station_id: str | None = None
+) -> tuple[str, dict[str, int]]:
+    """The hash of the year's records (see the module's docstring) of the file's own station
+    (its records have no station_id), or of the merged station `station_id`, and how many of
+    each table it covers. Reads only; works on any connection (no row factory needed).
 
     SQLite's json_array writes each line: for the INTEGER and TEXT values heartlink stores it
     gives exactly the bytes of the json.dumps form the docstring defines (tests hold the two
@@ -67,8 +70,8 @@ def year_hash(conn: sqlite3.Connection, year: int) -> tuple[str, dict[str, int]]
     for table, columns in RECORD_COLUMNS.items():
         lines = conn.execute(
             f"SELECT json_array('{table}', {', '.join(columns)}) FROM {table}"
-            " WHERE year = ? ORDER BY id",
-            (year,),
+            " WHERE year = ? AND station_id IS ? ORDER BY id",
+            (year, station_id),
         )
         for (line,) in lines:
             digest.update(line.encode() + b"\n")
@@ -332,13 +335,13 @@ def verify(conn: sqlite3.Connection) -> list[dict]:
     will do."""
     findings = []
     closings = conn.execute(
-        "SELECT c.year, c.closed_at, c.hash, c.records, s.code FROM year_closing c"
-        " JOIN closed_year k ON k.closing_id = c.id LEFT JOIN station s ON s.id = c.station_id"
-        " ORDER BY c.year"
+        "SELECT c.year, c.closed_at, c.hash, c.records, s.code, c.station_id, s.is_own"
+        " FROM year_closing c JOIN closed_year k ON k.closing_id = c.id"
+        " LEFT JOIN station s ON s.id = c.station_id ORDER BY c.year"
     ).fetchall()
-    for year, closed_at, sealed, records, code in closings:
+    for year, closed_at, sealed, records, code, station_id, is_own in closings:
         try:
-            digest, now = year_hash(conn, year)
+            digest, now = year_hash(conn, year, None if is_own else station_id)
         except sqlite3.Error:  # a value JSON cannot hold (a BLOB): the content check names it
             digest, now = "", dict.fromkeys(RECORD_COLUMNS, "?")
         if digest == sealed:

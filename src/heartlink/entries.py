@@ -9,7 +9,7 @@ import sqlite3
 from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
-from heartlink import audit, ids
+from heartlink import audit, ids, stations
 from heartlink.db import Ledger, utc_now
 from heartlink.errors import HeartlinkError
 from heartlink.i18n import _
@@ -126,6 +126,7 @@ class Entries(NamedTuple):
         if problems:
             raise problems[0][1]
         with ledger.write() as conn:
+            stations.check_recording(conn)
             row, problems = rules(conn, today).check(given)
             if problems:
                 raise problems[0][1]
@@ -139,6 +140,7 @@ class Entries(NamedTuple):
         reason = require_text(reason, "reason")
         with ledger.write() as conn:
             entry_id = ids.resolve(conn, self.table, ref, self.noun, self.find_hint)
+            stations.check_own_entry(conn, self.table, entry_id, self.noun)
             before = self.get(conn, entry_id)
             if before["voided"]:
                 raise HeartlinkError(

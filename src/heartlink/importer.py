@@ -44,6 +44,7 @@ from heartlink import (
     seals,
     sheets,
     spending,
+    stations,
     summaries,
 )
 from heartlink.db import Ledger, utc_now
@@ -217,6 +218,7 @@ def _importing(
         if dry_run:
             return body(ledger.conn, run)
         with ledger.write() as conn:
+            stations.check_recording(conn)
             before = seals.mark(conn)
             done = body(conn, run)
             audit.append(

@@ -907,6 +907,86 @@ END
         _run(db, _CLOSED_YEAR_TRIGGERS.format(table=table, noun=noun))
 
 
+# A merged station's entries and beneficiaries carry its id; the file's own have NULL, so that
+# `record` writes what it always has. Held fixed like the columns of 0001 and 0004.
+_STATION_FIXED = """
+CREATE TRIGGER {table}_station_fixed BEFORE UPDATE OF station_id ON {table}
+WHEN NEW.station_id IS NOT OLD.station_id
+BEGIN
+    SELECT RAISE(ABORT, 'a record keeps the station it was recorded at');
+END"""
+
+
+# 0012's refusal of entries dated in a closed year, now per station: a closed year is closed
+# for its own station's records (station_id NULL is the file's own station), so a roll-up
+# takes a merged station's records of a year the roll-up's own station has closed.
+_OWN_STATION = "(SELECT id FROM station WHERE is_own = 1)"
+_CLOSED_YEAR_BY_STATION = f"""
+DROP TRIGGER {{table}}_closed_year_added;
+
+DROP TRIGGER {{table}}_closed_year_changed;
+
+CREATE TRIGGER {{table}}_closed_year_added BEFORE INSERT ON {{table}}
+WHEN EXISTS (SELECT 1 FROM closed_year c WHERE c.year = NEW.year
+             AND c.station_id = coalesce(NEW.station_id, {_OWN_STATION}))
+BEGIN
+    SELECT RAISE(ABORT, '{{noun}} dated in a closed year cannot be added or voided');
+END;
+
+CREATE TRIGGER {{table}}_closed_year_changed BEFORE UPDATE ON {{table}}
+WHEN EXISTS (SELECT 1 FROM closed_year c
+             WHERE (c.year = OLD.year AND c.station_id = coalesce(OLD.station_id, {_OWN_STATION}))
+                OR (c.year = NEW.year AND c.station_id = coalesce(NEW.station_id, {_OWN_STATION})))
+BEGIN
+    SELECT RAISE(ABORT, '{{noun}} dated in a closed year cannot be added or voided');
+END
+"""
+
+
+@migrations(name="0013_merged_stations")
+def m0013_merged_stations(db: Database) -> None:
+    """Several stations' work in one file (see heartlink.merging): the station each merged
+    record belongs to, an index per station and year for the merge and the per-station views,
+    and the merged stations' yearly totals (kept by the merge, which is the only writer of a
+    merged station's records)."""
+    for table in ("handout", "donation", "spending", "beneficiary"):
+        db.execute(f"ALTER TABLE {table} ADD COLUMN station_id TEXT")
+        db.execute(_STATION_FIXED.format(table=table))
+    _run(
+        db,
+        """
+-- Partial: the file's own handouts (station_id NULL) are not in it, so `record` pays nothing.
+CREATE INDEX handout_by_station
+    ON handout(station_id, year, kind, programme, voided_at, beneficiary_id, count, value_vnd)
+    WHERE station_id IS NOT NULL;
+
+CREATE INDEX beneficiary_by_station ON beneficiary(station_id) WHERE station_id IS NOT NULL;
+
+-- year_summary's figures and levels, per merged station (the file's own station is the
+-- year's totals less these).
+CREATE TABLE station_year (
+    station_id TEXT NOT NULL,
+    year INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    programme TEXT NOT NULL,
+    count INTEGER NOT NULL,
+    handouts INTEGER NOT NULL,
+    anonymous INTEGER NOT NULL,
+    value_vnd INTEGER NOT NULL,
+    valued INTEGER NOT NULL,
+    people INTEGER NOT NULL,
+    PRIMARY KEY (year, station_id, kind, programme)
+) WITHOUT ROWID
+""",
+    )
+    for table, noun in (
+        ("handout", "a handout"),
+        ("donation", "a donation"),
+        ("spending", "a spending line"),
+    ):
+        _run(db, _CLOSED_YEAR_BY_STATION.format(table=table, noun=noun))
+
+
 def apply(conn: sqlite3.Connection) -> None:
     """Apply every pending migration on conn, which must already be inside a transaction."""
     migrations.apply(Database(conn, recursive_triggers=False, execute_plugins=False))

@@ -14,7 +14,7 @@ import enum
 import re
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
-from functools import partial
+from typing import NamedTuple
 
 from heartlink.errors import InputError
 from heartlink.i18n import Lang, _
@@ -22,6 +22,9 @@ from heartlink.tables import Column, Table
 from heartlink.text import parse_year
 
 VIEWS = ("kind", "programme", "month", "category", "group")
+# The view of a file holding several stations' records (heartlink.merging); not a sheet of
+# the totals workbook, which a station makes of its own records.
+STATION_VIEW = "station"
 # In the category and group views: a named beneficiary with no category or no group. Anonymous
 # handouts have None there. Parentheses keep it apart from any slug or group name.
 NOT_SET = "(none)"
@@ -55,7 +58,24 @@ def as_of_cutoff(day: dt.date) -> str:
     return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def _where(year: int, as_of: dt.date | None) -> tuple[str, list]:
+class Only(NamedTuple):
+    """One station's records in a file that holds several (`--station CODE`): its id, None
+    for the file's own station (its records carry no station), and its code."""
+
+    station_id: str | None
+    code: str | None
+
+
+def _where(year: int, as_of: dt.date | None, only: Only | None = None) -> tuple[str, list]:
+    where, params = _where_all(year, as_of)
+    if only is None:
+        return where, params
+    if only.station_id is None:
+        return where + " AND h.station_id IS NULL", params
+    return where + " AND h.station_id = ?", [*params, only.station_id]
+
+
+def _where_all(year: int, as_of: dt.date | None) -> tuple[str, list]:
     if as_of is None:
         return "h.year = ? AND h.voided_at IS NULL", [year]
     cutoff = as_of_cutoff(as_of)
@@ -63,6 +83,71 @@ def _where(year: int, as_of: dt.date | None) -> tuple[str, list]:
         "h.year = ? AND h.created_at < ? AND (h.voided_at IS NULL OR h.voided_at >= ?)",
         [year, cutoff, cutoff],
     )
+
+
+def only_station(conn: sqlite3.Connection, text: str) -> Only:
+    """The station named by code or id, as a filter of the reports."""
+    from heartlink import stations
+
+    found = stations.find(conn, text)
+    own = stations.own(conn)
+    return Only(None if own is not None and own.id == found.id else found.id, found.code)
+
+
+# year_summary's columns, per level, of one station: a merged station's from station_year
+# (kept by the merge), the file's own as the year's totals less every merged station's.
+_LEVEL_COLUMNS = "kind, programme, count, handouts, anonymous, value_vnd, valued, people"
+_NEGATED = "kind, programme, -count, -handouts, -anonymous, -value_vnd, -valued, -people"
+
+
+def _station_summary(only: Only) -> tuple[str, list]:
+    """A SELECT of year_summary's rows (kind, programme and figures) of one station and year
+    (its one parameter, the year, then the station's id)."""
+    if only.station_id is not None:
+        return (
+            f"SELECT {_LEVEL_COLUMNS} FROM station_year WHERE year = ? AND station_id = ?",
+            [only.station_id],
+        )
+    sums = ", ".join(f"SUM({column}) AS {column}" for column in _LEVEL_COLUMNS.split(", ")[2:])
+    return (
+        f"SELECT kind, programme, {sums} FROM (SELECT {_LEVEL_COLUMNS} FROM year_summary"
+        f" WHERE year = :year UNION ALL SELECT {_NEGATED} FROM station_year WHERE year = :year)"
+        " GROUP BY kind, programme HAVING SUM(handouts) > 0",
+        [],
+    )
+
+
+def _summary_rows(only: Only | None, year: int) -> tuple[str, dict | list]:
+    """The source of year_summary's rows for `year`: the table itself, or one station's."""
+    if only is None:
+        return "SELECT * FROM year_summary WHERE year = ?", [year]
+    sql, rest = _station_summary(only)
+    if rest:
+        return sql, [year, *rest]
+    return sql, {"year": year}
+
+
+def station_view(conn: sqlite3.Connection, year: int) -> list[dict]:
+    """Rows of the `station` view: per station (its code) and kind, the year's figures; the
+    file's own station (its records carry no station) beside every merged one."""
+    from heartlink import stations
+
+    merged = {station.id: station.code for station in stations.merged(conn)}
+    own = stations.own(conn)
+    rows = []
+    units = _units(conn)
+    for station_id, code in [(None, own.code if own else None), *merged.items()]:
+        sql, params = _summary_rows(Only(station_id, code), year)
+        for row in conn.execute(
+            f"SELECT kind AS key, kind, {_SUMMARY_FIGURES} FROM ({sql})"
+            " WHERE kind != '' AND programme = ''",
+            params,
+        ):
+            rows.append(
+                {"year": year, "station": code, "kind": row["kind"], "unit": units[row["kind"]]}
+                | {figure: row[figure] for figure in FIGURES}
+            )
+    return rows
 
 
 # The views year_summary answers (without --as-of), and the SQL of their dimension there.
@@ -78,15 +163,23 @@ def _units(conn: sqlite3.Connection) -> dict[str, str]:
     return dict(conn.execute("SELECT slug, unit_en FROM kind").fetchall())
 
 
-def yearly(conn: sqlite3.Connection, year: int | str, as_of: dt.date | None = None) -> dict:
-    """Totals of one year per kind and per programme, and overall (the `report` object)."""
+def yearly(
+    conn: sqlite3.Connection,
+    year: int | str,
+    as_of: dt.date | None = None,
+    only: Only | None = None,
+) -> dict:
+    """Totals of one year per kind and per programme, and overall (the `report` object);
+    with `only`, of one station's handouts (its money is not kept per station: left out)."""
     year = parse_year(year)
     kinds = {row["slug"]: row for row in conn.execute("SELECT * FROM kind ORDER BY rowid")}
     programmes = {
         row["slug"]: row for row in conn.execute("SELECT * FROM programme ORDER BY rowid")
     }
-    levels = _summary_levels if as_of is None else partial(_scanned_levels, as_of=as_of)
-    grouped = levels(conn, year)
+    if as_of is None:
+        grouped = _summary_levels(conn, year, only)
+    else:
+        grouped = _scanned_levels(conn, year, as_of, only)
 
     totals = [
         {
@@ -110,9 +203,12 @@ def yearly(conn: sqlite3.Connection, year: int | str, as_of: dt.date | None = No
     ]
     overall = _overall(grouped)
     kind_order, programme_order = list(kinds), list(programmes)
+    station = {} if only is None else {"station": only.code}
+    whole_file = only is None
     return (
-        _with_money_and_sponsorships(conn, year, as_of)
-        | _with_closing(conn, year)
+        (_with_money_and_sponsorships(conn, year, as_of) if whole_file else {})
+        | (_with_closing(conn, year) if whole_file else {})
+        | station
         | {
             "year": year,
             "totals": sorted(totals, key=lambda t: kind_order.index(t["kind"])),
@@ -128,8 +224,8 @@ def overall(conn: sqlite3.Connection, year: int | str, as_of: dt.date | None = N
     twice is one row of two kinds, but one person), and `count`, None (kinds count in
     different units)."""
     year = parse_year(year)
-    levels = _summary_levels if as_of is None else partial(_scanned_levels, as_of=as_of)
-    return _overall(levels(conn, year)) | {"count": None}
+    grouped = _summary_levels(conn, year) if as_of is None else _scanned_levels(conn, year, as_of)
+    return _overall(grouped) | {"count": None}
 
 
 def _overall(grouped: "FiguresAtLevel") -> dict:
@@ -204,24 +300,29 @@ _SUMMARY_FIGURES = """count, handouts, anonymous AS anonymous_handouts,
        people AS beneficiaries, CASE WHEN valued > 0 THEN value_vnd END AS value_vnd"""
 
 
-def _summary_levels(conn: sqlite3.Connection, year: int) -> FiguresAtLevel:
+def _summary_levels(
+    conn: sqlite3.Connection, year: int, only: Only | None = None
+) -> FiguresAtLevel:
     """The year's figures per kind, per programme or overall (None), from year_summary (see
-    heartlink.summaries): a few dozen rows whatever the size of the ledger."""
+    heartlink.summaries), or one station's: a few dozen rows whatever the size of the ledger."""
+    source, params = _summary_rows(only, year)
 
     def level(at: Level) -> list[sqlite3.Row]:
         sql = (
-            f"SELECT {at.column or 'NULL'} AS key, {_SUMMARY_FIGURES} FROM year_summary"
-            f" WHERE year = ? AND {at.summary_rows}"
+            f"SELECT {at.column or 'NULL'} AS key, {_SUMMARY_FIGURES} FROM ({source})"
+            f" WHERE {at.summary_rows}"
         )
-        return conn.execute(sql, (year,)).fetchall()
+        return conn.execute(sql, params).fetchall()
 
     return level
 
 
-def _scanned_levels(conn: sqlite3.Connection, year: int, as_of: dt.date) -> FiguresAtLevel:
+def _scanned_levels(
+    conn: sqlite3.Connection, year: int, as_of: dt.date, only: Only | None = None
+) -> FiguresAtLevel:
     """The same figures as the ledger held them at the end of `as_of`, from the handouts (the
     summary holds only the present)."""
-    where, params = _where(year, as_of)
+    where, params = _where(year, as_of, only)
 
     def level(at: Level) -> list[sqlite3.Row]:
         key = f"h.{at.column}" if at.column else "NULL"
@@ -327,7 +428,7 @@ def _legacy_figures(row: sqlite3.Row) -> dict:
 
 
 def check_view(by: str) -> str:
-    if by not in VIEWS:
+    if by not in (*VIEWS, STATION_VIEW):
         raise InputError(
             _("unknown view {by!r}; use one of {views}").format(by=by, views=", ".join(VIEWS))
         )
@@ -335,22 +436,32 @@ def check_view(by: str) -> str:
 
 
 def view(
-    conn: sqlite3.Connection, year: int | str, by: str = "kind", as_of: dt.date | None = None
+    conn: sqlite3.Connection,
+    year: int | str,
+    by: str = "kind",
+    as_of: dt.date | None = None,
+    only: Only | None = None,
 ) -> list[dict]:
     """One year's totals as rows keyed by the view's dimension (none for `kind`) and the kind:
     {"year", <by>, "kind", "unit", "count", "handouts", "anonymous_handouts", "beneficiaries",
     "value_vnd"}. Counts, handouts and values of a year's rows add up to its totals.
     """
     year, by = parse_year(year), check_view(by)
+    if by == STATION_VIEW:
+        if as_of is not None:
+            raise InputError("--as-of: the station view gives the present figures only")
+        rows = station_view(conn, year)
+        chosen = [row for row in rows if only is None or row["station"] == only.code]
+        return sorted(chosen, key=_ordering(conn, by))
     if as_of is None and by in _SUMMARY_VIEWS:
         # Kept up to date by triggers (heartlink.summaries): a few dozen rows to read.
+        source, params = _summary_rows(only, year)
         sql = (
-            f"SELECT {_SUMMARY_VIEWS[by]} AS key, kind, {_SUMMARY_FIGURES} FROM year_summary"
-            f" WHERE year = ? AND kind != '' AND programme {'=' if by == 'kind' else '!='} ''"
+            f"SELECT {_SUMMARY_VIEWS[by]} AS key, kind, {_SUMMARY_FIGURES} FROM ({source})"
+            f" WHERE kind != '' AND programme {'=' if by == 'kind' else '!='} ''"
         )
-        params: list = [year]
     else:
-        where, params = _where(year, as_of)
+        where, params = _where(year, as_of, only)
         join = " LEFT JOIN beneficiary b ON b.id = h.beneficiary_id" if by == "group" else ""
         sql = (
             f"SELECT {_DIMENSIONS[by]} AS key, h.kind AS kind, {_FIGURES}"
@@ -454,6 +565,7 @@ def compare(
     other_year: int | str,
     by: str = "kind",
     as_of: dt.date | None = None,
+    only: Only | None = None,
 ) -> list[dict]:
     """`year` beside `other_year`, row by row of the view: for each of count, handouts and
     value_vnd, the figure, `compare_<figure>` (the other year's) and `<figure>_change`; and
@@ -471,7 +583,8 @@ def compare(
     def keyed(rows: Iterable[dict]) -> dict[tuple, dict]:
         return {(*(row[d] for d in dimension), row["kind"]): row for row in rows}
 
-    this, other = keyed(view(conn, year, by, as_of)), keyed(view(conn, other_year, by, as_of))
+    this = keyed(view(conn, year, by, as_of, only))
+    other = keyed(view(conn, other_year, by, as_of, only))
     units = _units(conn)
     rows = []
     for key in this.keys() | other.keys():

@@ -97,11 +97,27 @@ CHUNKED = {
 _VOIDED = "voided_at IS NOT NULL OR voided_by IS NOT NULL OR void_reason IS NOT NULL"
 
 
-def _chunk_sql(table: str) -> str:
+def _chunk_sql(table: str, with_station: bool = False) -> str:
+    state = f"json_array({', '.join(CHUNKED[table])})"
+    if with_station:
+        # A merged station's entry is sealed with its station too; the file's own entries
+        # (station_id NULL) keep the state they were sealed with before stations merged.
+        state = (
+            f"CASE WHEN station_id IS NULL THEN {state}"
+            f" ELSE json_array({', '.join(CHUNKED[table])}, station_id) END"
+        )
     return (
-        f"SELECT count(*), group_concat(json_array({', '.join(CHUNKED[table])}), char(10))"
-        f" FROM {table} WHERE rowid BETWEEN ? AND ?"
+        f"SELECT count(*), group_concat({state}, char(10)) FROM {table} WHERE rowid BETWEEN ? AND ?"
     )
+
+
+def _holds_stations(conn: sqlite3.Connection, table: str) -> bool:
+    """Whether `table` has the station column of migration 0013 (a migration of an older file
+    seals its entries before that column exists)."""
+    found = conn.execute(
+        "SELECT 1 FROM pragma_table_info(?) WHERE name = 'station_id'", (table,)
+    ).fetchone()
+    return found is not None
 
 
 class Keyed(NamedTuple):
@@ -231,7 +247,9 @@ def chunk_digest(
     conn: sqlite3.Connection, first: int, last: int, table: str = "handout"
 ) -> tuple[int, str]:
     """The rows of `table`'s rowids first…last there are, and their digest."""
-    rows, text = conn.execute(_chunk_sql(table), (first, last)).fetchone()
+    rows, text = conn.execute(
+        _chunk_sql(table, _holds_stations(conn, table)), (first, last)
+    ).fetchone()
     return rows, _digest(text)
 
 
@@ -270,8 +288,12 @@ def mark(conn: sqlite3.Connection) -> Mark:
     return Mark(tops, _top(conn, "beneficiary"), _top(conn, "donor"), aliases)
 
 
-def added_since(conn: sqlite3.Connection, since: Mark) -> dict:
-    """The seal of every record added after `since` (an import, or generated data)."""
+def added_since(
+    conn: sqlite3.Connection, since: Mark, changed: dict[str, Iterable[str]] | None = None
+) -> dict:
+    """The seal of every record added after `since` (an import, or generated data), and of
+    the keyed records `changed` names ({table: keys}: voids of earlier entries, catalogue and
+    station rows a merge added or updated)."""
     parts: dict[str, object] = {}
     for table in CHUNKED:
         first, last = since.entries[table] + 1, _top(conn, table)
@@ -284,6 +306,8 @@ def added_since(conn: sqlite3.Connection, since: Mark) -> dict:
         parts[table] = records(conn, table, [row[0] for row in added])
     aliases = {row[0] for row in conn.execute("SELECT alias_id FROM beneficiary_alias")}
     parts["beneficiary_alias"] = records(conn, "beneficiary_alias", sorted(aliases - since.aliases))
+    for table, keys in (changed or {}).items():
+        parts[table] = {**(parts.get(table) or {}), **records(conn, table, keys)}
     return seal(**parts)
 
 

@@ -2,6 +2,7 @@
 totals fingerprint a copy must reproduce. Used by backup, restore and the health check; reads only.
 """
 
+import functools
 import re
 import sqlite3
 from collections.abc import Iterator
@@ -403,6 +404,14 @@ def _showable(stored: str, raw: bytes) -> bool:
     return stored in ("integer", "text") and bool(SHOWABLE_KEY.match(raw))
 
 
+@functools.cache
+def _expected_schema() -> tuple:
+    """db.expected_schema, made once a process: a merge checks each of its files with it."""
+    from heartlink import db
+
+    return tuple(db.expected_schema())
+
+
 def schema_differences(conn: sqlite3.Connection) -> list[dict]:
     """Each table, index and trigger of this heartlink's schema (a new database made in memory
     by the migrations, as tests/golden_schema.sql holds it) that `conn` lacks or holds with
@@ -410,7 +419,7 @@ def schema_differences(conn: sqlite3.Connection) -> list[dict]:
     "change": "missing" | "changed" | "extra", "object": table | index | trigger}."""
     from heartlink import db
 
-    expected = {row[1]: row for row in db.expected_schema()}
+    expected = {row[1]: row for row in _expected_schema()}
     found = {row[1]: row for row in db.schema_of(conn)}
     differences = []
 

@@ -145,3 +145,69 @@ def required(conn: sqlite3.Connection, what: str) -> Station:
             ).format(what=what)
         )
     return station
+
+
+# Several stations in one file (heartlink.merging) -------------------------------------------
+
+
+def merged(conn: sqlite3.Connection) -> list[Station]:
+    """The other stations whose records were merged into this file, by code."""
+    rows = conn.execute(f"SELECT {_COLUMNS} FROM station WHERE is_own = 0 ORDER BY code, id")
+    return [Station(*row) for row in rows]
+
+
+def find(conn: sqlite3.Connection, text: str) -> Station:
+    """The station of this file (its own or a merged one) with the code or id `text`."""
+    wanted = text.strip()
+    rows = conn.execute(
+        f"SELECT {_COLUMNS} FROM station WHERE code = ? OR id = ? ORDER BY is_own DESC, id",
+        (wanted.upper(), wanted),
+    ).fetchall()
+    if not rows:
+        raise InputError(
+            _(
+                "--station: this file holds no station {code}; see `heartlink station show` and "
+                "`heartlink report YEAR --by station`"
+            ).format(code=wanted.upper())
+        )
+    if len(rows) > 1:
+        raise InputError(
+            _(
+                "--station: {count} stations here share the code {code}; give the station's id "
+                "instead"
+            ).format(count=len(rows), code=wanted.upper())
+        )
+    return Station(*rows[0])
+
+
+def check_recording(conn: sqlite3.Connection) -> None:
+    """A file that gathers other stations' records takes new records only for its own station
+    (they carry no station, like every station's own): refused when it has none."""
+    has_merged, has_own = conn.execute(
+        "SELECT EXISTS (SELECT 1 FROM station WHERE is_own = 0),"
+        " EXISTS (SELECT 1 FROM station WHERE is_own = 1)"
+    ).fetchone()
+    if has_merged and not has_own:
+        raise HeartlinkError(
+            _(
+                "this file gathers other stations' records and has no station of its own, so "
+                "nothing can be recorded in it; record at the station and merge its file, or "
+                "set this file's own station with `heartlink station set`"
+            )
+        )
+
+
+def check_own_entry(conn: sqlite3.Connection, table: str, entry_id: str, noun: str) -> None:
+    """A merged station's entry is read-only here: it is voided at its station, and the void
+    arrives with that station's next file."""
+    row = conn.execute(
+        f"SELECT s.code FROM {table} e JOIN station s ON s.id = e.station_id WHERE e.id = ?",
+        (entry_id,),
+    ).fetchone()
+    if row is not None:
+        raise HeartlinkError(
+            _(
+                "{noun} {code} was merged from station {station} and is read-only here; void "
+                "it at that station and merge its next file"
+            ).format(noun=noun, code=ids.short_code(entry_id), station=row[0])
+        )

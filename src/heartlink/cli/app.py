@@ -41,6 +41,8 @@ COMMANDS = {
     "close": Lazy("heartlink.cli.closing", "close", no_args_is_help=True),
     "reopen": Lazy("heartlink.cli.closing", "reopen", no_args_is_help=True),
     "restore": Lazy("heartlink.cli.restore", "restore"),
+    "merge": Lazy("heartlink.cli.merge", "merge"),
+    "bundle": Lazy("heartlink.cli.merge", "bundle"),
     "check": Lazy("heartlink.cli.health", "check"),
     "beneficiary": Lazy("heartlink.cli.beneficiary", "app"),
     "donor": Lazy("heartlink.cli.donor", "app"),

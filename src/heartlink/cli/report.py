@@ -26,6 +26,7 @@ class View(StrEnum):
     month = "month"
     category = "category"
     group = "group"
+    station = "station"
 
 
 def report(
@@ -37,8 +38,9 @@ def report(
         View | None,
         typer.Option(
             "--by",
-            help="One view: kind, programme, month (with a chart), category (the beneficiary's) "
-            "or group (residential group). Default: per kind and per programme.",
+            help="One view: kind, programme, month (with a chart), category (the beneficiary's), "
+            "group (residential group) or station (in a file of merged stations). Default: per "
+            "kind and per programme.",
             show_default=False,
         ),
     ] = None,
@@ -48,6 +50,15 @@ def report(
             "--compare",
             metavar="YEAR",
             help="Show YEAR beside the report's year, with the change and the percentage.",
+            show_default=False,
+        ),
+    ] = None,
+    station: Annotated[
+        str | None,
+        typer.Option(
+            "--station",
+            metavar="CODE",
+            help="Only this station's handouts (its code or id), in a file of merged stations.",
             show_default=False,
         ),
     ] = None,
@@ -97,6 +108,7 @@ def report(
       heartlink report 2023 --as-of 31/01/2024 --format json
 
       heartlink report 2023 --format pdf --output bao-cao-2023.pdf
+      heartlink --db city.db report 2023 --by station
 
     "Named" counts distinct people and households; anonymous handouts (meals at a hospital)
     add to counts and handouts, and are counted apart in "Anonymous", never as people. With
@@ -135,11 +147,12 @@ def report(
     # One read snapshot: the tables of a report agree even while someone records.
     with open_ledger(write=False) as ledger, ledger.snapshot() as conn:
         closed = closing.stated(conn, year)
+        only = None if station is None else _only_station(conn, station)
         if by is None and compare is None:
-            document = views.totals_document(conn, year, on, formatter)
+            document = views.totals_document(conn, year, on, formatter, only)
         else:
             document = views.view_document(
-                conn, (by or View.kind).value, year, compare, on, formatter
+                conn, (by or View.kind).value, year, compare, on, formatter, only
             )
         render(fmt.value, document, Destination(formatter=formatter))
         if fmt is ReportFormat.table and document.json and document.json.get("sponsorships"):
@@ -185,3 +198,12 @@ def _signed_report(
     with files.new_file(output, force=force) as part, open(part, "wb") as stream:
         render("pdf", document, Destination(stream, formatter, heading=station.name, path=part))
     say(_("Report written to {path}.").format(path=output))
+
+
+def _only_station(conn, text: str):
+    from heartlink import reports
+    from heartlink.cli.common import say
+
+    only = reports.only_station(conn, text)
+    say(_("Station {code} only.").format(code=only.code))
+    return only

@@ -16,6 +16,7 @@ DIMENSION_HEADINGS = {
     "month": "Month",
     "category": "Category",
     "group": "Group",
+    "station": "Station",
 }
 BAR_WIDTH = 24
 _EIGHTHS = " ▏▎▍▌▋▊▉"
@@ -46,6 +47,8 @@ class Labels:
     def dimension(self, by: str, value: Any) -> str:
         from heartlink.reports import NOT_SET
 
+        if by == "station":
+            return str(value) if value else self.fmt.word("No station code")
         if value is None:
             return self.fmt.word("Anonymous handouts")
         if value == NOT_SET:
@@ -149,21 +152,31 @@ def bar(value: int, peak: int, width: int = BAR_WIDTH) -> str:
 
 
 def totals_document(
-    conn: sqlite3.Connection, year: int, as_of: dt.date | None, fmt: Formatter
+    conn: sqlite3.Connection,
+    year: int,
+    as_of: dt.date | None,
+    fmt: Formatter,
+    only: Any = None,
 ) -> Document:
     """The report without --by or --compare: the object scripts have always had (JSON), its
-    flat table (CSV), and for people the kinds, the programmes and a sentence of totals."""
+    flat table (CSV), and for people the kinds, the programmes and a sentence of totals; with
+    `only` (reports.Only), one station's."""
     from heartlink import reports
 
-    totals = reports.yearly(conn, year, as_of)
+    if only is None:
+        totals = reports.yearly(conn, year, as_of)
+    else:
+        totals = reports.yearly(conn, year, as_of, only)
     return Document(
         [reports.totals_table(totals, fmt.lang)],
         json=totals,
-        people=lambda: _print_totals(conn, totals, fmt, as_of),
+        people=lambda: _print_totals(conn, totals, fmt, as_of, only),
     )
 
 
-def _print_totals(conn: sqlite3.Connection, totals: dict, fmt: Formatter, as_of: Any) -> None:
+def _print_totals(
+    conn: sqlite3.Connection, totals: dict, fmt: Formatter, as_of: Any, only: Any = None
+) -> None:
     from heartlink import reports
     from heartlink.cli import render
     from heartlink.cli.common import say
@@ -174,7 +187,7 @@ def _print_totals(conn: sqlite3.Connection, totals: dict, fmt: Formatter, as_of:
         return
     labels = Labels(conn, fmt)
     # The kind table comes from the kind view, which counts anonymous handouts apart.
-    kinds = reports.view(conn, year, "kind", as_of)
+    kinds = reports.view(conn, year, "kind", as_of, only)
     programmes = [
         row | {"dimension_name": labels.dimension("programme", row["programme"])}
         for row in totals["programmes"]
@@ -215,15 +228,16 @@ def view_document(
     compare: int | None,
     as_of: dt.date | None,
     fmt: Formatter,
+    only: Any = None,
 ) -> Document:
     """One view of a year (or of a year beside another): a row per dimension and kind for
-    scripts, a table (and for months a chart) for people."""
+    scripts, a table (and for months a chart) for people; with `only`, of one station."""
     from heartlink import reports
 
     if compare is None:
-        rows = reports.view(conn, year, by, as_of)
+        rows = reports.view(conn, year, by, as_of, only)
     else:
-        rows = reports.compare(conn, year, compare, by, as_of)
+        rows = reports.compare(conn, year, compare, by, as_of, only)
 
     def people() -> None:
         from heartlink.cli import render

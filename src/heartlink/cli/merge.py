@@ -1,0 +1,118 @@
+"""`heartlink merge FILE…` and `heartlink bundle YEAR`: several stations' work in one file."""
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from heartlink.cli.common import FormatOption, OfficerOption, OverwriteOption
+from heartlink.cli.render import Format
+
+TABLES = ("handout", "donation", "spending", "beneficiary", "kind", "programme", "category")
+
+
+def merge(
+    files: Annotated[
+        list[Path],
+        typer.Argument(metavar="FILE…", help="Stations' bundles (.hlb) or backups (.db)."),
+    ],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Say what would be added; change nothing.")
+    ] = False,
+    by: OfficerOption = None,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """Merge other stations' files into this one (a roll-up: the ward's or the city's file).
+
+    Example: heartlink --db city.db merge tkd-2023.hlb tkt-2023.hlb
+
+    Records keep their ids and their station; beneficiaries arrive as code, category and
+    group only. Merging the same file again adds nothing; a newer file of a station adds what
+    is new, voids included. A record whose id is here with other content is a conflict: that
+    file is not merged at all. Each file is one transaction and one audit entry.
+    """
+    from heartlink import merging
+    from heartlink.cli.common import officer, open_ledger, say
+    from heartlink.cli.render import output_record
+    from heartlink.i18n import _
+
+    who = officer(by)
+    with open_ledger(write=True) as ledger:
+        result = merging.merge(ledger, files, officer=who, dry_run=dry_run)
+    rows = [
+        {"file": done["file"], "station": done["station"]}
+        | {table: done["added"].get(table, 0) for table in TABLES}
+        | {"voided": sum(done["voided"].values())}
+        for done in result["files"]
+    ]
+
+    def show() -> None:
+        for row in rows:
+            added = ", ".join(f"{row[table]:,} {table}" for table in TABLES if row[table])
+            line = _("would add") if dry_run else _("added")
+            say(
+                _("{file} (station {station}): {verb} {added}; {voided} void(s)").format(
+                    file=row["file"],
+                    station=row["station"],
+                    verb=line,
+                    added=added or _("nothing new"),
+                    voided=row["voided"],
+                )
+            )
+        if dry_run:
+            say(_("Dry run: nothing was changed."))
+
+    output_record(result, fmt, show=show, rows=rows, fields=["file", "station", *TABLES, "voided"])
+
+
+def bundle(
+    year: Annotated[
+        int, typer.Argument(help="Records dated up to this year (voids as they stand now).")
+    ],
+    output: Annotated[
+        Path,
+        typer.Option("--output", "-o", help="The bundle file, such as tkd-2023.hlb."),
+    ],
+    force: OverwriteOption = False,
+    by: OfficerOption = None,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """Make a file for sending this station's records to a roll-up (`heartlink merge`).
+
+    Example: heartlink bundle 2023 --output tkd-2023.hlb
+
+    It holds every handout, donation and spending line dated up to YEAR, the catalogue, and
+    beneficiaries reduced to code, category and group: no names, phones, addresses, schools,
+    notes, places or donors leave the station. A checksum inside lets the receiver refuse a
+    damaged copy.
+    """
+    from heartlink import bundles
+    from heartlink.cli.common import officer, open_ledger, say
+    from heartlink.cli.render import output_record
+    from heartlink.errors import InputError
+    from heartlink.i18n import _
+
+    if output.exists() and not force:
+        raise InputError(_("--output {path} exists; add --force to replace it").format(path=output))
+    who = officer(by)
+    with open_ledger(write=True) as ledger:
+        result = bundles.make(ledger, year, output, officer=who)
+
+    def show() -> None:
+        print(result["output"])
+        rows = result["rows"]
+        say(
+            _(
+                "Bundle of station {station} up to {year}: {handouts:,} handouts, {donations:,} "
+                "donations, {spending:,} spending lines, {people:,} beneficiaries (codes only)."
+            ).format(
+                station=result["station"],
+                year=result["up_to_year"],
+                handouts=rows["handout"],
+                donations=rows["donation"],
+                spending=rows["spending"],
+                people=rows["beneficiary"],
+            )
+        )
+
+    output_record(result, fmt, show=show, fields=["output", "station", "up_to_year", "sha256"])
