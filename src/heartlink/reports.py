@@ -449,7 +449,7 @@ def view(
     year, by = parse_year(year), check_view(by)
     if by == STATION_VIEW:
         if as_of is not None:
-            raise InputError("--as-of: the station view gives the present figures only")
+            raise InputError(_("--as-of: the station view gives the present figures only"))
         rows = station_view(conn, year)
         chosen = [row for row in rows if only is None or row["station"] == only.code]
         return sorted(chosen, key=_ordering(conn, by))

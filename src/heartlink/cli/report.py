@@ -108,6 +108,7 @@ def report(
       heartlink report 2023 --as-of 31/01/2024 --format json
 
       heartlink report 2023 --format pdf --output bao-cao-2023.pdf
+
       heartlink --db city.db report 2023 --by station
 
     "Named" counts distinct people and households; anonymous handouts (meals at a hospital)
