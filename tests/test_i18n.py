@@ -68,10 +68,14 @@ MESSAGE_CALLS = {
     "_fail",
     "fail",
 }
+# Calls with a message for people further along: the position of that argument.
+MESSAGE_ARGUMENT = {"output_saved": 2}
 # The intentional exceptions: (file, the argument as written).
 NOT_WORDS = {
     # The usage error and its hint, each already translated, joined.
     ("cli/app.py", "f'{usage_message(exc)}{hint}'"),
+    # A sponsorship's message and its summary, each already translated, on two lines.
+    ("cli/sponsorship.py", "f'{message}\\n{_summary(record)}'"),
     # The maintainer's tool speaks to a developer, in English.
     ("locale_tools.py", "'usage: python -m heartlink.locale_tools update|compile'"),
 }
@@ -92,8 +96,11 @@ def test_no_message_for_people_is_a_bare_string():
                 keyword.arg == "file" and ast.unparse(keyword.value) == "sys.stderr"
                 for keyword in node.keywords
             )
-            if name in MESSAGE_CALLS or to_stderr:
-                first = node.args[0]
+            position = MESSAGE_ARGUMENT.get(name, 0)
+            if (name in MESSAGE_CALLS or name in MESSAGE_ARGUMENT or to_stderr) and len(
+                node.args
+            ) > position:
+                first = node.args[position]
                 if (where, ast.unparse(first)) in NOT_WORDS:
                     continue
                 literal = isinstance(first, ast.JoinedStr) or (

@@ -223,6 +223,13 @@ def _(message: str) -> str:
     return message if lang == Lang.en else catalogue(lang).gettext(message)
 
 
+def figure(number: int) -> str:
+    """A whole number as people of this run's language write it: 6,000,000 or 6.000.000 (no
+    Babel: the messages of `record` and its kin are written before any table is drawn)."""
+    text = f"{number:,}"
+    return text.replace(",", ".") if _active[0] == Lang.vi else text
+
+
 def help_text(text: str) -> str:
     """A help text (a command's docstring or an option's `help=`) in the language of this run.
     Its msgid is the text as Typer shows it: indentation of a docstring removed."""

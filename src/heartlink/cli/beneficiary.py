@@ -205,4 +205,4 @@ def edit(*, beneficiary_id: str, force: bool, by: str | None, fmt: Format, **val
         profile = beneficiaries.edit(
             ledger, beneficiary_id, officer=officer(by), force=force, **_given_fields(values)
         )
-    output_saved(profile, fmt, f"Updated beneficiary {profile['code']}.")
+    output_saved(profile, fmt, _("Updated beneficiary {code}.").format(code=profile["code"]))

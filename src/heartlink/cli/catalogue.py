@@ -150,7 +150,9 @@ def add_kind(
             programme=programme,
             officer=officer(by),
         )
-    output_saved({"id": kind["slug"], **kind}, fmt, f"Added kind {kind['slug']}.")
+    output_saved(
+        {"id": kind["slug"], **kind}, fmt, _("Added kind {slug}.").format(slug=kind["slug"])
+    )
 
 
 @kind_app.command("edit")
@@ -201,10 +203,12 @@ def edit_kind(
             track_stock=track_stock,
             officer=officer(by),
         )
-    tracked = " (stock tracked)" if changed["track_stock"] else ""
-    output_saved(
-        {"id": changed["slug"], **changed}, fmt, f"Updated kind {changed['slug']}{tracked}."
+    message = (
+        _("Updated kind {slug} (stock tracked).")
+        if changed["track_stock"]
+        else _("Updated kind {slug}.")
     )
+    output_saved({"id": changed["slug"], **changed}, fmt, message.format(slug=changed["slug"]))
 
 
 @programme_app.command("add")
@@ -226,5 +230,7 @@ def add_programme(
             ledger, slug, name_vi=name_vi, name_en=name_en, officer=officer(by)
         )
     output_saved(
-        {"id": programme["slug"], **programme}, fmt, f"Added programme {programme['slug']}."
+        {"id": programme["slug"], **programme},
+        fmt,
+        _("Added programme {slug}.").format(slug=programme["slug"]),
     )

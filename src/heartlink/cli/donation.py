@@ -13,7 +13,7 @@ from heartlink.cli.common import (
     open_ledger,
 )
 from heartlink.cli.render import Format
-from heartlink.i18n import _
+from heartlink.i18n import _, figure
 from heartlink.nouns import DONATION
 
 app = typer.Typer(
@@ -133,10 +133,15 @@ def receive(
         if row["donor"]
         else _(" from a well-wisher")
     )
+    methods = {"cash": _("cash"), "bank": _("bank transfer"), "in-kind": _("in kind")}
     what = (
-        f"{row['count']:,} VND ({row['method']})"
+        _("{amount} VND ({method})").format(
+            amount=figure(row["count"]), method=methods.get(row["method"], row["method"])
+        )
         if row["kind"] == donations.MONEY
-        else f"{row['kind']}: {row['count']:,} × {row['unit']}"
+        else _("{kind}: {count} × {unit}").format(
+            kind=row["kind"], count=figure(row["count"]), unit=row["unit"]
+        )
     )
     output_saved(
         row,
@@ -214,5 +219,7 @@ def void(
     output_saved(
         row,
         fmt,
-        f"Voided donation {row['code']} ({row['count']:,} {row['unit']} of {row['kind']}).",
+        _("Voided donation {code} ({count} {unit} of {kind}).").format(
+            code=row["code"], count=figure(row["count"]), unit=row["unit"], kind=row["kind"]
+        ),
     )

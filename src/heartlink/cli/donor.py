@@ -194,4 +194,4 @@ def edit(*, donor_id: str, force: bool, by: str | None, fmt: Format, **values: A
         profile = donors.edit(
             ledger, donor_id, officer=officer(by), force=force, **given_fields(DONOR, values)
         )
-    output_saved(profile, fmt, f"Updated donor {profile['code']}.")
+    output_saved(profile, fmt, _("Updated donor {code}.").format(code=profile["code"]))

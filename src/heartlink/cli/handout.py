@@ -13,7 +13,7 @@ from heartlink.cli.common import (
     open_ledger,
 )
 from heartlink.cli.formats import Format
-from heartlink.i18n import _
+from heartlink.i18n import _, figure
 from heartlink.nouns import HANDOUT
 
 app = typer.Typer(
@@ -118,12 +118,27 @@ def record(
         from heartlink import stock
 
         left = stock.on_hand(ledger.conn, row["kind"])
-    to_whom = f" to {row['beneficiary_id'][-8:]}" if row["beneficiary_id"] else ""
+    if row["beneficiary_id"]:
+        message = _(
+            "Recorded {kind}: {count} × {unit} to {to} on {date} (programme {programme}), "
+            "code {code}."
+        )
+    else:
+        message = _(
+            "Recorded {kind}: {count} × {unit} on {date} (programme {programme}), code {code}."
+        )
     output_saved(
         row,
         fmt,
-        f"Recorded {row['kind']}: {row['count']:,} × {row['unit']}{to_whom} on {row['date']} "
-        f"(programme {row['programme']}), code {row['code']}.",
+        message.format(
+            kind=row["kind"],
+            count=figure(row["count"]),
+            unit=row["unit"],
+            to=row["beneficiary_id"][-8:] if row["beneficiary_id"] else "",
+            date=row["date"],
+            programme=row["programme"],
+            code=row["code"],
+        ),
     )
     if "sponsorship" in row:
         _say_sponsorship(row)
@@ -214,5 +229,9 @@ def void(
     with open_ledger(write=True) as ledger:
         row = handouts.void(ledger, handout_id, reason=reason, officer=officer(by))
     output_saved(
-        row, fmt, f"Voided handout {row['code']} ({row['count']:,} {row['unit']} of {row['kind']})."
+        row,
+        fmt,
+        _("Voided handout {code} ({count} {unit} of {kind}).").format(
+            code=row["code"], count=figure(row["count"]), unit=row["unit"], kind=row["kind"]
+        ),
     )

@@ -10,6 +10,7 @@ import typer
 
 from heartlink.cli.common import FormatOption, OfficerOption, officer, open_ledger, output_saved
 from heartlink.cli.render import Format
+from heartlink.i18n import N_, _
 from heartlink.nouns import Field, Noun
 from heartlink.registers import Sort
 
@@ -91,14 +92,21 @@ def archive_command(
 ) -> Callable[..., None]:
     """`NOUN archive` or `NOUN unarchive`: `set_archived(ledger, ref, archive, officer=…)`
     (a module's, imported when the command runs) and its message."""
-    verb = "archive" if archive else "unarchive"
+    # Each message whole, so that a translator sees the sentence (nouns: beneficiary, donor).
+    messages = {
+        ("beneficiary", True): N_("Beneficiary {code} archived."),
+        ("beneficiary", False): N_("Beneficiary {code} unarchived."),
+        ("donor", True): N_("Donor {code} archived."),
+        ("donor", False): N_("Donor {code} unarchived."),
+    }
 
     def command(
         record_id: id_argument, by: OfficerOption = None, fmt: FormatOption = Format.table
     ) -> None:
         with open_ledger(write=True) as ledger:
             profile = set_archived(ledger, record_id, archive, officer=officer(by))
-        output_saved(profile, fmt, f"{noun.capitalize()} {profile['code']} {verb}d.")
+        message = messages[noun, archive]
+        output_saved(profile, fmt, _(message).format(code=profile["code"]))
 
     command.__doc__ = doc
     return command

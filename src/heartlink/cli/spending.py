@@ -13,7 +13,7 @@ from heartlink.cli.common import (
     open_ledger,
 )
 from heartlink.cli.render import Format
-from heartlink.i18n import _
+from heartlink.i18n import _, figure
 from heartlink.nouns import SPENDING
 
 app = typer.Typer(
@@ -99,14 +99,20 @@ def spend(
             officer=officer(by),
         )
         untracked = row["buys_kind"] and not stock.is_tracked(ledger.conn, row["buys_kind"])
-    bought = f", buys {row['quantity']:,} {row['buys_kind']}" if row["buys_kind"] else ""
+    bought = (
+        _(", buys {quantity} {kind}").format(
+            quantity=figure(row["quantity"]), kind=row["buys_kind"]
+        )
+        if row["buys_kind"]
+        else ""
+    )
     output_saved(
         row,
         fmt,
         _(
-            "Recorded spending of {amount_vnd:,} ₫ from {programme} on {date}{bought}, code {code}."
+            "Recorded spending of {amount_vnd} ₫ from {programme} on {date}{bought}, code {code}."
         ).format(
-            amount_vnd=row["amount_vnd"],
+            amount_vnd=figure(row["amount_vnd"]),
             programme=row["programme"],
             date=row["date"],
             bought=bought,
@@ -169,5 +175,7 @@ def void(
     output_saved(
         row,
         fmt,
-        f"Voided spending {row['code']} ({row['amount_vnd']:,} ₫ from {row['programme']}).",
+        _("Voided spending {code} ({amount} ₫ from {programme}).").format(
+            code=row["code"], amount=figure(row["amount_vnd"]), programme=row["programme"]
+        ),
     )
