@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from itertools import zip_longest
+from itertools import islice, zip_longest
 from pathlib import Path
 
 from heartlink import fields
@@ -254,13 +254,11 @@ def _csv_tables(path: Path) -> Iterator[tuple[str, int | None, Iterator[list[str
         lines = sum(chunk.count(b"\n") for chunk in iter(lambda: binary.read(1 << 20), b""))
     with open(path, encoding="utf-8-sig", newline="") as f:
         try:
-            first = f.readline()
+            head = [line for line in islice(f, DELIMITER_LINES) if line.strip()]
         except UnicodeDecodeError:
             raise _not_utf8(path) from None
         f.seek(0)
-        # Excel in locales that write decimals with a comma (Vietnamese among them) saves CSV
-        # with semicolons; the header line tells which one a file uses.
-        delimiter = max(",;\t", key=first.count)
+        delimiter = _delimiter(head)
 
         def rows() -> Iterator[list[str]]:
             # strict: an unclosed quote is an error, not the rest of the file in one cell.
@@ -284,6 +282,19 @@ def _csv_tables(path: Path) -> Iterator[tuple[str, int | None, Iterator[list[str
                 ) from None
 
         yield path.name, lines, rows(), True
+
+
+# The lines that tell the delimiter: enough to reach past a title and a blank row or two.
+DELIMITER_LINES = 20
+
+
+def _delimiter(lines: list[str]) -> str:
+    """The delimiter of a CSV: Excel in locales that write decimals with a comma (Vietnamese
+    among them) saves with semicolons. The one the most lines use, line by line, so that a
+    title row above the header (one cell, no delimiter) does not decide it; ties go to the
+    comma."""
+    candidates = ",;\t"
+    return max(candidates, key=lambda d: (sum(1 for line in lines if d in line), d == ","))
 
 
 def _lines(path: Path, after: int, last: int) -> str:
