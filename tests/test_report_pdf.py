@@ -34,6 +34,12 @@ def figures_of(report: dict, fmt: Formatter) -> set[str]:
     figures.add(fmt.money(overall["value_vnd"]))
     for row in report["received_and_spent"]:
         figures |= {fmt.money(row[key]) for key in ("received_vnd", "spent_vnd", "cash_out_vnd")}
+    for row in report.get("sponsorships", []):
+        figures.add(fmt.number(row["sponsorships"]))
+        figures |= {
+            fmt.money(row[key])
+            for key in ("committed_vnd", "received_vnd", "paid_out_vnd", "held_vnd", "overdue_vnd")
+        }
     return figures
 
 
@@ -44,11 +50,15 @@ def test_every_figure_of_the_json_report_is_in_the_pdf(ok, tmp_path, lang):
     ok("--sample", "report", "2023", "--format", "pdf", "--output", str(path), *args)
     report = ok("--sample", "report", "2023", "--format", "json").json()
     assert report["received_and_spent"], "the sample has money: its section is checked"
+    assert report["sponsorships"], "the sample has the godmother sponsorship: checked too"
     text = pdf_text(path)
     words = " ".join(text.split())
     missing = sorted(f for f in figures_of(report, Formatter(lang)) if f not in words)
     assert missing == []
     assert "6.000.000 ₫" in words if lang == "vi" else "6,000,000 ₫" in words
+    # The sponsorship section, headed as the report's own table is.
+    headings = ("Cam kết", "Đang giữ", "Quá hạn") if lang == "vi" else ("Committed", "Held")
+    assert all(heading in words for heading in headings), headings
 
 
 def test_the_vietnamese_report_is_headed_and_signed_as_decree_30_asks(ok, tmp_path):

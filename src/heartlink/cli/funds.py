@@ -316,14 +316,7 @@ def statement_document(
     if content.get("sponsorships"):
         from heartlink.cli import sponsorship
 
-        tables.append(
-            Table.of(
-                sponsorship.year_columns(fmt),
-                sponsorship.year_rows(content["sponsorships"], labels.programmes),
-                word("Sponsorships"),
-                word("Sponsorships"),
-            )
-        )
+        tables.append(sponsorship.year_table(content["sponsorships"], labels.programmes, fmt))
     flat = Table.of(_flat_columns(), list(_flat_rows(content)), "statement")
     return Document(
         tables,

@@ -12,6 +12,7 @@ from heartlink.nouns import SPONSORSHIP
 
 if TYPE_CHECKING:
     from heartlink.i18n import Formatter
+    from heartlink.tables import Table
 
 app = typer.Typer(
     help="Sponsorships: a commitment to pay a beneficiary an amount per month, quarter or year, "
@@ -308,6 +309,16 @@ def year_columns(fmt: "Formatter") -> list[Column]:
         Column("held_vnd", word("Held"), "money"),
         Column("overdue_vnd", word("Overdue"), "money"),
     ]
+
+
+def year_table(rows: list[dict], programmes: dict[str, str], fmt: "Formatter") -> "Table":
+    """A report's or a statement's sponsorship section: a row per programme."""
+    from heartlink.tables import Table
+
+    word = fmt.word
+    return Table.of(
+        year_columns(fmt), year_rows(rows, programmes), word("Sponsorships"), word("Sponsorships")
+    )
 
 
 def year_rows(rows: list[dict], programmes: dict[str, str]) -> list[dict]:

@@ -355,6 +355,10 @@ def signed_document(
                 total=money_total,
             )
         )
+    if totals.get("sponsorships"):
+        from heartlink.cli import sponsorship
+
+        tables.append(sponsorship.year_table(totals["sponsorships"], labels.programmes, fmt))
     months = [fmt.month(month) for month in range(1, 13)]
     charts = [
         BarChart(
