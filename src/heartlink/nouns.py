@@ -90,7 +90,10 @@ class Field(NamedTuple):
         from heartlink.tables import Column
 
         return Column(
-            self.name, self.label if label is None else label, self.listed_kind or self.kind
+            self.name,
+            self.label if label is None else label,
+            self.listed_kind or self.kind,
+            vi=self.vi if label is None else "",
         )
 
     def without_personal_data(self, record: dict) -> Any:

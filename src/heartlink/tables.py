@@ -40,6 +40,7 @@ class Column:
     heading: str
     kind: str = "text"
     optional: bool = False
+    vi: str = ""  # the heading in Vietnamese, when the column knows it (a noun's field does)
 
     @property
     def numeric(self) -> bool:

@@ -70,11 +70,11 @@ def _list(fetch: str, columns: list[Column], fields: list[str], title: str):
 
     def command(fmt: FormatOption = Format.table) -> None:
         from heartlink import catalogue
-        from heartlink.cli.render import in_language, output_rows
+        from heartlink.cli.render import output_rows
 
         with open_ledger(write=False) as ledger:
             rows = getattr(catalogue, fetch)(ledger.conn)
-        output_rows(rows, fmt, in_language(columns, keep=BILINGUAL), fields=fields, title=_(title))
+        output_rows(rows, fmt, columns, fields=fields, title=_(title), keep=BILINGUAL)
 
     return command
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from heartlink.cli.formats import ExportFormat, Format
-from heartlink.i18n import _
+from heartlink.i18n import Lang, _, language
 from heartlink.tables import Column, Table, english
 
 if TYPE_CHECKING:
@@ -334,8 +334,11 @@ def in_language(columns: Sequence[Column], keep: Collection[str] = ()) -> list[C
     """`columns` with their headings (marked with N_) in this run's language, for a table of
     the command line's own (a report's headings follow its --lang through word() instead),
     except the columns keyed in `keep`."""
+    vi = language() == Lang.vi
     return [
-        column if column.key in keep else replace(column, heading=_(column.heading))
+        column
+        if column.key in keep
+        else replace(column, heading=column.vi if vi and column.vi else _(column.heading))
         for column in columns
     ]
 
@@ -377,13 +380,16 @@ def output_rows(
     fields: Sequence[str],
     title: str | None = None,
     empty: str = "Nothing to show.",
+    keep: Collection[str] = (),
 ) -> None:
-    """A list of records: a table of `columns`, a JSON array of whole rows, or CSV of `fields`."""
+    """A list of records: a table of `columns` (headed in this run's language, but for the
+    columns keyed in `keep`), a JSON array of whole rows, or CSV of `fields`."""
     kinds = {column.key: column.kind for column in columns}
     data = Table.of([Column(f, f, kinds.get(f, "text")) for f in fields], rows, title=title or "")
 
     def people() -> None:
-        _for_people(Document([Table.of(columns, rows, title=title or "")], empty=empty), _PLAIN)
+        shown = Table.of(in_language(columns, keep), rows, title=title or "")
+        _for_people(Document([shown], empty=empty), Destination(formatter=_run_formatter()))
 
     render(fmt, Document([data], people=people, empty=empty))
 
@@ -401,6 +407,13 @@ def output_record(
     keys = list(record) if fields is None else fields
     data = Table.of([Column(key, key) for key in keys], [record] if rows is None else rows)
     render(fmt, Document([data], json=record, people=show))
+
+
+def _run_formatter() -> "Formatter":
+    """Numbers, money and dates of a list for people, in this run's language."""
+    from heartlink.i18n import Formatter
+
+    return english() if language() == Lang.en else Formatter(language())
 
 
 _PLAIN = Destination()
