@@ -109,6 +109,16 @@ def with_dates_repeated(rows: list[list], merges: list[str]) -> list[list]:
     return rows
 
 
+def write_sheet(path: Path, rows: list[list], merges: list[str]) -> Path:
+    """The sheet as a file of the kind its suffix names (.xlsx, .ods, .csv); in CSV, which has
+    no merged cells, every row holds the value of a range merged down, as such a file must."""
+    if path.suffix == ".xlsx":
+        return write_xlsx(path, rows, merges)
+    if path.suffix == ".ods":
+        return write_ods(path, rows, merges)
+    return write_csv(path, with_dates_repeated(rows, merges))
+
+
 def write_xlsx(path: Path, rows: list[list], merges: list[str]) -> Path:
     from openpyxl import Workbook
 

@@ -1,7 +1,8 @@
 """`heartlink import` of sheets as offices keep them, as real files (.xlsx, .xls, .ods, CSV with
 semicolons): a title above the header, an STT column, a header of two rows, dates merged down
-several rows, the total row and signature block left out and named, a total checked against
-its rows, Vietnamese category and kind words, and phones that lost their leading zero."""
+several rows (read from an .ods file's own XML too), subtotal rows left out inside the data, the
+total row and signature block left out and named, totals and subtotals checked against their
+rows, Vietnamese category and kind words, and phones that lost their leading zero."""
 
 import shutil
 import sqlite3
@@ -17,10 +18,8 @@ from sheetfiles import (
     HANDOUT_ROWS,
     SUBTOTAL_LEFT_OUT,
     SUBTOTAL_ROWS,
-    with_dates_repeated,
-    write_csv,
     write_ods,
-    write_xlsx,
+    write_sheet,
 )
 
 from conftest import file_state
@@ -34,16 +33,11 @@ HANDOUTS_READ = [
 
 
 def handouts_sheet(tmp_path, fmt, rows=HANDOUT_ROWS, merges=HANDOUT_MERGES):
-    """The office's handout sheet in `fmt`; in CSV, which has no merged cells, every row holds
-    its date, as such a file must."""
+    """The office's handout sheet in `fmt` (the .xls is the committed fixture)."""
     path = tmp_path / f"tra-qua.{fmt}"
-    if fmt == "xlsx":
-        return write_xlsx(path, rows, merges)
     if fmt == "xls":
         return shutil.copy(FIXTURES / "office-handouts.xls", path)
-    if fmt == "ods":
-        return write_ods(path, rows, merges)
-    return write_csv(path, with_dates_repeated(rows, merges))
+    return write_sheet(path, rows, merges)
 
 
 def stored_handouts(db_path):
@@ -138,14 +132,10 @@ def stored_people(db_path):
 @pytest.mark.parametrize("fmt", ["xlsx", "xls", "ods", "csv"])
 def test_an_office_beneficiary_sheet_imports(ok, db_path, tmp_path, fmt):
     path = tmp_path / f"doi-tuong.{fmt}"
-    if fmt == "xlsx":
-        write_xlsx(path, BENEFICIARY_ROWS, [])
-    elif fmt == "xls":
+    if fmt == "xls":
         shutil.copy(FIXTURES / "office-beneficiaries.xls", path)
-    elif fmt == "ods":
-        write_ods(path, BENEFICIARY_ROWS, [])
     else:
-        write_csv(path, BENEFICIARY_ROWS)
+        write_sheet(path, BENEFICIARY_ROWS, [])
     result = ok("import", "beneficiaries", str(path), "--format", "json")
     summary = result.json()
     assert (summary["imported"], summary["phones_restored"]) == (3, 1)
@@ -208,11 +198,7 @@ def test_a_short_form_of_two_kinds_is_refused_naming_both(run, ok, db_path):
 
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
 def test_subtotal_rows_inside_the_data_are_left_out_and_reading_goes_on(ok, db_path, tmp_path, fmt):
-    path = tmp_path / f"quy-1.{fmt}"
-    if fmt == "xlsx":
-        write_xlsx(path, SUBTOTAL_ROWS, [])
-    else:
-        write_csv(path, SUBTOTAL_ROWS)
+    path = write_sheet(tmp_path / f"quy-1.{fmt}", SUBTOTAL_ROWS, [])
     result = ok("import", "handouts", str(path), "--format", "json")
     summary = result.json()
     assert (summary["rows"], summary["imported"]) == (5, 5)
@@ -235,11 +221,7 @@ def test_a_subtotal_is_checked_against_the_rows_since_the_one_before(ok, db_path
     rows = [list(row) for row in SUBTOTAL_ROWS]
     rows[7][3] = 60  # month 2's one row holds 50
     rows[11][3] = 400  # all the rows add up to 370
-    path = tmp_path / f"quy-1.{fmt}"
-    if fmt == "xlsx":
-        write_xlsx(path, rows, [])
-    else:
-        write_csv(path, rows)
+    path = write_sheet(tmp_path / f"quy-1.{fmt}", rows, [])
     result = ok("import", "handouts", str(path), "--format", "json")
     assert result.json()["total_mismatches"] == [
         {"row": 8, "column": "count", "total": 60, "sum": 50, "reason": "subtotal"},

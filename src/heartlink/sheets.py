@@ -1,8 +1,8 @@
 """Reading the tables of a CSV file or a workbook (.xlsx, .xls, .ods) for import, laid out as
 offices keep them: finding the header row (below a title, one row or two under a merged group
 heading), each row's cells as the text a person typed (a date merged down several rows given to
-each of them), and where the data ends (a total row, a signature block), with the rows left out
-and why. Checking what the cells say is heartlink.importer's work.
+each of them), the subtotal rows inside the data, and where the data ends (a total row, a
+signature block), with the rows left out and why. Checking what the cells say is heartlink.importer's work.
 """
 
 from __future__ import annotations
@@ -305,11 +305,11 @@ def _text(cell: object) -> str:
     return str(cell)
 
 
-# A table of a file: its name, its number of rows when known, its rows (a list for a workbook's
-# sheet), and for an .ods sheet how to read its merged ranges, which only the file itself says.
-Table = tuple[str, int | None, Iterable[list[str]], Callable[[], list["MergedRange"]] | None]
 # ((first row, first column), (last row, last column)), from 0, as python-calamine gives them.
 MergedRange = tuple[tuple[int, int], tuple[int, int]]
+# A table of a file: its name, its number of rows when known, its rows (a list for a workbook's
+# sheet), and for an .ods sheet how to read its merged ranges, which only the file itself says.
+Table = tuple[str, int | None, Iterable[list[str]], Callable[[], list[MergedRange]] | None]
 
 
 def _csv_tables(path: Path) -> Iterator[Table]:
