@@ -2,7 +2,8 @@
 offices keep them: finding the header row (below a title, one row or two under a merged group
 heading), each row's cells as the text a person typed (a date merged down several rows given to
 each of them), the subtotal rows inside the data, and where the data ends (a total row, a
-signature block), with the rows left out and why. Checking what the cells say is heartlink.importer's work.
+signature block), with the rows left out and why. Checking what the cells say is
+heartlink.importer's work.
 """
 
 from __future__ import annotations
