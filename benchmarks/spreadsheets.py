@@ -87,7 +87,7 @@ def read_workbook(ctx: Context) -> list[Comparison]:
     book = handout_workbook(ctx.work / "data" / f"handouts-{rows}.xlsx", rows, ctx.seed)
     return [
         Comparison(
-            f"8. read {size_label(rows)} handout rows of an .xlsx",
+            f"13a. read {size_label(rows)} handout rows of an .xlsx",
             Command(
                 "heartlink.sheets (python-calamine)",
                 ctx.python("-c", READ_NOW, str(book), str(rows)),
@@ -154,7 +154,7 @@ def import_floor(ctx: Context) -> list[Comparison]:
     parsed = parsed_rows(ctx, imported, ctx.scratch("floor-rows.json"))
     return [
         Comparison(
-            f"9. import {size_label(size)} CSV against executemany of the parsed rows",
+            f"13b. import {size_label(size)} CSV against executemany of the parsed rows",
             Command(
                 f"heartlink import handouts, {rows:,} rows",
                 import_argv(ctx, imported, sheet),

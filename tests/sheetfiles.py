@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 import zipfile
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -47,6 +48,31 @@ HANDOUT_LEFT_OUT = [
     {"first_row": 12, "last_row": 15, "reason": "below"},
 ]
 
+# Handouts of a quarter with a subtotal under each month ("Cộng tháng 1", or "Cộng" alone)
+# and more data below it, a subtotal of the last month right above the final total.
+SUBTOTAL_ROWS: list[list] = [
+    ["DANH SÁCH TRAO QUÀ QUÝ I NĂM 2023", None, None, None, None],
+    ["STT", "Ngày", "Loại", "Số lượng", "Ghi chú"],
+    [1, dt.date(2023, 1, 2), "Suất cơm", 120, None],
+    [2, dt.date(2023, 1, 9), "Suất cơm", 100, None],
+    ["Cộng tháng 1", None, None, 220, None],
+    [None, None, None, None, None],
+    [3, dt.date(2023, 2, 6), "Nước chanh", 50, None],
+    ["Cộng", None, None, 50, None],
+    [4, MONDAY, "Bánh tét", 10, None],
+    [5, NEXT_MONDAY, "Suất cơm", 90, None],
+    ["Cộng tháng 3", None, None, 100, None],
+    ["Tổng cộng", None, None, 370, None],
+    [None, "Người lập biểu", None, None, None],
+    [None, "Nguyễn Văn An", None, None, None],
+]
+SUBTOTAL_LEFT_OUT = [
+    {"first_row": 5, "last_row": 5, "reason": "subtotal"},
+    {"first_row": 8, "last_row": 8, "reason": "subtotal"},
+    {"first_row": 11, "last_row": 11, "reason": "subtotal"},
+    {"first_row": 12, "last_row": 12, "reason": "total"},
+    {"first_row": 13, "last_row": 14, "reason": "below"},
+]
 # Beneficiaries: a title, Vietnamese headings with STT, categories in everyday words, a phone
 # that lost its leading zero (a number cell) and one kept as text with a guard apostrophe, and
 # a signature block with no total row above it.
@@ -81,6 +107,16 @@ def with_dates_repeated(rows: list[list], merges: list[str]) -> list[list]:
             if row[first_column - 1] is None:
                 row[first_column - 1] = rows[first_row - 1][first_column - 1]
     return rows
+
+
+def write_sheet(path: Path, rows: list[list], merges: list[str]) -> Path:
+    """The sheet as a file of the kind its suffix names (.xlsx, .ods, .csv); in CSV, which has
+    no merged cells, every row holds the value of a range merged down, as such a file must."""
+    if path.suffix == ".xlsx":
+        return write_xlsx(path, rows, merges)
+    if path.suffix == ".ods":
+        return write_ods(path, rows, merges)
+    return write_csv(path, with_dates_repeated(rows, merges))
 
 
 def write_xlsx(path: Path, rows: list[list], merges: list[str]) -> Path:
@@ -126,7 +162,8 @@ _ODS_NAMESPACES = (
 
 def write_ods(path: Path, rows: list[list], merges: list[str]) -> Path:
     """An OpenDocument spreadsheet as LibreOffice writes one: a merged range is its first cell
-    with number-rows-spanned / number-columns-spanned, and covered cells after it."""
+    with number-rows-spanned / number-columns-spanned, and covered cells after it; equal cells
+    side by side, and equal rows, written once with number-columns- / number-rows-repeated."""
     spans, covered = {}, set()
     for first_column, first_row, last_column, last_row in merged(merges):
         spans[(first_row, first_column)] = (
@@ -168,11 +205,16 @@ def write_ods(path: Path, rows: list[list], merges: list[str]) -> Path:
                     f'<table:table-cell{span} office:value-type="string">'
                     f"<text:p>{escape(str(value))}</text:p></table:table-cell>"
                 )
-        body.append("<table:table-row>" + "".join(cells) + "</table:table-row>")
+        body.append(_repeated(cells, "columns"))
     content = (
         f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {_ODS_NAMESPACES} '
         'office:version="1.2"><office:body><office:spreadsheet>'
-        '<table:table table:name="Tháng 3">' + "".join(body) + "</table:table>"
+        '<table:table table:name="Tháng 3">'
+        + "".join(
+            f"<table:table-row{repeat}>{cells}</table:table-row>"
+            for cells, repeat in _runs(body, "rows")
+        )
+        + "</table:table>"
         "</office:spreadsheet></office:body></office:document-content>"
     )
     manifest = (
@@ -190,3 +232,26 @@ def write_ods(path: Path, rows: list[list], merges: list[str]) -> Path:
         ods.writestr("META-INF/manifest.xml", manifest, zipfile.ZIP_DEFLATED)
         ods.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
     return path
+
+
+def _runs(items: list, what: str) -> list[tuple]:
+    """Consecutive equal items as (item, the attribute saying how many there are), the way
+    LibreOffice compresses equal cells (number-columns-repeated) and rows (number-rows-repeated)."""
+    runs: list[list] = []
+    for item in items:
+        if runs and runs[-1][0] == item:
+            runs[-1][1] += 1
+        else:
+            runs.append([item, 1])
+    return [
+        (item, f' table:number-{what}-repeated="{count}"' if count > 1 else "")
+        for item, count in runs
+    ]
+
+
+def _repeated(cells: list[str], what: str) -> str:
+    """The cells of a row, equal neighbours written once with how many there are."""
+    return "".join(
+        re.sub(r"^(<table:[a-z-]+)", r"\g<1>" + repeat, cell, count=1)
+        for cell, repeat in _runs(cells, what)
+    )

@@ -138,19 +138,10 @@ class SheetImport:
                 self.problem(number, None, wrong)
             missing = {name for name in required if not given[name].strip()}
             for name in sorted(missing, key=self.sheet.columns.__getitem__):
-                self.problem(number, name, self._empty(name))
+                self.problem(
+                    number, name, _("{field} is empty; every row needs one").format(field=name)
+                )
             yield number, given, missing
-
-    def _empty(self, name: str) -> str:
-        if self.sheet.merges_known:
-            return _("{field} is empty; every row needs one").format(field=name)
-        # A cell merged down several rows is read in its first row only: an .ods reader gives
-        # no merged ranges, and filling a blank from the row above could invent data.
-        return _(
-            "{field} is empty; every row needs one (cells merged down several rows are not "
-            "read as merged from this kind of file: write the {field} in each row, or save the "
-            "sheet as .xlsx)"
-        ).format(field=name)
 
     def row_problems(self, number: int, found: list[tuple[str, Exception]], skip: set[str]):
         """Problems of one row, in the order of the file's columns; those of `skip` (missing

@@ -1,8 +1,9 @@
 """Reading the tables of a CSV file or a workbook (.xlsx, .xls, .ods) for import, laid out as
 offices keep them: finding the header row (below a title, one row or two under a merged group
 heading), each row's cells as the text a person typed (a date merged down several rows given to
-each of them), and where the data ends (a total row, a signature block), with the rows left out
-and why. Checking what the cells say is heartlink.importer's work.
+each of them), the subtotal rows inside the data, and where the data ends (a total row, a
+signature block), with the rows left out and why. Checking what the cells say is
+heartlink.importer's work.
 """
 
 from __future__ import annotations
@@ -10,9 +11,10 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import islice, zip_longest
 from pathlib import Path
 
@@ -25,14 +27,17 @@ from heartlink.text import parse_whole_number
 HEADER_SEARCH_ROWS = 10
 WORKBOOK_SUFFIXES = (".xlsx", ".xls", ".ods")
 SUFFIXES = (".csv", *WORKBOOK_SUFFIXES)
-# Workbook formats whose reader says which cells are merged (python-calamine gives the merged
-# ranges of .xlsx and .xls sheets, not of .ods ones).
-MERGES_KNOWN = (".xlsx", ".xls")
 
 # What the first filled cell of a row says when the data has ended above it (compared as
 # fields.header_key gives it): a total row, or the signature block of a report. Whole cells
 # only: "Công" and "Tống" begin Vietnamese names.
 TOTAL_WORDS = frozenset({"tong cong", "tong", "cong", "tong so", "total", "grand total"})
+# The total of a month, quarter, week or year: "Cộng tháng 1", "Tổng cộng quý I/2023". The period
+# is numbered: a name may be "Công Thắng".
+_TOTAL_OF_A_PERIOD = re.compile(
+    r"^(tong cong|tong|cong) (thang [0-9]{1,2}|quy [0-9ivx]{1,4}|tuan [0-9]{1,2}|nam [0-9]{4})"
+    r"( (nam )?[0-9]{4})?$"
+)
 SIGNATURE_WORDS = frozenset(
     {
         "nguoi lap bieu",
@@ -62,9 +67,10 @@ Record = tuple[int, dict[str, str], str | None]
 
 @dataclass
 class LeftOut:
-    """Rows `first` to `last` of a sheet, not read as data, and why (`reason`: "total" for a
-    total row, "signature" for the first row of a signature block or of the place and date
-    above it, "below" for the rows under either)."""
+    """Rows `first` to `last` of a sheet, not read as data, and why (`reason`: "subtotal" for
+    a total row that more data follows, "total" for the total row that ends the data,
+    "signature" for the first row of a signature block or of the place and date above it,
+    "below" for the rows under the total or signature)."""
 
     first: int
     last: int
@@ -76,15 +82,24 @@ class LeftOut:
 
 @dataclass
 class TotalMismatch:
-    """A total row whose figure in `column` is not the sum of the rows above it."""
+    """A total row whose figure in `column` is not the sum of the rows it covers: every row
+    above it for the total ending the data (`reason` "total"), the rows since the previous
+    subtotal for a subtotal ("subtotal")."""
 
     row: int
     column: str
     total: int
     rows_sum: int
+    reason: str
 
     def as_dict(self) -> dict:
-        return {"row": self.row, "column": self.column, "total": self.total, "sum": self.rows_sum}
+        return {
+            "row": self.row,
+            "column": self.column,
+            "total": self.total,
+            "sum": self.rows_sum,
+            "reason": self.reason,
+        }
 
 
 @dataclass
@@ -99,7 +114,6 @@ class InputTable:
     size: int | None  # number of rows in the file, when known without reading it
     headed: int  # cells of the header row up to its last heading
     summed: tuple[str, ...] = ()  # the figures a total row is checked on, by field name
-    merges_known: bool = True  # whether a merged cell's rows were given its value
     left_out: list[LeftOut] = field(default_factory=list)  # known once records() has ended
     mismatches: list[TotalMismatch] = field(default_factory=list)  # likewise
 
@@ -109,20 +123,35 @@ class InputTable:
         the header's last heading, which nothing would read (empty cells there are fine:
         Excel writes trailing separators).
 
-        The data ends at a total row or a signature block (see `end_of_data`): that row and
-        every row below it go to `left_out`, and the total row's figures are checked against
-        the sums of the rows above (`mismatches`)."""
+        A total row that more data rows follow is a subtotal ("Cộng tháng 1"): it is left
+        out, its figures checked against the rows since the previous subtotal, and reading goes
+        on. The data ends at the last total row or at a signature block (see `end_of_data`):
+        that row and every row below it go to `left_out`, and the total's figures are checked
+        against the sums of all the rows above (`mismatches`)."""
         columns = list(self.columns.items())
         width = max(self.columns.values()) + 1
         headed = self.headed
-        sums = _Sums(self.summed, self.columns)
+        rows_since_subtotal = _Sums(self.summed, self.columns)
+        all_rows = _Sums(self.summed, self.columns)
+        total_row: tuple[int, list[str]] | None = None  # a subtotal if data follows it
         try:
             for number, texts in self.rows:
                 if not "".join(texts).strip():
                     continue
                 reason = end_of_data(texts)
+                if total_row is not None:
+                    all_rows.absorb(rows_since_subtotal)
+                    if reason == "signature":
+                        self._ends(*total_row, "total", all_rows, first_below=number)
+                        return
+                    self._checked(*total_row, "subtotal", rows_since_subtotal)
+                    rows_since_subtotal = _Sums(self.summed, self.columns)
+                    total_row = None
+                if reason == "total":
+                    total_row = number, texts
+                    continue
                 if reason is not None:
-                    self._leave_out(number, reason, texts, sums)
+                    self._ends(number, texts, reason, all_rows)
                     return
                 wrong = None
                 if len(texts) > headed and "".join(texts[headed:]).strip():
@@ -133,18 +162,37 @@ class InputTable:
                     ).format(cells=cells, headed=headed)
                 if len(texts) < width:  # a short row: the cells it lacks are empty
                     texts = texts + [""] * (width - len(texts))
-                sums.add(texts)
+                rows_since_subtotal.add(texts)
                 yield number, {name: texts[index] for name, index in columns}, wrong
+            if total_row is not None:
+                all_rows.absorb(rows_since_subtotal)
+                self._ends(*total_row, "total", all_rows)
         except CellTooLong as exc:
             names = {index: name for name, index in self.columns.items()}
             raise exc.located(self.name, names) from None
 
-    def _leave_out(self, number: int, reason: str, texts: list[str], sums: _Sums) -> None:
-        """Leave out the row that ends the data and every filled row below it."""
+    def _checked(self, number: int, texts: list[str], reason: str, sums: _Sums) -> None:
+        """Leave out a total or subtotal row, its figures checked against `sums`."""
         self.left_out.append(LeftOut(number, number, reason))
+        self.mismatches.extend(sums.mismatches(number, texts, reason))
+
+    def _ends(
+        self,
+        number: int,
+        texts: list[str],
+        reason: str,
+        sums: _Sums,
+        first_below: int | None = None,
+    ) -> None:
+        """Leave out the row that ends the data (a total checked against `sums`) and every
+        filled row below it, from `first_below` when that row has been read already."""
         if reason == "total":
-            self.mismatches.extend(sums.mismatches(number, texts))
+            self._checked(number, texts, reason, sums)
+        else:
+            self.left_out.append(LeftOut(number, number, reason))
         below = [n for n, cells in self.rows if "".join(cells).strip()]
+        if first_below is not None:
+            below.insert(0, first_below)
         if below:
             self.left_out.append(LeftOut(below[0], below[-1], "below"))
 
@@ -158,7 +206,7 @@ def end_of_data(texts: list[str]) -> str | None:
     if first.lstrip()[:1].isdigit() or len(first) > 80:
         return None
     key = fields.header_key(first)
-    if key in TOTAL_WORDS:
+    if key in TOTAL_WORDS or _TOTAL_OF_A_PERIOD.match(key):
         return "total"
     if key in SIGNATURE_WORDS or _PLACE_AND_DATE.search(key):
         return "signature"
@@ -188,7 +236,16 @@ class _Sums:
                 except (InputError, ValueError):
                     del sums[name]
 
-    def mismatches(self, row: int, texts: list[str]) -> list[TotalMismatch]:
+    def absorb(self, other: _Sums) -> None:
+        """Add the sums of other rows of the same columns (a column unchecked in either stays
+        unchecked)."""
+        for name in list(self.sums):
+            if name in other.sums:
+                self.sums[name] += other.sums[name]
+            else:
+                del self.sums[name]
+
+    def mismatches(self, row: int, texts: list[str], reason: str) -> list[TotalMismatch]:
         found = []
         for name, total in self.sums.items():
             index = self.positions[name]
@@ -198,7 +255,7 @@ class _Sums:
             except InputError:
                 written = None
             if written is not None and written != total:
-                found.append(TotalMismatch(row, name, written, total))
+                found.append(TotalMismatch(row, name, written, total, reason))
         return found
 
 
@@ -249,7 +306,14 @@ def _text(cell: object) -> str:
     return str(cell)
 
 
-def _csv_tables(path: Path) -> Iterator[tuple[str, int | None, Iterator[list[str]], bool]]:
+# ((first row, first column), (last row, last column)), from 0, as python-calamine gives them.
+MergedRange = tuple[tuple[int, int], tuple[int, int]]
+# A table of a file: its name, its number of rows when known, its rows (a list for a workbook's
+# sheet), and for an .ods sheet how to read its merged ranges, which only the file itself says.
+Table = tuple[str, int | None, Iterable[list[str]], Callable[[], list[MergedRange]] | None]
+
+
+def _csv_tables(path: Path) -> Iterator[Table]:
     with open(path, "rb") as binary:
         lines = sum(chunk.count(b"\n") for chunk in iter(lambda: binary.read(1 << 20), b""))
     with open(path, encoding="utf-8-sig", newline="") as f:
@@ -281,7 +345,7 @@ def _csv_tables(path: Path) -> Iterator[tuple[str, int | None, Iterator[list[str
                     ).format(name=path.name, line=reader.line_num)
                 ) from None
 
-        yield path.name, lines, rows(), True
+        yield path.name, lines, rows(), None
 
 
 # The lines that tell the delimiter: enough to reach past a title and a blank row or two.
@@ -345,9 +409,11 @@ def _not_utf8(path: Path) -> HeartlinkError:
     )
 
 
-def _workbook_tables(path: Path) -> Iterator[tuple[str, int | None, Iterator[list[str]], bool]]:
+def _workbook_tables(path: Path) -> Iterator[Table]:
     """The sheets of an .xlsx, .xls or .ods workbook, read by python-calamine (a Rust reader
-    of all three, several times faster than openpyxl: benchmarks, `sheets`)."""
+    of all three, several times faster than openpyxl: benchmarks, `sheets`). Merged cells are
+    spread in .xlsx and .xls sheets; python-calamine gives no merged ranges of an .ods sheet,
+    whose table says how to read them from the file (`ods_merged_ranges`)."""
     import python_calamine as calamine
 
     suffix = path.suffix.lower()
@@ -375,10 +441,12 @@ def _workbook_tables(path: Path) -> Iterator[tuple[str, int | None, Iterator[lis
             except calamine.CalamineError:
                 continue  # a chart or macro sheet holds no table
             rows = [[_cell_text(cell) for cell in row] for row in cells]
-            merges = sheet.merged_cell_ranges if suffix in MERGES_KNOWN else None
-            _spread_merged(rows, merges or [])
             name = _("{file} (sheet {sheet})").format(file=path.name, sheet=sheet_name)
-            yield name, len(rows), iter(rows), merges is not None
+            if suffix == ".ods":
+                yield name, len(rows), rows, partial(ods_merged_ranges, path, sheet_name)
+            else:
+                spread_merged(rows, sheet.merged_cell_ranges or [])
+                yield name, len(rows), rows, None
     finally:
         workbook.close()
 
@@ -387,7 +455,7 @@ def _cell_text(cell: object) -> str:
     return unguarded(cell) if isinstance(cell, str) else _text(cell)
 
 
-def _spread_merged(rows: list[list[str]], merges: list[tuple[tuple[int, int], tuple[int, int]]]):
+def spread_merged(rows: list[list[str]], merges: list[MergedRange]) -> None:
     """Give each row of a range merged down (a date over several rows, a heading over the two
     rows of a header) the value of its first cell, which is the only one that holds it."""
     for (top, column), (bottom, _right) in merges:
@@ -397,6 +465,82 @@ def _spread_merged(rows: list[list[str]], merges: list[tuple[tuple[int, int], tu
         for row in rows[top + 1 : bottom + 1]:
             if column < len(row) and not row[column]:
                 row[column] = value
+
+
+_TABLE_NS = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_ODS_TABLE, _ODS_ROW = _TABLE_NS + "table", _TABLE_NS + "table-row"
+_ODS_CELLS = (_TABLE_NS + "table-cell", _TABLE_NS + "covered-table-cell")
+
+
+def ods_merged_ranges(path: Path, sheet_name: str) -> list[MergedRange]:
+    """The merged ranges of one sheet of an .ods file, numbered as python-calamine numbers its
+    rows and cells (from A1). The file's content.xml is read as a stream, up to the end of that
+    sheet: a merged cell is the first of its range, with number-rows-spanned and
+    number-columns-spanned; equal rows and cells are written once, with
+    number-rows-repeated / number-columns-repeated saying how many they stand for."""
+    import zipfile
+    from xml.etree.ElementTree import ParseError, iterparse
+
+    merges: list[MergedRange] = []
+    depth = 0  # of tables, from the sheet's own: a table inside a cell has rows of its own
+    row = column = repeated_rows = 0
+    try:
+        with zipfile.ZipFile(path) as ods, ods.open("content.xml") as content:
+            for event, element in iterparse(content, ("start", "end")):
+                tag = element.tag
+                if tag == _ODS_TABLE:
+                    if event == "start" and (
+                        depth or element.get(_TABLE_NS + "name") == sheet_name
+                    ):
+                        depth += 1
+                    elif event == "end" and depth:
+                        depth -= 1
+                        if not depth:
+                            break
+                elif depth != 1:
+                    pass
+                elif event == "start" and tag == _ODS_ROW:
+                    column = 0
+                    repeated_rows = int(element.get(_TABLE_NS + "number-rows-repeated", 1))
+                elif event == "start" and tag in _ODS_CELLS:
+                    down = int(element.get(_TABLE_NS + "number-rows-spanned", 1))
+                    across = int(element.get(_TABLE_NS + "number-columns-spanned", 1))
+                    if down > 1 or across > 1:
+                        merges.append(((row, column), (row + down - 1, column + across - 1)))
+                    column += int(element.get(_TABLE_NS + "number-columns-repeated", 1))
+                elif event == "end" and tag == _ODS_ROW:
+                    row += repeated_rows
+                if event == "end" and tag == _ODS_ROW:
+                    element.clear()  # a stream: the rows read are not kept
+    except (OSError, KeyError, ValueError, ParseError, zipfile.BadZipFile):
+        raise HeartlinkError(
+            _(
+                "{file}: its merged cells cannot be read; open it in a spreadsheet and save it "
+                "again"
+            ).format(file=path.name)
+        ) from None
+    return merges
+
+
+def _blank_under_value(rows: list[list[str]], header_row: int, positions: list[int]) -> bool:
+    """Whether a data row below the header has a blank cell, in one of the columns at
+    `positions`, under a filled one (what a cell merged down looks like before it is spread).
+    Total rows are passed over; a signature block ends the data."""
+    filled_above: set[int] = set()
+    for texts in rows[header_row:]:
+        if not "".join(texts).strip():
+            continue
+        reason = end_of_data(texts)
+        if reason == "total":
+            continue
+        if reason == "signature":
+            break
+        for position in positions:
+            if position < len(texts) and texts[position].strip():
+                filled_above.add(position)
+            elif position in filled_above:
+                return True
+    return False
 
 
 @contextmanager
@@ -424,11 +568,16 @@ def open_sheet(
     required = [f.name for f in wanted if f.required]
     tables = _csv_tables(path) if suffix == ".csv" else _workbook_tables(path)
     try:
-        for name, size, rows, merges_known in tables:
+        for name, size, rows, merged_ranges in tables:
             try:
-                found = _find_header(rows, spellings, required)
+                found = _find_header(iter(rows), spellings, required)
             except CellTooLong as exc:
                 raise exc.located(name, {}) from None
+            if found is not None and merged_ranges is not None:
+                needed = [found[1][name] for name in required]
+                if _blank_under_value(rows, found[0], needed):
+                    spread_merged(rows, merged_ranges())
+                    found = _find_header(iter(rows), spellings, required)
             if found is None:
                 continue
             number, columns, ignored, headed, after = found
@@ -441,7 +590,6 @@ def open_sheet(
                 size,
                 headed,
                 summed=summed,
-                merges_known=merges_known,
             )
             return
         raise HeartlinkError(

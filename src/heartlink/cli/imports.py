@@ -154,17 +154,25 @@ def _what_was_read(summary: dict) -> list[str]:
             else _("rows {first}–{last}").format(first=first, last=last)
         )
         reason = {
+            "subtotal": _("a subtotal row, left out"),
             "total": _("a total row, left out"),
             "signature": _("a signature block or the place and date above one, left out"),
             "below": _("below the end of the data, left out"),
         }[rows["reason"]]
         lines.append(f"{where}: {reason}")
     for found in summary.get("total_mismatches", []):
-        lines.append(
-            _(
+        if found.get("reason") == "subtotal":
+            mismatch = _(
+                "row {row}: the subtotal of {column} is {total}, but the rows since the "
+                "previous subtotal add up to {sum}; check the sheet"
+            )
+        else:
+            mismatch = _(
                 "row {row}: the total of {column} is {total}, but the rows above it add up "
                 "to {sum}; check the sheet"
-            ).format(
+            )
+        lines.append(
+            mismatch.format(
                 row=found["row"],
                 column=found["column"],
                 total=f"{found['total']:,}",
