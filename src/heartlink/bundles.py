@@ -112,6 +112,7 @@ def _fill(inner: Path, source: Path, year: int, station: stations.Station, offic
             conn.execute(f"INSERT INTO main.station SELECT * FROM {merging.SOURCE}.station")
             mark = seals.mark(conn)
             added = merging.copy_reduced(conn, None, year)
+            merging.copy_closings(conn, year)
             summary = {"station": station.code, "station_id": station.id, "up_to_year": year}
             summary["rows"] = {
                 t: n for t, n in added.items() if t in ("beneficiary", *merging.ENTRY_TABLES)
@@ -123,6 +124,8 @@ def _fill(inner: Path, source: Path, year: int, station: stations.Station, offic
                     ("kind", "slug"),
                     ("programme", "slug"),
                     ("category", "slug"),
+                    ("year_closing", "id"),
+                    ("year_reopening", "id"),
                 )
             }
             audit.append(

@@ -8,7 +8,17 @@ import typer
 from heartlink.cli.common import FormatOption, OfficerOption, OverwriteOption
 from heartlink.cli.render import Format
 
-TABLES = ("handout", "donation", "spending", "beneficiary", "kind", "programme", "category")
+TABLES = (
+    "handout",
+    "donation",
+    "spending",
+    "beneficiary",
+    "kind",
+    "programme",
+    "category",
+    "year_closing",
+    "year_reopening",
+)
 
 
 def merge(
