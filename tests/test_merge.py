@@ -442,3 +442,13 @@ def test_check_finds_a_merged_closed_year_whose_records_changed(ok, run, station
     closed = [f for f in result.json()["findings"] if f["kind"] == "closed year"]
     assert [f["target"] for f in closed] == ["2023"], result.json()["findings"]
     assert "(station TKD)" in closed[0]["detail"] and "handouts of meal" in closed[0]["detail"]
+
+
+def test_a_dry_run_into_a_file_that_does_not_exist_creates_nothing(ok, run, station, tmp_path):
+    city = tmp_path / "city.db"
+    hlb = bundle(ok, station("TKD"))
+    preview = run("merge", str(hlb), "--dry-run", "--format", "json", db=city)
+    assert preview.exit_code == 0, preview
+    assert added(preview.json()["files"][0]) == {"handout": 2, "donation": 1, "beneficiary": 1}
+    assert "nothing is created" in " ".join(preview.stderr.split())
+    assert not city.exists(), "a dry run created the database"
