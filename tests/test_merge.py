@@ -257,6 +257,8 @@ def test_a_city_file_records_for_its_own_station_and_never_for_a_merged_one(
     merge(ok, city, bundle(ok, station("TKD")))
     refused = run("record", "meal", "-n", "3", db=city)
     assert refused.exit_code == 1 and "no station of its own" in refused.stderr
+    refused = run("spend", "--amount", "100.000", "-p", "meals", "--for", "gạo", db=city)
+    assert refused.exit_code == 1 and "no station of its own" in refused.stderr
     merged = ok("handout", "list", "--format", "json", db=city).json()[0]["code"]
     refused = run("handout", "void", merged, "--reason", "wrong", db=city)
     assert refused.exit_code == 1
@@ -452,3 +454,20 @@ def test_a_dry_run_into_a_file_that_does_not_exist_creates_nothing(ok, run, stat
     assert added(preview.json()["files"][0]) == {"handout": 2, "donation": 1, "beneficiary": 1}
     assert "nothing is created" in " ".join(preview.stderr.split())
     assert not city.exists(), "a dry run created the database"
+
+
+def test_a_record_in_a_city_file_names_the_station_it_is_for(ok, station, tmp_path):
+    city = tmp_path / "city.db"
+    ok("station", "set", "--name", "Công an thành phố", "--code", "CITY", db=city)
+    alone = ok("record", "meal", "-n", "3", "--date", "2023-04-04", db=city)
+    assert "CITY" not in alone.stderr, "a file of one station names it on every record"
+    merge(ok, city, bundle(ok, station("TKD")))
+    for args in (
+        ("record", "meal", "-n", "3", "--date", "2023-04-04"),
+        ("receive", "cash", "--count", "500.000", "--date", "2023-04-04"),
+        ("spend", "--amount", "100.000", "-p", "meals", "--for", "gạo", "-d", "2023-04-04"),
+    ):
+        result = ok(*args, db=city)
+        assert result.stderr.startswith("Station CITY (this file's own): "), result.stderr
+    shown = ok("record", "meal", "-n", "1", "--date", "2023-04-04", "--format", "json", db=city)
+    assert shown.json()["station"] == "CITY"
