@@ -295,8 +295,9 @@ def merged_states(conn: sqlite3.Connection, year: int) -> list[tuple[str, dict]]
     ]
 
 
-def state_lines(state: dict, fmt: Formatter) -> list[str]:
-    """The lines for people a report or statement of a closed (or reopened) year ends with."""
+def state_lines(state: dict, fmt: Formatter, *, printed: bool = False) -> list[str]:
+    """The lines for people a report or statement of a closed (or reopened) year ends with;
+    `printed` (a PDF, a workbook) gives the closing's hash by its first 16 characters."""
     lines = [
         _("Closed on {closed} (hash {hash}…), reopened on {reopened} by {by}: {reason}").format(
             closed=fmt.date(reopened["closed_at"][:10]),
@@ -313,7 +314,9 @@ def state_lines(state: dict, fmt: Formatter) -> list[str]:
     if closed:
         lines.append(
             _("Closed on {closed} by {by}; hash {hash}").format(
-                closed=fmt.date(closed["closed_at"][:10]), by=closed["by"], hash=closed["hash"]
+                closed=fmt.date(closed["closed_at"][:10]),
+                by=closed["by"],
+                hash=closed["hash"][:16] + "…" if printed else closed["hash"],
             )
         )
     return lines
