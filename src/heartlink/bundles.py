@@ -8,7 +8,8 @@ that it travels whole on a USB stick or by mail.
 
 It holds every record dated up to YEAR, not only YEAR's: a void made since an earlier bundle
 (of any earlier year) travels with the next one, and a newer bundle is all a receiver needs.
-Voids are carried as they stand when the bundle is made.
+Voids are carried as they stand when the bundle is made, and so are the closed years up to YEAR
+(closings and reopenings, without their note or reason).
 """
 
 from __future__ import annotations
