@@ -8,7 +8,7 @@ import sqlite3
 
 import pytest
 
-from conftest import file_state
+from conftest import file_state, printed_text
 
 STATION = ("station", "set", "--name", "Công an phường Thanh Khê Đông", "--code", "TKD")
 REOPEN_HINT = "heartlink reopen 2023 --reason"
@@ -358,31 +358,6 @@ def test_a_year_is_not_closed_over_records_changed_outside_heartlink(run, ok, ye
     assert "closed" not in ok("report", "2023", "--format", "json").json()
 
 
-def _printed_text(path) -> str:
-    """The text of a PDF or a workbook heartlink wrote, one string, spaces made single."""
-    if path.suffix == ".xlsx":
-        from openpyxl import load_workbook
-
-        book = load_workbook(path, read_only=True)
-        text = " ".join(
-            str(cell)
-            for sheet in book.worksheets
-            for row in sheet.iter_rows(values_only=True)
-            for cell in row
-            if cell is not None
-        )
-        book.close()
-    else:
-        import io
-
-        from pypdf import PdfReader
-
-        text = " ".join(
-            page.extract_text() for page in PdfReader(io.BytesIO(path.read_bytes())).pages
-        )
-    return " ".join(text.split())
-
-
 def test_the_printed_report_and_statement_of_a_closed_year_say_so(ok, year_2023, tmp_path):
     first = ok("close", "2023", "--format", "json").json()
     ok("reopen", "2023", "--reason", "Bánh tét counted twice")
@@ -393,10 +368,10 @@ def test_the_printed_report_and_statement_of_a_closed_year_say_so(ok, year_2023,
     for command, fmt in (("report", "pdf"), ("statement", "pdf"), ("statement", "xlsx")):
         path = tmp_path / f"{command}.{fmt}"
         ok(command, "2023", "--format", fmt, "--lang", "en", "--output", str(path))
-        text = _printed_text(path)
+        text = " ".join(printed_text(path).split())
         assert f"hash {again['hash'][:16]}" in text, (command, fmt, text[:2000])
         assert again["hash"][16:] not in text, "the whole hash where its start will do"
         assert day in text and first["hash"][:16] in text and "Bánh tét counted twice" in text
     path = tmp_path / "open.pdf"
     ok("report", "2024", "--format", "pdf", "--lang", "en", "--output", str(path))
-    assert "Closed on" not in _printed_text(path)
+    assert "Closed on" not in printed_text(path)
