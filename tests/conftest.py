@@ -87,6 +87,25 @@ def heartlink_process(*args: str, env: dict | None = None, **kwargs) -> subproce
     )
 
 
+def printed_text(path: Path) -> str:
+    """The text of a PDF or a workbook heartlink wrote, one line per page or cell."""
+    if path.suffix == ".xlsx":
+        from openpyxl import load_workbook
+
+        book = load_workbook(path, read_only=True)
+        text = "\n".join(
+            str(cell)
+            for sheet in book.worksheets
+            for row in sheet.iter_rows(values_only=True)
+            for cell in row
+        )
+        book.close()
+        return text
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(path).pages)
+
+
 def file_state(path: Path) -> tuple:
     """Everything about a file that a reader must leave alone."""
     if not path.exists():

@@ -8,7 +8,7 @@ import sqlite3
 
 import pytest
 
-from conftest import file_state
+from conftest import file_state, printed_text
 
 STATION = ("station", "set", "--name", "Công an phường Thanh Khê Đông", "--code", "TKD")
 REOPEN_HINT = "heartlink reopen 2023 --reason"
@@ -356,3 +356,22 @@ def test_a_year_is_not_closed_over_records_changed_outside_heartlink(run, ok, ye
     assert result.exit_code == 1
     one_error(result, "heartlink check")
     assert "closed" not in ok("report", "2023", "--format", "json").json()
+
+
+def test_the_printed_report_and_statement_of_a_closed_year_say_so(ok, year_2023, tmp_path):
+    first = ok("close", "2023", "--format", "json").json()
+    ok("reopen", "2023", "--reason", "Bánh tét counted twice")
+    again = ok("close", "2023", "--format", "json").json()
+    from heartlink.i18n import Formatter, Lang
+
+    day = Formatter(Lang.en).date(again["closed_at"][:10])
+    for command, fmt in (("report", "pdf"), ("statement", "pdf"), ("statement", "xlsx")):
+        path = tmp_path / f"{command}.{fmt}"
+        ok(command, "2023", "--format", fmt, "--lang", "en", "--output", str(path))
+        text = " ".join(printed_text(path).split())
+        assert f"hash {again['hash'][:16]}" in text, (command, fmt, text[:2000])
+        assert again["hash"][16:] not in text, "the whole hash where its start will do"
+        assert day in text and first["hash"][:16] in text and "Bánh tét counted twice" in text
+    path = tmp_path / "open.pdf"
+    ok("report", "2024", "--format", "pdf", "--lang", "en", "--output", str(path))
+    assert "Closed on" not in printed_text(path)

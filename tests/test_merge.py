@@ -257,6 +257,8 @@ def test_a_city_file_records_for_its_own_station_and_never_for_a_merged_one(
     merge(ok, city, bundle(ok, station("TKD")))
     refused = run("record", "meal", "-n", "3", db=city)
     assert refused.exit_code == 1 and "no station of its own" in refused.stderr
+    refused = run("spend", "--amount", "100.000", "-p", "meals", "--for", "gạo", db=city)
+    assert refused.exit_code == 1 and "no station of its own" in refused.stderr
     merged = ok("handout", "list", "--format", "json", db=city).json()[0]["code"]
     refused = run("handout", "void", merged, "--reason", "wrong", db=city)
     assert refused.exit_code == 1
@@ -346,3 +348,126 @@ def test_merge_and_bundle_as_real_processes(station, tmp_path, ok):
     merged = heartlink_process("--db", str(city), "merge", str(hlb))
     assert merged.returncode == 0, merged.stderr
     assert "tkd.hlb (station TKD): added 2 handout" in merged.stderr
+
+
+# Closed years ---------------------------------------------------------------------------
+
+
+def copy_of(path: Path, name: str) -> Path:
+    """Another copy of a station's file (an older backup someone went on recording in)."""
+    copy = path.with_name(name)
+    conn = sqlite3.connect(path)
+    conn.execute("VACUUM INTO ?", (str(copy),))
+    conn.close()
+    return copy
+
+
+def test_a_closed_year_merges_and_a_roll_up_says_so(ok, station, tmp_path):
+    city = tmp_path / "city.db"
+    tkd = station("TKD")
+    closed = ok("close", "2023", "--note", NOTE, "--format", "json", db=tkd).json()
+    hlb = bundle(ok, tkd)
+    assert NOTE.encode() not in zipfile.ZipFile(hlb).read("bundle.db")
+    done = merge(ok, city, hlb)[0]
+    assert added(done) == {"handout": 2, "donation": 1, "beneficiary": 1, "year_closing": 1}
+    assert added(merge(ok, city, hlb)[0]) == {}, "a closing merged twice"
+    assert added(merge(ok, city, tkd)[0]) == {}, "the backup's closing is the bundle's"
+    shown = ok("report", "2023", "--station", "TKD", "--format", "json", db=city).json()
+    assert shown["closed"] == {
+        "closed_at": closed["closed_at"],
+        "by": "Officer Test",
+        "hash": closed["hash"],
+        "note": None,
+    }
+    table = ok("report", "2023", "--by", "station", db=city).stdout
+    assert f"Station TKD: Closed on {closed['closed_at'][:10]}" in " ".join(table.split())
+    # The roll-up's own year is not the merged station's.
+    assert "closed" not in ok("report", "2023", "--format", "json", db=city).json()
+    # Its records are reduced: `check` verifies the closing by its figures, not its hash.
+    ok("check", db=city)
+
+
+def test_a_record_or_void_in_a_year_closed_when_merged_is_a_conflict(ok, run, station, tmp_path):
+    city = tmp_path / "city.db"
+    tkd = station("TKD")
+    older = copy_of(tkd, "older.db")
+    ok("close", "2023", db=tkd)
+    merge(ok, city, bundle(ok, tkd))
+    # The older copy never saw the closing: it records and voids in 2023 all the same.
+    new = ok("record", "meal", "-n", "9", "--date", "2023-12-04", db=older).stdout.strip()
+    cake = ok("handout", "list", "--kind", "cake", "--format", "json", db=older).json()[0]["code"]
+    ok("handout", "void", cake, "--reason", "wrong", db=older)
+    before = digest(city)
+    result = run("merge", str(bundle(ok, older)), db=city)
+    assert result.exit_code == 1, result
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("Error: older-2023.hlb")
+    assert "2 record(s) or void(s) are dated in a year their station had closed" in result.stderr
+    assert f"handout {new[-8:]} (2023)" in result.stderr and f"handout {cake} (2023)" in (
+        result.stderr
+    )
+    assert digest(city) == before
+
+
+def test_a_reopening_in_a_later_file_lifts_the_closed_year(ok, station, tmp_path):
+    city = tmp_path / "city.db"
+    tkd = station("TKD")
+    ok("close", "2023", db=tkd)
+    merge(ok, city, bundle(ok, tkd, name="closed.hlb"))
+    reason = "đếm nhầm bánh tét của " + NAME
+    ok("reopen", "2023", "--reason", reason, db=tkd)
+    ok("record", "meal", "-n", "9", "--date", "2023-12-04", db=tkd)
+    again = ok("close", "2023", "--format", "json", db=tkd).json()
+    hlb = bundle(ok, tkd, name="reopened.hlb")
+    assert reason.encode() not in zipfile.ZipFile(hlb).read("bundle.db")
+    done = merge(ok, city, hlb)[0]
+    assert added(done) == {"handout": 1, "year_closing": 1, "year_reopening": 1}
+    shown = ok("report", "2023", "--station", "TKD", "--format", "json", db=city).json()
+    assert shown["closed"]["hash"] == again["hash"] and len(shown["reopened"]) == 1
+    table = ok("report", "2023", "--station", "TKD", db=city).stdout
+    assert "its reason is kept at the station" in " ".join(table.split())
+    assert [row["count"] for row in by_station(ok, city) if row["kind"] == "meal"] == [129]
+    ok("check", db=city)
+
+
+def test_check_finds_a_merged_closed_year_whose_records_changed(ok, run, station, tmp_path):
+    city = tmp_path / "city.db"
+    tkd = station("TKD")
+    ok("close", "2023", db=tkd)
+    merge(ok, city, bundle(ok, tkd))
+    conn = sqlite3.connect(city, isolation_level=None)
+    for trigger in ("handout_only_voided", "handout_closed_year_changed"):
+        conn.execute(f"DROP TRIGGER {trigger}")
+    conn.execute("UPDATE handout SET voided_at = created_at WHERE count = 120")
+    conn.close()
+    result = run("check", "--format", "json", db=city)
+    assert result.exit_code == 1
+    closed = [f for f in result.json()["findings"] if f["kind"] == "closed year"]
+    assert [f["target"] for f in closed] == ["2023"], result.json()["findings"]
+    assert "(station TKD)" in closed[0]["detail"] and "handouts of meal" in closed[0]["detail"]
+
+
+def test_a_dry_run_into_a_file_that_does_not_exist_creates_nothing(ok, run, station, tmp_path):
+    city = tmp_path / "city.db"
+    hlb = bundle(ok, station("TKD"))
+    preview = run("merge", str(hlb), "--dry-run", "--format", "json", db=city)
+    assert preview.exit_code == 0, preview
+    assert added(preview.json()["files"][0]) == {"handout": 2, "donation": 1, "beneficiary": 1}
+    assert "nothing is created" in " ".join(preview.stderr.split())
+    assert not city.exists(), "a dry run created the database"
+
+
+def test_a_record_in_a_city_file_names_the_station_it_is_for(ok, station, tmp_path):
+    city = tmp_path / "city.db"
+    ok("station", "set", "--name", "Công an thành phố", "--code", "CITY", db=city)
+    alone = ok("record", "meal", "-n", "3", "--date", "2023-04-04", db=city)
+    assert "CITY" not in alone.stderr, "a file of one station names it on every record"
+    merge(ok, city, bundle(ok, station("TKD")))
+    for args in (
+        ("record", "meal", "-n", "3", "--date", "2023-04-04"),
+        ("receive", "cash", "--count", "500.000", "--date", "2023-04-04"),
+        ("spend", "--amount", "100.000", "-p", "meals", "--for", "gạo", "-d", "2023-04-04"),
+    ):
+        result = ok(*args, db=city)
+        assert result.stderr.startswith("Station CITY (this file's own): "), result.stderr
+    shown = ok("record", "meal", "-n", "1", "--date", "2023-04-04", "--format", "json", db=city)
+    assert shown.json()["station"] == "CITY"

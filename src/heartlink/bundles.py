@@ -8,7 +8,8 @@ that it travels whole on a USB stick or by mail.
 
 It holds every record dated up to YEAR, not only YEAR's: a void made since an earlier bundle
 (of any earlier year) travels with the next one, and a newer bundle is all a receiver needs.
-Voids are carried as they stand when the bundle is made.
+Voids are carried as they stand when the bundle is made, and so are the closed years up to YEAR
+(closings and reopenings, without their note or reason).
 """
 
 from __future__ import annotations
@@ -112,6 +113,7 @@ def _fill(inner: Path, source: Path, year: int, station: stations.Station, offic
             conn.execute(f"INSERT INTO main.station SELECT * FROM {merging.SOURCE}.station")
             mark = seals.mark(conn)
             added = merging.copy_reduced(conn, None, year)
+            merging.copy_closings(conn, year)
             summary = {"station": station.code, "station_id": station.id, "up_to_year": year}
             summary["rows"] = {
                 t: n for t, n in added.items() if t in ("beneficiary", *merging.ENTRY_TABLES)
@@ -123,6 +125,8 @@ def _fill(inner: Path, source: Path, year: int, station: stations.Station, offic
                     ("kind", "slug"),
                     ("programme", "slug"),
                     ("category", "slug"),
+                    ("year_closing", "id"),
+                    ("year_reopening", "id"),
                 )
             }
             audit.append(

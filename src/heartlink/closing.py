@@ -9,6 +9,11 @@ voided, whatever the path (record, void, receive, spend, import). `reopen` appen
 reopening (table `year_reopening`) with its reason; closing the year again is a new closing,
 with a new hash. Nothing of either table is ever changed or deleted.
 
+Closings travel with a station's records to a roll-up (heartlink.merging), which holds those
+records reduced (no places, notes, void reasons…): there the hash cannot be recomputed, so a
+closing made elsewhere (one this file's audit log did not record) is verified by its figures
+instead (`merged_year_changes`).
+
 The hash, so that another implementation can recompute it: SHA-256, in lowercase hex, of the
 UTF-8 bytes of one line per record, each line ended by a line feed ("\\n"). The records are the
 year's (`year` column) handouts, then its donations, then its spending, voided ones included,
@@ -49,6 +54,10 @@ from heartlink.text import parse_year
 # (heartlink.seals, a fixed format) but the rowid, which differs between copies of the same
 # records, then the void's.
 RECORD_COLUMNS = {table: (*columns[1:], *VOID_COLUMNS) for table, columns in seals.CHUNKED.items()}
+
+
+# What a merged reopening holds for its reason, which stays at the station (heartlink.merging).
+REASON_AT_STATION = "(kept at the station)"
 
 
 class YearClosed(HeartlinkError):
@@ -241,16 +250,17 @@ def describe(row: sqlite3.Row, station_code: str) -> dict:
     }
 
 
-def state(conn: sqlite3.Connection, year: int) -> dict:
-    """Whether YEAR of the file's station is closed, for a report or statement:
-    {"closed": {"closed_at", "by", "hash", "note"} or None, "reopened": [{"closed_at", "hash",
-    "reopened_at", "by", "reason"}, …] oldest first}."""
+def state(conn: sqlite3.Connection, year: int, station_id: str | None = None) -> dict:
+    """Whether YEAR of the file's station (or of the merged station `station_id`) is closed,
+    for a report or statement: {"closed": {"closed_at", "by", "hash", "note"} or None,
+    "reopened": [{"closed_at", "hash", "reopened_at", "by", "reason"}, …] oldest first}."""
+    station = "s.is_own = 1" if station_id is None else "s.id = :station"
     rows = conn.execute(
         "SELECT c.closed_at, c.officer, c.hash, c.note, r.reopened_at, r.officer, r.reason"
-        " FROM year_closing c JOIN station s ON s.id = c.station_id AND s.is_own = 1"
+        f" FROM year_closing c JOIN station s ON s.id = c.station_id AND {station}"
         " LEFT JOIN year_reopening r ON r.closing_id = c.id"
-        " WHERE c.year = ? ORDER BY c.closed_at, c.id",
-        (year,),
+        " WHERE c.year = :year ORDER BY c.closed_at, c.id",
+        {"year": year, "station": station_id},
     ).fetchall()
     closed, reopened = None, []
     for closed_at, by, digest, note, reopened_at, reopened_by, reason in rows:
@@ -269,22 +279,34 @@ def state(conn: sqlite3.Connection, year: int) -> dict:
     return {"closed": closed, "reopened": reopened}
 
 
-def stated(conn: sqlite3.Connection, year: int) -> dict:
+def stated(conn: sqlite3.Connection, year: int, station_id: str | None = None) -> dict:
     """`state` for a report's or statement's object, only for a year that was ever closed: a
     year never closed reports as it always has."""
-    found = state(conn, year)
+    found = state(conn, year, station_id)
     return found if found["closed"] or found["reopened"] else {}
 
 
-def state_lines(state: dict, fmt: Formatter) -> list[str]:
-    """The lines for people a report or statement of a closed (or reopened) year ends with."""
+def merged_states(conn: sqlite3.Connection, year: int) -> list[tuple[str, dict]]:
+    """(code, `stated`) of each merged station whose YEAR was ever closed, by code."""
+    return [
+        (station.code, found)
+        for station in stations.merged(conn)
+        if (found := stated(conn, year, station.id))
+    ]
+
+
+def state_lines(state: dict, fmt: Formatter, *, printed: bool = False) -> list[str]:
+    """The lines for people a report or statement of a closed (or reopened) year ends with;
+    `printed` (a PDF, a workbook) gives the closing's hash by its first 16 characters."""
     lines = [
         _("Closed on {closed} (hash {hash}…), reopened on {reopened} by {by}: {reason}").format(
             closed=fmt.date(reopened["closed_at"][:10]),
             hash=reopened["hash"][:16],
             reopened=fmt.date(reopened["reopened_at"][:10]),
             by=reopened["by"],
-            reason=reopened["reason"],
+            reason=_("its reason is kept at the station")
+            if reopened["reason"] == REASON_AT_STATION
+            else reopened["reason"],
         )
         for reopened in state.get("reopened", [])
     ]
@@ -292,7 +314,9 @@ def state_lines(state: dict, fmt: Formatter) -> list[str]:
     if closed:
         lines.append(
             _("Closed on {closed} by {by}; hash {hash}").format(
-                closed=fmt.date(closed["closed_at"][:10]), by=closed["by"], hash=closed["hash"]
+                closed=fmt.date(closed["closed_at"][:10]),
+                by=closed["by"],
+                hash=closed["hash"][:16] + "…" if printed else closed["hash"],
             )
         )
     return lines
@@ -330,26 +354,45 @@ def refused(conn: sqlite3.Connection) -> YearClosed:
 
 
 def verify(conn: sqlite3.Connection) -> list[dict]:
-    """Each closed year (of any station) whose records no longer hash as they did at closing:
-    [{"kind": "closed year", "target": the year, "detail"}]. Reads only; a plain connection
-    will do."""
+    """Each closed year (of any station) whose records changed since it was closed:
+    [{"kind": "closed year", "target": the year, "detail"}]. A closing made in this file is
+    checked by its hash; one merged from elsewhere by its figures (`merged_year_changes`).
+    Reads only; a plain connection will do."""
     findings = []
     closings = conn.execute(
-        "SELECT c.year, c.closed_at, c.hash, c.records, s.code, c.station_id, s.is_own"
-        " FROM year_closing c JOIN closed_year k ON k.closing_id = c.id"
+        "SELECT c.id, c.year, c.closed_at, c.hash, c.records, c.totals, s.code, c.station_id,"
+        " s.is_own FROM year_closing c JOIN closed_year k ON k.closing_id = c.id"
         " LEFT JOIN station s ON s.id = c.station_id ORDER BY c.year"
     ).fetchall()
-    for year, closed_at, sealed, records, code, station_id, is_own in closings:
-        try:
-            digest, now = year_hash(conn, year, None if is_own else station_id)
-        except sqlite3.Error:  # a value JSON cannot hold (a BLOB): the content check names it
-            digest, now = "", dict.fromkeys(RECORD_COLUMNS, "?")
-        if digest == sealed:
-            continue
-        try:
-            then = json.loads(records)
-        except ValueError:
-            then = {}
+    made_here = {
+        row[0]
+        for row in conn.execute(
+            "SELECT target FROM audit_log WHERE action = ?", (audit.YEAR_CLOSE,)
+        )
+    }
+    for closing_id, year, closed_at, sealed, records, totals, code, station_id, is_own in closings:
+        records_of = None if is_own else station_id
+        then = _json(records)
+        names = {"year": year, "code": code or "?", "day": closed_at[:10], "hash": sealed[:16]}
+        if closing_id in made_here:
+            try:
+                digest, now = year_hash(conn, year, records_of)
+            except sqlite3.Error:  # a value JSON cannot hold (a BLOB): the content check names it
+                digest, now = "", dict.fromkeys(RECORD_COLUMNS, "?")
+            if digest == sealed:
+                continue
+            detail = _(
+                "the records of {year} (station {code}) changed since it was closed on {day}: "
+                "they no longer match its hash {hash}…"
+            ).format(**names)
+        else:
+            now, differ = merged_year_changes(conn, year, records_of, then, _json(totals))
+            if not differ:
+                continue
+            detail = _(
+                "the records of {year} (station {code}) changed since its closing of {day} was "
+                "merged: they no longer match its figures ({figures}); hash {hash}…"
+            ).format(figures=", ".join(differ), **names)
         counts = ", ".join(
             _("{table}: {then} then, {now} now").format(
                 table=table, then=then.get(table, "?"), now=now[table]
@@ -357,10 +400,6 @@ def verify(conn: sqlite3.Connection) -> list[dict]:
             for table in RECORD_COLUMNS
             if then.get(table) != now[table]
         )
-        detail = _(
-            "the records of {year} (station {code}) changed since it was closed on {day}: they "
-            "no longer match its hash {hash}…"
-        ).format(year=year, code=code or "?", day=closed_at[:10], hash=sealed[:16])
         findings.append(
             {
                 "kind": "closed year",
@@ -369,3 +408,61 @@ def verify(conn: sqlite3.Connection) -> list[dict]:
             }
         )
     return findings
+
+
+def _json(text: str) -> dict:
+    try:
+        found = json.loads(text)
+    except (TypeError, ValueError):
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
+def merged_year_changes(
+    conn: sqlite3.Connection, year: int, station_id: str | None, records: dict, totals: dict
+) -> tuple[dict[str, int], list[str]]:
+    """A closing merged from elsewhere against the records here of its station and year, as
+    they arrived reduced: how many records of each table (voided ones included) the year holds
+    now, and which of the closing's figures they no longer give: "records" (a record arrived
+    since), "handouts of KIND" (count and handouts, voids left out), "money received" and
+    "money spent" (the funds' totals)."""
+    where = "year = ? AND station_id IS ?"
+    now = {
+        table: conn.execute(
+            f"SELECT count(*) FROM {table} WHERE {where}", (year, station_id)
+        ).fetchone()[0]
+        for table in RECORD_COLUMNS
+    }
+    differ = ["records"] if any(records.get(table) != now[table] for table in now) else []
+    handouts = totals.get("handouts", {}).get("totals", [])
+    then_kinds = {row.get("kind"): [row.get("count"), row.get("handouts")] for row in handouts}
+    now_kinds = {
+        kind: [count, number]
+        for kind, count, number in conn.execute(
+            f"SELECT kind, sum(count), count(*) FROM handout WHERE {where} AND voided_at IS NULL"
+            " GROUP BY kind",
+            (year, station_id),
+        )
+    }
+    differ += [
+        _("handouts of {kind}").format(kind=kind)
+        for kind in sorted({*then_kinds, *now_kinds}, key=str)
+        if then_kinds.get(kind) != now_kinds.get(kind)
+    ]
+    money = totals.get("funds", {}).get("total", {})
+    for figure, label, sql in (
+        (
+            "received_vnd",
+            _("money received"),
+            f"SELECT coalesce(sum(count), 0) FROM donation WHERE {where} AND kind = 'cash'",
+        ),
+        (
+            "spent_vnd",
+            _("money spent"),
+            f"SELECT coalesce(sum(amount_vnd), 0) FROM spending WHERE {where}",
+        ),
+    ):
+        found = conn.execute(f"{sql} AND voided_at IS NULL", (year, station_id)).fetchone()[0]
+        if money.get(figure, 0) != found:
+            differ.append(label)
+    return now, differ

@@ -126,13 +126,15 @@ class Entries(NamedTuple):
         if problems:
             raise problems[0][1]
         with ledger.write() as conn:
-            stations.check_recording(conn)
+            for_station = stations.check_recording(conn)
             row, problems = rules(conn, today).check(given)
             if problems:
                 raise problems[0][1]
             finish = link(conn, row) if link is not None else None
             row.update(id=ids.new_id(), officer=officer, created_at=utc_now())
             entry = self.record(conn, row, officer=officer)
+            if for_station is not None:
+                entry["station"] = for_station
             return finish(conn, entry) if finish is not None else entry
 
     def void(self, ledger: Ledger, ref: str, *, reason: str, officer: str) -> dict:

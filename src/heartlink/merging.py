@@ -11,11 +11,18 @@ heartlink's tables), attached read-only, and merged in one write transaction per
 - what is already here is skipped, so merging the same file again adds nothing, and a newer
   file of the same station adds exactly what is new, voids of earlier records included;
 - a record whose id is here with other content is a conflict: reported by code, and nothing
-  of that file is merged.
+  of that file is merged;
+- closed years travel too (closings and reopenings, ids kept): a new record or void dated in
+  a year its station had closed when an earlier file was merged is a conflict, unless this
+  file brings the reopening that lifts it.
 
 The reduced form (`REDUCED`) is the same for a bundle and for a merge: names, phones,
-addresses, schools, notes, places, donors, references of gifts, import keys and void reasons
-never leave the station, whichever file carries its records.
+addresses, schools, notes, places, donors, references of gifts, import keys, void reasons,
+closings' notes and reopenings' reasons never leave the station, whichever file carries its
+records.
+
+A closing's hash covers the full records, which stay at the station: in a file that holds
+them reduced, `check` verifies a merged closing by its figures instead (closing.verify).
 """
 
 from __future__ import annotations
@@ -27,7 +34,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
 
-from heartlink import audit, db, ids, seals, soundness, stations, summaries
+from heartlink import audit, closing, db, ids, seals, soundness, stations, summaries
 from heartlink.db import Ledger
 from heartlink.errors import DamagedDatabaseError, DatabaseError, HeartlinkError
 from heartlink.i18n import _
@@ -103,6 +110,15 @@ BENEFICIARY = Reduced(
     ),
     ("is_household", "residential_group", "archived_at"),
 )
+# A closing travels but for its note; a reopening's reason, free text like a void's, stays at
+# the station (the column must hold something).
+CLOSING_COLUMNS = (
+    "id, station_id, year, closed_at, officer, note, hash, records, totals, chain_entry, chain_hash"
+)
+CLOSING_VALUES = CLOSING_COLUMNS.replace("note", "NULL")
+CLOSING_COMPARED = ("station_id", "year", "closed_at", "hash", "records", "totals", "chain_hash")
+REASON_AT_STATION = closing.REASON_AT_STATION
+CLOSING_TABLES = ("year_closing", "year_reopening")
 CATALOGUE = {
     "programme": "slug, name_en, name_vi, created_at",
     "kind": "slug, name_en, name_vi, unit_en, unit_vi, unit_value_vnd, programme, created_at",
@@ -153,6 +169,8 @@ def copy_reduced(
         " JOIN main.beneficiary b ON b.id = c.beneficiary_id WHERE b.rowid > ?",
         (before,),
     )
+    # A reopening of a closing already here first: the entries of the year it lifts can go in.
+    added["year_reopening"] = _copy_reopenings(conn)
     for table, reduced in REDUCED.items():
         new = (
             f" FROM {SOURCE}.{table} i WHERE {_in_scope(up_to_year)}"
@@ -167,6 +185,30 @@ def copy_reduced(
             params,
         ).rowcount
     return added
+
+
+def copy_closings(conn: sqlite3.Connection, up_to_year: int | None = None) -> None:
+    """Insert into `main` the attached source's closings of years up to `up_to_year` (all when
+    None) and their reopenings that `main` lacks: after the entries and their voids, which a
+    closed year would refuse."""
+    conn.execute(
+        f"INSERT INTO main.year_closing ({CLOSING_COLUMNS}) SELECT {CLOSING_VALUES}"
+        f" FROM {SOURCE}.year_closing i WHERE {_in_scope(up_to_year)}"
+        " AND NOT EXISTS (SELECT 1 FROM main.year_closing m WHERE m.id = i.id) ORDER BY i.rowid"
+    )
+    _copy_reopenings(conn)
+
+
+def _copy_reopenings(conn: sqlite3.Connection) -> int:
+    """The source's reopenings, missing here, of closings here."""
+    return conn.execute(
+        "INSERT INTO main.year_reopening (id, closing_id, reopened_at, officer, reason)"
+        f" SELECT i.id, i.closing_id, i.reopened_at, i.officer, ? FROM {SOURCE}.year_reopening i"
+        " JOIN main.year_closing c ON c.id = i.closing_id"
+        " WHERE NOT EXISTS (SELECT 1 FROM main.year_reopening m WHERE m.id = i.id)"
+        " ORDER BY i.rowid",
+        (REASON_AT_STATION,),
+    ).rowcount
 
 
 def _top(conn: sqlite3.Connection, table: str) -> int:
@@ -314,12 +356,22 @@ def _merge_attached(conn: sqlite3.Connection, source: Source, officer: str) -> d
     catalogue_before = {t: _keys(conn, t) for t in CATALOGUE}
     touched = _touched_years(conn, params)
     updated = _update_beneficiaries(conn, params)
+    closings_before = {table: _top(conn, table) for table in CLOSING_TABLES}
     added = copy_reduced(conn, station_id)
     voided = _apply_voids(conn)
+    copy_closings(conn)
+    closings = {
+        table: [
+            row[0] for row in conn.execute(f"SELECT id FROM main.{table} WHERE rowid > ?", (top,))
+        ]
+        for table, top in closings_before.items()
+    }
+    added.update({table: len(new) for table, new in closings.items()})
     summaries.rebuild_stations(conn, touched)
     for table in CATALOGUE:
         changed[table] = sorted(_keys(conn, table) - catalogue_before[table])
     changed["beneficiary"] = updated
+    changed.update(closings)
     for table, entry_ids in voided.items():
         changed[f"{table}_void"] = entry_ids
     summary = {
@@ -371,16 +423,64 @@ def _refuse_conflicts(conn: sqlite3.Connection, source: Source, params: dict) ->
         " WHERE m.unit_en IS NOT i.unit_en"
     )
     found += [_("kind {slug} (another unit)").format(slug=row[0]) for row in rows]
+    differs = " OR ".join(f"m.{c} IS NOT i.{c}" for c in CLOSING_COMPARED)
+    rows = conn.execute(
+        f"SELECT i.year FROM {SOURCE}.year_closing i JOIN main.year_closing m ON m.id = i.id"
+        f" WHERE {differs} UNION ALL SELECT c.year FROM {SOURCE}.year_reopening i"
+        " JOIN main.year_reopening m ON m.closing_id = i.closing_id"
+        " JOIN main.year_closing c ON c.id = i.closing_id"
+        " WHERE m.id IS NOT i.id OR m.reopened_at IS NOT i.reopened_at"
+    )
+    found += [_("closing of {year}").format(year=row[0]) for row in rows]
+    _refuse_found(source, found)
+    _refuse_closed_years(conn, source, params)
+
+
+def _refuse_found(source: Source, found: list[str]) -> None:
     if found:
-        more = len(found) - MAX_NAMED
-        named = ", ".join(found[:MAX_NAMED]) + (
-            _(" and {count} more").format(count=more) if more > 0 else ""
-        )
         raise _refuse(
             source.name,
             _("{count} record(s) have the id of a record here with other content ({named})").format(
-                count=len(found), named=named
+                count=len(found), named=_named(found)
             ),
+        )
+
+
+def _named(found: list[str]) -> str:
+    more = len(found) - MAX_NAMED
+    return ", ".join(found[:MAX_NAMED]) + (
+        _(" and {count} more").format(count=more) if more > 0 else ""
+    )
+
+
+def _refuse_closed_years(conn: sqlite3.Connection, source: Source, params: dict) -> None:
+    """Every new record or void of the file dated in a year its station had closed when an
+    earlier file was merged, unless the file reopens that closing: named by code, nothing
+    merged. Compared here, before anything is inserted, rather than left to the triggers."""
+    still_closed = (
+        "EXISTS (SELECT 1 FROM main.closed_year k WHERE k.year = i.year"
+        " AND k.station_id = coalesce(i.station_id, :station) AND NOT EXISTS"
+        f" (SELECT 1 FROM {SOURCE}.year_reopening r WHERE r.closing_id = k.closing_id))"
+    )
+    if not conn.execute("SELECT EXISTS (SELECT 1 FROM main.closed_year)").fetchone()[0]:
+        return
+    found: list[str] = []
+    for table in ENTRY_TABLES:
+        rows = conn.execute(
+            f"SELECT i.id, i.year FROM {SOURCE}.{table} i LEFT JOIN main.{table} m ON m.id = i.id"
+            " WHERE (m.id IS NULL OR (i.voided_at IS NOT NULL AND m.voided_at IS NULL))"
+            f" AND {still_closed}",
+            params,
+        )
+        found += [f"{table} {ids.short_code(row[0])} ({row[1]})" for row in rows]
+    if found:
+        raise _refuse(
+            source.name,
+            _(
+                "{count} record(s) or void(s) are dated in a year their station had closed when "
+                "an earlier file was merged ({named}); the station reopens the year "
+                "(`heartlink reopen YEAR`) and sends its file again"
+            ).format(count=len(found), named=_named(found)),
         )
 
 

@@ -207,7 +207,7 @@ def yearly(
     whole_file = only is None
     return (
         (_with_money_and_sponsorships(conn, year, as_of) if whole_file else {})
-        | (_with_closing(conn, year) if whole_file else {})
+        | _with_closing(conn, year, None if only is None else only.station_id)
         | station
         | {
             "year": year,
@@ -262,12 +262,13 @@ def _with_money_and_sponsorships(
     return money if as_of is not None else money | sponsorships.section(conn, year)
 
 
-def _with_closing(conn: sqlite3.Connection, year: int) -> dict:
-    """Whether the year is closed ("closed") and when it was reopened ("reopened"), only for a
-    year that was ever closed (heartlink.closing)."""
+def _with_closing(conn: sqlite3.Connection, year: int, station_id: str | None = None) -> dict:
+    """Whether the year of the file's station (or of the merged station `station_id`) is
+    closed ("closed") and when it was reopened ("reopened"), only for a year that was ever
+    closed (heartlink.closing)."""
     from heartlink import closing
 
-    return closing.stated(conn, year)
+    return closing.stated(conn, year, station_id)
 
 
 # The money section's figures, as rows of the totals table (section, its figure, its count).

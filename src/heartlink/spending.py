@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from heartlink import audit, entries, ids
 from heartlink.catalogue import get_kind, get_programme
-from heartlink.db import Ledger, utc_now
+from heartlink.db import Ledger
 from heartlink.errors import HeartlinkError, InputError
 from heartlink.handouts import HandoutRules, _checked, _given
 from heartlink.i18n import N_, _
@@ -156,15 +156,7 @@ def record(
         "reference": reference,
         "note": note,
     }
-    _values, problems = SpendingRules.check_values(given, today or dt.date.today())
-    if problems:  # refused before the database is opened, or created
-        raise problems[0][1]
-    with ledger.write() as conn:
-        row, problems = SpendingRules(conn, today).check(given)
-        if problems:
-            raise problems[0][1]
-        row.update(id=ids.new_id(), officer=officer, created_at=utc_now())
-        return ENTRIES.record(conn, row, officer=officer)
+    return ENTRIES.add(ledger, SpendingRules, given, officer=officer, today=today)
 
 
 _SELECT = (

@@ -180,14 +180,18 @@ def find(conn: sqlite3.Connection, text: str) -> Station:
     return Station(*rows[0])
 
 
-def check_recording(conn: sqlite3.Connection) -> None:
+def check_recording(conn: sqlite3.Connection) -> str | None:
     """A file that gathers other stations' records takes new records only for its own station
-    (they carry no station, like every station's own): refused when it has none."""
-    has_merged, has_own = conn.execute(
+    (they carry no station, like every station's own): refused when it has none. Returns the
+    own station's code in such a file, for the confirmation to name; None in a station's
+    file of its own records."""
+    has_merged, own_code = conn.execute(
         "SELECT EXISTS (SELECT 1 FROM station WHERE is_own = 0),"
-        " EXISTS (SELECT 1 FROM station WHERE is_own = 1)"
+        " (SELECT code FROM station WHERE is_own = 1)"
     ).fetchone()
-    if has_merged and not has_own:
+    if not has_merged:
+        return None
+    if own_code is None:
         raise HeartlinkError(
             _(
                 "this file gathers other stations' records and has no station of its own, so "
@@ -195,6 +199,7 @@ def check_recording(conn: sqlite3.Connection) -> None:
                 "set this file's own station with `heartlink station set`"
             )
         )
+    return own_code
 
 
 def check_own_entry(conn: sqlite3.Connection, table: str, entry_id: str, noun: str) -> None:

@@ -139,7 +139,10 @@ def officer(given: str | None) -> str:
 
 def output_saved(record: dict, fmt: Format, message: str) -> None:
     """A created or changed record: its id on stdout (the whole record as a JSON object with
-    --format json), a line for people on stderr."""
+    --format json), a line for people on stderr. In a file that also holds merged stations'
+    records, the line names the station a new record is for (`"station"`, the file's own)."""
+    if record.get("station"):
+        message = _("Station {code} (this file's own): ").format(code=record["station"]) + message
 
     def show() -> None:
         print(record["id"])

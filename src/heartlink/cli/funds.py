@@ -160,6 +160,12 @@ def statement(
             station = stations.own(conn)
         content = core.statement(conn, year, lang)
         document = statement_document(conn, content, formatter, station and station.place)
+    if output is not None:
+        from dataclasses import replace
+
+        from heartlink.cli.views import with_closing_note
+
+        document = replace(document, tables=with_closing_note(document.tables, content, formatter))
     heading = station.name if station else ""
     if output is None:
         render(fmt.value, document, Destination(formatter=formatter, heading=heading))

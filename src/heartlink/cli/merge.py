@@ -1,14 +1,29 @@
 """`heartlink merge FILE…` and `heartlink bundle YEAR`: several stations' work in one file."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from heartlink.cli.common import FormatOption, OfficerOption, OverwriteOption
 from heartlink.cli.render import Format
 
-TABLES = ("handout", "donation", "spending", "beneficiary", "kind", "programme", "category")
+if TYPE_CHECKING:
+    from heartlink.db import Ledger
+
+TABLES = (
+    "handout",
+    "donation",
+    "spending",
+    "beneficiary",
+    "kind",
+    "programme",
+    "category",
+    "year_closing",
+    "year_reopening",
+)
 
 
 def merge(
@@ -32,12 +47,12 @@ def merge(
     file is not merged at all. Each file is one transaction and one audit entry.
     """
     from heartlink import merging
-    from heartlink.cli.common import officer, open_ledger, say
+    from heartlink.cli.common import officer, say
     from heartlink.cli.render import output_record
     from heartlink.i18n import _
 
     who = officer(by)
-    with open_ledger(write=True) as ledger:
+    with _ledger(dry_run) as ledger:
         result = merging.merge(ledger, files, officer=who, dry_run=dry_run)
     rows = [
         {"file": done["file"], "station": done["station"]}
@@ -63,6 +78,32 @@ def merge(
             say(_("Dry run: nothing was changed."))
 
     output_record(result, fmt, show=show, rows=rows, fields=["file", "station", *TABLES, "voided"])
+
+
+@contextmanager
+def _ledger(dry_run: bool) -> "Iterator[Ledger]":
+    """The ledger merged into; for a dry run into a file not there yet, an empty one in
+    memory, so that the preview creates nothing."""
+    from heartlink import db
+    from heartlink.cli.common import db_path, open_ledger, say, settings
+    from heartlink.i18n import _
+
+    path = db_path()
+    if not dry_run or settings.sample or path.exists():
+        with open_ledger(write=True) as ledger:
+            yield ledger
+        return
+    say(
+        _(
+            "Note: no database at {path} yet; the dry run shows what would go into a new, empty "
+            "file, and nothing is created."
+        ).format(path=path)
+    )
+    ledger = db.open_memory()
+    try:
+        yield ledger
+    finally:
+        ledger.close()
 
 
 def bundle(

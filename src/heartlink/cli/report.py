@@ -147,8 +147,15 @@ def report(
     formatter = Formatter(lang or settings.lang)
     # One read snapshot: the tables of a report agree even while someone records.
     with open_ledger(write=False) as ledger, ledger.snapshot() as conn:
-        closed = closing.stated(conn, year)
         only = None if station is None else _only_station(conn, station)
+        closed = closing.stated(conn, year, None if only is None else only.station_id)
+        lines = closing.state_lines(closed, formatter)
+        if by is View.station:
+            lines += [
+                _("Station {code}: {line}").format(code=code, line=line)
+                for code, state in closing.merged_states(conn, year)
+                for line in closing.state_lines(state, formatter)
+            ]
         if by is None and compare is None:
             document = views.totals_document(conn, year, on, formatter, only)
         else:
@@ -159,7 +166,7 @@ def report(
         if fmt is ReportFormat.table and document.json and document.json.get("sponsorships"):
             _print_sponsorships(conn, document.json["sponsorships"], formatter)
     if fmt is ReportFormat.table:
-        for line in closing.state_lines(closed, formatter):
+        for line in lines:
             print(line)
 
 

@@ -2,9 +2,10 @@
 their columns, the month chart, and the Documents that `report` renders and `export totals`
 writes (one document, so that both give the same bytes)."""
 
+import dataclasses
 import datetime as dt
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from heartlink.cli.render import Column, Document
@@ -301,6 +302,20 @@ def year_total(shown: list[Column], rows: list[dict], overall: dict, fmt: Format
     return {"total": total, "note": note}
 
 
+def with_closing_note(tables: Sequence[Table], state: dict, fmt: Formatter) -> list[Table]:
+    """`tables`, the first one's note saying whether the year was closed and reopened
+    (heartlink.closing), for a printed form (a PDF, a workbook), which has no lines after
+    its tables as a report for people on screen does."""
+    from heartlink import closing
+
+    lines = closing.state_lines(state, fmt, printed=True)
+    if not tables or not lines:
+        return list(tables)
+    first = tables[0]
+    note = " ".join(filter(None, (first.note, *lines)))
+    return [dataclasses.replace(first, note=note), *tables[1:]]
+
+
 def signed_document(
     conn: sqlite3.Connection,
     year: int,
@@ -370,7 +385,7 @@ def signed_document(
         for row in reports.months_by_programme(conn, year, as_of)
     ]
     return Document(
-        tables,
+        with_closing_note(tables, totals, fmt),
         json=totals,
         title=word("Report on the charity work of {year}", year=year),
         dated=dated,
