@@ -278,7 +278,7 @@ def flip_byte(path: Path, offset: int) -> None:
 @pytest.mark.parametrize(
     ("case", "says"),
     [
-        ("text file", "not a SQLite database"),
+        ("text file", "not a heartlink file at all: give a station's bundle"),
         ("other sqlite", "not a heartlink one"),
         ("newer schema", "newer heartlink"),
         ("damaged", "damaged"),
@@ -335,6 +335,7 @@ def test_bad_files_are_refused_with_one_line_and_the_database_unchanged(
     assert result.exit_code == 1, result
     assert result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1, result
     assert says in result.stderr
+    assert "--db" not in result.stderr, "a file to merge is not the database in use"
     assert "Traceback" not in result.stderr
     assert digest(target) == before
 
@@ -471,3 +472,14 @@ def test_a_record_in_a_city_file_names_the_station_it_is_for(ok, station, tmp_pa
         assert result.stderr.startswith("Station CITY (this file's own): "), result.stderr
     shown = ok("record", "meal", "-n", "1", "--date", "2023-04-04", "--format", "json", db=city)
     assert shown.json()["station"] == "CITY"
+
+
+def test_what_a_merge_added_is_said_in_words_in_both_languages(ok, station, tmp_path):
+    tkd = station("TKD")
+    hlb = bundle(ok, tkd)
+    city = tmp_path / "city.db"
+    ok("station", "set", "--name", "Công an thành phố", "--code", "CITY", db=city)
+    first = ok("merge", str(hlb), db=city).stderr
+    assert "(station TKD): added " in first and " handout(s)" in first, first
+    again = ok("--lang", "vi", "merge", str(hlb), db=city).stderr
+    assert "(đơn vị TKD): không có gì mới; 0 lượt hủy" in again, again

@@ -175,12 +175,13 @@ def _connect(target: str, *, uri: bool = False) -> sqlite3.Connection:
     return conn
 
 
-def schema_version(
-    conn: sqlite3.Connection, path: Path | None, hint: str = f"check --db or {DB_ENV}"
-) -> int:
+def schema_version(conn: sqlite3.Connection, path: Path | None, hint: str | None = None) -> int:
     """The file's schema version; refuses files that are not heartlink's or are too new.
-    `hint` ends the refusal of a file that is not heartlink's (what to do about it)."""
-    where = str(path) if path else "the database"
+    `hint` ends the refusal of a file that is not heartlink's (what to do about it; by default,
+    to check --db)."""
+    where = str(path) if path else _("the database")
+    if hint is None:
+        hint = _("check --db or {variable}").format(variable=DB_ENV)
     try:
         # One statement, so one snapshot: read apart, a file that another writer is creating
         # can show its tables without yet showing heartlink's id.
@@ -192,9 +193,7 @@ def schema_version(
     except sqlite3.DatabaseError as exc:
         if "not a database" in str(exc):
             raise DamagedDatabaseError(
-                _("{where} is not a SQLite database; check --db or {variable}").format(
-                    where=where, variable=DB_ENV
-                )
+                _("{where} is not a SQLite database; {hint}").format(where=where, hint=hint)
             ) from None
         if "malformed" in str(exc):
             raise DamagedDatabaseError(

@@ -267,10 +267,16 @@ def _current_schema(path: Path, name: str, folder: Path) -> Path:
     conn = db.connect_plain(path, mode="ro", immutable=True)
     try:
         try:
-            version = db.schema_version(conn, path, hint="nothing was merged")
+            version = db.schema_version(conn, path, hint=_("nothing was merged"))
             app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-        except DamagedDatabaseError as exc:
-            raise _refuse(name, str(exc)) from None
+        except DamagedDatabaseError:
+            raise _refuse(
+                name,
+                _(
+                    "it is damaged, or not a heartlink file at all: give a station's bundle "
+                    "(.hlb) or backup (.db)"
+                ),
+            ) from None
         if app_id != db.APPLICATION_ID or version < 1:
             raise _refuse(name, _("it is not a heartlink database"))
         soundness.check_sound(conn, name)

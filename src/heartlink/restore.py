@@ -105,7 +105,7 @@ def _heartlink_version(conn: sqlite3.Connection, path: Path) -> int:
     """The schema version of a file heartlink wrote; refuses a blank file (0 bytes, or SQLite
     with nothing in it), which db.schema_version accepts as a database yet to be created."""
     try:
-        version = db.schema_version(conn, path, hint="nothing was restored")
+        version = db.schema_version(conn, path, hint=_("nothing was restored"))
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
     except DamagedDatabaseError as exc:
         raise DatabaseError(_("{exc}; it cannot be restored").format(exc=exc)) from None

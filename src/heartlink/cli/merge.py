@@ -9,6 +9,7 @@ import typer
 
 from heartlink.cli.common import FormatOption, OfficerOption, OverwriteOption
 from heartlink.cli.render import Format
+from heartlink.i18n import N_
 
 if TYPE_CHECKING:
     from heartlink.db import Ledger
@@ -24,6 +25,20 @@ TABLES = (
     "year_closing",
     "year_reopening",
 )
+
+
+# How the line for people counts what a file added, per table (JSON and CSV keep the tables).
+ADDED = {
+    "handout": N_("{count} handout(s)"),
+    "donation": N_("{count} donation(s)"),
+    "spending": N_("{count} spending line(s)"),
+    "beneficiary": N_("{count} beneficiary(ies)"),
+    "kind": N_("{count} kind(s)"),
+    "programme": N_("{count} programme(s)"),
+    "category": N_("{count} category(ies)"),
+    "year_closing": N_("{count} closed year(s)"),
+    "year_reopening": N_("{count} reopening(s)"),
+}
 
 
 def merge(
@@ -49,7 +64,7 @@ def merge(
     from heartlink import merging
     from heartlink.cli.common import officer, say
     from heartlink.cli.render import output_record
-    from heartlink.i18n import _
+    from heartlink.i18n import _, figure
 
     who = officer(by)
     with _ledger(dry_run) as ledger:
@@ -63,15 +78,18 @@ def merge(
 
     def show() -> None:
         for row in rows:
-            added = ", ".join(f"{row[table]:,} {table}" for table in TABLES if row[table])
-            line = _("would add") if dry_run else _("added")
+            added = ", ".join(
+                _(ADDED[table]).format(count=figure(row[table])) for table in TABLES if row[table]
+            )
+            if not added:
+                message = _("{file} (station {station}): nothing new; {voided} void(s)")
+            elif dry_run:
+                message = _("{file} (station {station}): would add {added}; {voided} void(s)")
+            else:
+                message = _("{file} (station {station}): added {added}; {voided} void(s)")
             say(
-                _("{file} (station {station}): {verb} {added}; {voided} void(s)").format(
-                    file=row["file"],
-                    station=row["station"],
-                    verb=line,
-                    added=added or _("nothing new"),
-                    voided=row["voided"],
+                message.format(
+                    file=row["file"], station=row["station"], added=added, voided=row["voided"]
                 )
             )
         if dry_run:
