@@ -38,3 +38,34 @@ def test_a_comma_file_with_a_title_row_is_still_read_with_commas(ok, tmp_path):
     ok("import", "beneficiaries", str(sheet))
     people = json.loads(ok("beneficiary", "list", "--format", "json").stdout)
     assert [(p["name"], p["group"]) for p in people] == [("Nguyễn Văn An", "tổ 8")]
+
+
+def test_the_amount_in_words_under_the_total_ends_the_data(ok, tmp_path):
+    sheet = tmp_path / "chi-tien.csv"
+    sheet.write_text(
+        "STT;Ngày;Loại;Số lượng;Ghi chú\n"
+        "1;05/01/2023;Tiền mặt;500.000;Tháng 1\n"
+        "2;05/02/2023;Tiền mặt;500.000;Tháng 2\n"
+        "Tổng cộng;;;1.000.000;\n"
+        "Bằng chữ: Một triệu đồng chẵn;;;;\n"
+        "Người lập biểu;;;;\n",
+        encoding="utf-8",
+    )
+    result = ok("import", "handouts", str(sheet), "--format", "json")
+    summary = result.json()
+    assert summary["imported"] == 2
+    assert [(r["first_row"], r["last_row"], r["reason"]) for r in summary["left_out"]] == [
+        (4, 4, "total"),
+        (5, 6, "below"),
+    ]
+    assert not summary.get("total_mismatches"), "the total is checked against both rows"
+
+
+def test_the_amount_in_words_alone_ends_the_data(ok, tmp_path):
+    sheet = tmp_path / "chi-tien.csv"
+    sheet.write_text(
+        "Ngày;Loại;Số lượng\n05/01/2023;Tiền mặt;500.000\nBằng chữ: Năm trăm nghìn đồng;;\n",
+        encoding="utf-8",
+    )
+    printed = ok("import", "handouts", str(sheet)).stderr
+    assert "row 3: the amount in words, left out" in printed

@@ -57,6 +57,10 @@ SIGNATURE_WORDS = frozenset(
         "signature",
     }
 )
+# The amount in words under a total: "Bằng chữ: Sáu triệu đồng chẵn", "Số tiền bằng chữ: …".
+_IN_WORDS = re.compile(r"^(so tien )?(viet )?bang chu( |$)")
+# What ends the data after a total row (which is then the final total, not a subtotal).
+AFTER_THE_TOTAL = ("words", "signature")
 # The place and date above a signature: "Đà Nẵng, ngày 31 tháng 12 năm 2023".
 _PLACE_AND_DATE = re.compile(r"(^| )ngay( [0-9]+)? thang( [0-9]+)? nam( [0-9]+)?$")
 
@@ -70,6 +74,7 @@ class LeftOut:
     """Rows `first` to `last` of a sheet, not read as data, and why (`reason`: "subtotal" for
     a total row that more data follows, "total" for the total row that ends the data,
     "signature" for the first row of a signature block or of the place and date above it,
+    "words" for the amount in words written under a total,
     "below" for the rows under the total or signature)."""
 
     first: int
@@ -141,7 +146,7 @@ class InputTable:
                 reason = end_of_data(texts)
                 if total_row is not None:
                     all_rows.absorb(rows_since_subtotal)
-                    if reason == "signature":
+                    if reason in AFTER_THE_TOTAL:
                         self._ends(*total_row, "total", all_rows, first_below=number)
                         return
                     self._checked(*total_row, "subtotal", rows_since_subtotal)
@@ -198,7 +203,7 @@ class InputTable:
 
 
 def end_of_data(texts: list[str]) -> str | None:
-    """ "total" or "signature" when a row ends the data above it, else None. Only the row's
+    """ "total", "signature" or "words" when a row ends the data above it, else None. Only the row's
     first filled cell is read: a total row begins with its word ("Tổng cộng", "Cộng"), a
     signature block with its titles ("Người lập biểu", "Thủ trưởng đơn vị") or the place and
     date above them; a row of data begins with a number (STT) or a date, or a name."""
@@ -210,6 +215,8 @@ def end_of_data(texts: list[str]) -> str | None:
         return "total"
     if key in SIGNATURE_WORDS or _PLACE_AND_DATE.search(key):
         return "signature"
+    if _IN_WORDS.match(key):
+        return "words"
     return None
 
 
@@ -533,7 +540,7 @@ def _blank_under_value(rows: list[list[str]], header_row: int, positions: list[i
         reason = end_of_data(texts)
         if reason == "total":
             continue
-        if reason == "signature":
+        if reason in AFTER_THE_TOTAL:
             break
         for position in positions:
             if position < len(texts) and texts[position].strip():

@@ -157,6 +157,7 @@ def _what_was_read(summary: dict) -> list[str]:
             "subtotal": _("a subtotal row, left out"),
             "total": _("a total row, left out"),
             "signature": _("a signature block or the place and date above one, left out"),
+            "words": _("the amount in words, left out"),
             "below": _("below the end of the data, left out"),
         }[rows["reason"]]
         lines.append(f"{where}: {reason}")
