@@ -483,3 +483,17 @@ def test_what_a_merge_added_is_said_in_words_in_both_languages(ok, station, tmp_
     assert "(station TKD): added " in first and " handout(s)" in first, first
     again = ok("--lang", "vi", "merge", str(hlb), db=city).stderr
     assert "(đơn vị TKD): không có gì mới; 0 lượt hủy" in again, again
+
+
+def test_the_files_merged_before_a_refused_one_are_said(ok, run, station, tmp_path):
+    hlb = bundle(ok, station("TKD"))
+    city = tmp_path / "city.db"
+    ok("station", "set", "--name", "Công an thành phố", "--code", "CITY", db=city)
+    bad = tmp_path / "bad.hlb"
+    bad.write_text("not a bundle\n")
+    result = run("merge", str(hlb), str(bad), db=city)
+    assert result.exit_code == 1, result
+    lines = result.stderr.strip().splitlines()
+    assert "(station TKD): added " in lines[0], result
+    assert lines[-1].startswith("Error: bad.hlb:"), result
+    assert "(station TKD): nothing new" in ok("merge", str(hlb), db=city).stderr

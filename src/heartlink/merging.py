@@ -30,7 +30,7 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import NamedTuple
 
@@ -325,14 +325,24 @@ class _DryRun(Exception):
     """Raised inside a dry run's transaction so that everything it did is rolled back."""
 
 
-def merge(ledger: Ledger, paths: list[Path], *, officer: str, dry_run: bool = False) -> dict:
+def merge(
+    ledger: Ledger,
+    paths: list[Path],
+    *,
+    officer: str,
+    dry_run: bool = False,
+    merged: Callable[[dict], None] | None = None,
+) -> dict:
     """Merge each file of `paths` into the ledger, one transaction each, audited each: the
     first file refused stops the merge (the files before it stay merged). Returns, per file,
-    its station and what it added (with `dry_run`, what it would add; nothing is changed)."""
+    its station and what it added (with `dry_run`, what it would add; nothing is changed);
+    `merged` is told of each file as soon as it is merged."""
     done = []
     for path in paths:
         with opened_source(Path(path), ledger) as source:
             done.append(_merge_file(ledger, source, officer=officer, dry_run=dry_run))
+        if merged is not None:
+            merged(done[-1])
     return {"dry_run": dry_run, "files": done}
 
 

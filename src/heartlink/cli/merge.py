@@ -66,32 +66,44 @@ def merge(
     from heartlink.cli.render import output_record
     from heartlink.i18n import _, figure
 
+    def row_of(done: dict) -> dict:
+        return (
+            {"file": done["file"], "station": done["station"]}
+            | {table: done["added"].get(table, 0) for table in TABLES}
+            | {"voided": sum(done["voided"].values())}
+        )
+
+    def said(done: dict) -> None:
+        """The line for people of a file as soon as it is merged: a later file refused does
+        not hide what the ones before it added (they stay merged)."""
+        row = row_of(done)
+        added = ", ".join(
+            _(ADDED[table]).format(count=figure(row[table])) for table in TABLES if row[table]
+        )
+        if not added:
+            message = _("{file} (station {station}): nothing new; {voided} void(s)")
+        elif dry_run:
+            message = _("{file} (station {station}): would add {added}; {voided} void(s)")
+        else:
+            message = _("{file} (station {station}): added {added}; {voided} void(s)")
+        say(
+            message.format(
+                file=row["file"], station=row["station"], added=added, voided=row["voided"]
+            )
+        )
+
     who = officer(by)
     with _ledger(dry_run) as ledger:
-        result = merging.merge(ledger, files, officer=who, dry_run=dry_run)
-    rows = [
-        {"file": done["file"], "station": done["station"]}
-        | {table: done["added"].get(table, 0) for table in TABLES}
-        | {"voided": sum(done["voided"].values())}
-        for done in result["files"]
-    ]
+        result = merging.merge(
+            ledger,
+            files,
+            officer=who,
+            dry_run=dry_run,
+            merged=said if fmt is Format.table else None,
+        )
+    rows = [row_of(done) for done in result["files"]]
 
     def show() -> None:
-        for row in rows:
-            added = ", ".join(
-                _(ADDED[table]).format(count=figure(row[table])) for table in TABLES if row[table]
-            )
-            if not added:
-                message = _("{file} (station {station}): nothing new; {voided} void(s)")
-            elif dry_run:
-                message = _("{file} (station {station}): would add {added}; {voided} void(s)")
-            else:
-                message = _("{file} (station {station}): added {added}; {voided} void(s)")
-            say(
-                message.format(
-                    file=row["file"], station=row["station"], added=added, voided=row["voided"]
-                )
-            )
         if dry_run:
             say(_("Dry run: nothing was changed."))
 
