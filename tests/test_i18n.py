@@ -345,3 +345,202 @@ def test_heartlinks_catalogue_reader_gives_what_gettext_gives():
     assert ours.gettext("not a message of heartlink's") == "not a message of heartlink's"
     with pytest.raises(ValueError):
         i18n.Catalogue(b"\x00" * 32)
+
+
+# --- every heading, title and label a table for people shows ---------------------------------
+
+# Calls that take a table's title, and the position of that argument.
+TITLE_ARGUMENT = {"make_table": 2, "table_for_people": 2, "FittedTable": 2, "output_rows": None}
+# Calls whose literal argument is marked for the catalogue (N_, _) or one of i18n.WORDS.
+MARKING_CALLS = {"N_", "_", "word"}
+# Headings meant to stay as written: (file, the heading as written).
+NOT_TRANSLATED_HEADINGS = {
+    # `kind list` shows both languages side by side, each headed in its own.
+    ("cli/catalogue.py", "'Name'"),
+    ("cli/catalogue.py", "'Tên'"),
+    ("cli/catalogue.py", "'Unit'"),
+    ("cli/catalogue.py", "'Đơn vị'"),
+    # A receipt is a card of labels and values, with no heading row.
+    ("cli/receipt.py", "''"),
+    # The statement's columns for scripts (CSV), headed by their keys.
+    ("cli/funds.py", "'programme'"),
+    ("cli/funds.py", "'name'"),
+}
+
+
+def _argument(node, position, keyword):
+    for given in node.keywords:
+        if given.arg == keyword:
+            return given.value
+    if position is not None and len(node.args) > position:
+        return node.args[position]
+    return None
+
+
+def _shown_texts(where, node):
+    """The texts a heading, title or word as written (`node`) shows, each with whether it is
+    marked for translation; a variable or a composed text (`f"{word('Count')} {year}"`) is
+    checked where it is made."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return [(node.value, False)]
+    if isinstance(node, ast.Call) and node.args:
+        name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+        first = node.args[0]
+        if name in MARKING_CALLS and isinstance(first, ast.Constant):
+            return [(first.value, True)]
+    if isinstance(node, ast.Dict):  # a column's words
+        return [text for value in node.values for text in _shown_texts(where, value)]
+    return []
+
+
+def _headings_and_titles():
+    """Every heading of a `Column(...)`, every word of its `words`, and every title given to
+    a table for people, written in src/heartlink/cli: (file:line, text, marked)."""
+    found = []
+    for path in sorted((SOURCE / "cli").glob("*.py")):
+        where = str(path.relative_to(SOURCE))
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+            shown = []
+            if name == "Column":
+                shown = [_argument(node, 1, "heading"), _argument(node, None, "words")]
+            elif name in TITLE_ARGUMENT:
+                shown = [_argument(node, TITLE_ARGUMENT[name], "title")]
+            for argument in filter(None, shown):
+                if (where, ast.unparse(argument)) in NOT_TRANSLATED_HEADINGS:
+                    continue
+                for text, marked in _shown_texts(where, argument):
+                    found.append((f"{where}:{node.lineno}", text, marked))
+    return found
+
+
+def test_every_heading_and_title_of_the_command_line_has_its_vietnamese(catalogue):
+    """A literal heading of a `Column(...)` in src/heartlink/cli, a word of its `words`, or a
+    title of a table for people must be marked (N_, _ or word) and translated, or listed in
+    NOT_TRANSLATED_HEADINGS; a noun's fields carry their own (the next test)."""
+    found = _headings_and_titles()
+    assert len(found) > 100, "the search found too little"
+    found = [(where, text, marked) for where, text, marked in found if text]  # no heading
+    unmarked = [f"{where} {text!r}" for where, text, marked in found if not marked]
+    untranslated = [f"{where} {text!r}" for where, text, _m in found if not catalogue.get(text)]
+    assert unmarked == [], "mark with N_():\n" + "\n".join(unmarked)
+    assert untranslated == [], "translate:\n" + "\n".join(untranslated)
+
+
+def test_every_field_of_a_noun_has_its_vietnamese_heading_and_words(catalogue):
+    """A noun's field heads lists and cards with its `vi`; the words of its values are
+    translated like any message."""
+    from heartlink import nouns
+
+    missing = []
+    for noun in (value for value in vars(nouns).values() if isinstance(value, nouns.Noun)):
+        for field in noun.fields:
+            if not field.vi:
+                missing.append(f"{noun.name}.{field.name}: no vi")
+            for word in (field.words or {}).values():
+                if not catalogue.get(word):
+                    missing.append(f"{noun.name}.{field.name}: {word!r} untranslated")
+    assert missing == []
+
+
+def _people_texts(output):
+    """The headings, titles and card labels of a command's output for people: every cell of
+    a table's heading rows, the line above a table (its title), and the label that starts a
+    card's line (`Code  7KQ2MX4B`, `Code: TKD`)."""
+    lines = output.splitlines()
+    texts = []
+    in_heading = False
+    for number, line in enumerate(lines):
+        if line.startswith("┏"):
+            in_heading = True
+            if number and not lines[number - 1].startswith(("└", "┏")):
+                texts.append(lines[number - 1].strip())
+        elif line.startswith("┡"):
+            in_heading = False
+        elif in_heading:
+            texts += [cell.strip() for cell in line.strip("┃ ").split("┃")]
+        elif not line.startswith(("│", "└", "┃")):
+            texts.append(re.split(r"  +|: ", line.strip(), maxsplit=1)[0])
+    return [text for text in texts if text]
+
+
+PEOPLE_COMMANDS = [
+    ("sponsorship", "list"),
+    ("sponsorship", "show", "R0SP0NS1"),
+    ("log",),
+    ("station", "show"),
+    ("beneficiary", "list"),
+    ("donor", "list"),
+    ("handout", "list", "--year", "2023"),
+    ("donation", "list"),
+    ("spending", "list"),
+    ("stock",),
+    ("kind", "list"),
+]
+
+
+# `kind list` heads each language's name and unit in that language (NOT_TRANSLATED_HEADINGS).
+BOTH_LANGUAGES = {"Name", "Unit"}
+
+
+@pytest.fixture(scope="module")
+def english(catalogue):
+    """The English texts a table for people may show: those the catalogue turns into other
+    words, and every heading written in the command line or a noun's field that it lacks."""
+    from heartlink import nouns
+
+    written = {text for _where, text, _marked in _headings_and_titles()} | {
+        field.label
+        for noun in vars(nouns).values()
+        if isinstance(noun, nouns.Noun)
+        for field in noun.fields
+    }
+    translated = {text for text, vi in catalogue.items() if vi and vi != text}
+    return translated | {text for text in written if text and not catalogue.get(text)}
+
+
+@pytest.mark.parametrize("args", PEOPLE_COMMANDS, ids=" ".join)
+def test_tables_for_people_show_no_english_heading_in_vietnamese(run, english, args):
+    """Every heading, title and label of these commands on --sample, in Vietnamese: none is an
+    English text the catalogue turns into something else."""
+    result = run("--sample", "--lang", "vi", *args, db=None)
+    assert result.exit_code == 0, result
+    shown = _people_texts(result.stdout)
+    assert shown, result.stdout
+    assert sorted(set(shown) & english - BOTH_LANGUAGES) == []
+
+
+def test_what_is_due_in_vietnamese_and_its_words_unchanged_in_json(ok, english):
+    code = ok("beneficiary", "add", "Nguyễn Văn An", "--group", "39", "-f", "json").json()["code"]
+    ok("sponsorship", "add", "--to", code, "--amount", "500.000", "--per", "month",
+       "--start", "2023-01", "--end", "2023-03")  # fmt: skip
+    shown = ok("--lang", "vi", "sponsorship", "due", "--until", "2023-03-31").stdout
+    assert sorted(set(_people_texts(shown)) & english) == []
+    assert "chi trả" in shown and "quỹ đơn vị" in shown and "có" in shown
+    assert "pay out" not in shown and "station" not in shown
+    rows = ok("--lang", "vi", "sponsorship", "due", "--until", "2023-03-31", "-f", "json").json()
+    assert {(row["side"], row["sponsor"]) for row in rows} == {("pay out", "station")}
+    csv = ok("--lang", "vi", "sponsorship", "due", "--until", "2023-03-31", "-f", "csv").stdout
+    assert csv.splitlines()[0].startswith("due,overdue,side,")
+    assert ",pay out," in csv and ",station," in csv
+
+
+def test_a_card_and_a_summary_in_vietnamese(run, english):
+    codes = {
+        noun: run("--sample", noun, "list", "-f", "json", db=None).json()[0]["code"]
+        for noun in ("beneficiary", "donor")
+    }
+    for noun, code in codes.items():
+        card = run("--sample", "--lang", "vi", noun, "show", code, db=None).stdout
+        assert sorted(set(_people_texts(card)) & english) == [], card
+        assert "Mã" in card and ("có" in card or "không" in card)
+        assert "yes" not in card.split() and "no" not in card.split()
+    shown = run("--sample", "--lang", "vi", "sponsorship", "show", "R0SP0NS1", db=None)
+    assert "6.000.000 VND mỗi năm" in shown.stderr + shown.stdout
+    assert "hằng tháng, từ quỹ đơn vị" in shown.stderr + shown.stdout
+    assert "đã kết thúc" in shown.stderr + shown.stdout
+    listed = run("--sample", "--lang", "vi", "sponsorship", "list", "-f", "json", db=None)
+    assert listed.json()[0]["status"] == "ended" and listed.json()[0]["per"] == "year"
+    assert listed.json()[0]["sponsor"] == "station"

@@ -16,12 +16,12 @@ format) and the content of a handout's import key (importer.row_key, a stored ke
 
 import enum
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from heartlink import ids
 from heartlink.errors import InputError
-from heartlink.i18n import Lang, _
+from heartlink.i18n import N_, Lang, _
 from heartlink.text import (
     TEXT_LIMITS,
     clean_group,
@@ -75,6 +75,8 @@ class Field(NamedTuple):
     sql: str | None = None  # the SQL that reads it, when it is not its own column
     # The kind in lists and cards, when not `kind`: a handout's date is listed as stored.
     listed_kind: str | None = None
+    # The words people read for values stored as codes (see heartlink.tables.Column.words).
+    words: Mapping[str, str] | None = None
 
     def heading(self, lang: Lang | str) -> str:
         """The heading of a sheet's column: the name in English, else the Vietnamese."""
@@ -94,6 +96,7 @@ class Field(NamedTuple):
             self.label if label is None else label,
             self.listed_kind or self.kind,
             vi=self.vi if label is None else "",
+            words=self.words,
         )
 
     def without_personal_data(self, record: dict) -> Any:
@@ -236,9 +239,9 @@ NOTE = Field(
 REGISTERED = (
     Field("archived", "Archived", "Đã lưu trữ", kind="flag"),
     Field("created_at", "Registered", "Thời điểm ghi", "created_at"),
-    Field("created_by", "Registered by", column="created_by"),
-    Field("updated_at", "Updated", column="updated_at"),
-    Field("archived_at", "Archived", column="archived_at"),
+    Field("created_by", "Registered by", "Người ghi", "created_by"),
+    Field("updated_at", "Updated", "Cập nhật lúc", "updated_at"),
+    Field("archived_at", "Archived", "Lưu trữ lúc", "archived_at"),
 )
 
 # The columns a sheet of beneficiaries is made of, first in every export and import.
@@ -420,12 +423,12 @@ _OFFICER = Field(
 )
 _RECORDED = (
     Field("created_at", "Recorded", "Thời điểm ghi", "created_at"),
-    Field("voided_at", "Voided at", column="voided_at"),
-    Field("voided_by", "Voided by", column="voided_by"),
-    Field("void_reason", "Void reason", column="void_reason"),
+    Field("voided_at", "Voided at", "Hủy lúc", "voided_at"),
+    Field("voided_by", "Voided by", "Người hủy", "voided_by"),
+    Field("void_reason", "Void reason", "Lý do hủy", "void_reason"),
     Field("import_key", "Import key", "Khóa nhập", "import_key"),
 )
-_VOIDED = Field("voided", "Voided", kind="flag")
+_VOIDED = Field("voided", "Voided", "Đã hủy", kind="flag")
 
 # The columns a sheet of handouts is made of, first in every export and import.
 _HANDOUT_SHEET = (
@@ -463,7 +466,7 @@ HANDOUT = Noun(
         Field("count", "Count", "Số lượng", "count", ("sl", "quantity"), True, "number"),
         _UNIT,
         Field("programme", "Programme", "Chương trình", "programme", ("program", "chuong trinh")),
-        Field("beneficiary_id", "To", column="beneficiary_id"),
+        Field("beneficiary_id", "To", "Người nhận (id)", "beneficiary_id"),
         _VALUE,
         Field("place", "Place", "Địa điểm", "place", ("noi trao", "where"), check=_text("place")),
         Field("note", "Note", "Ghi chú", "note", ("notes",), check=_text("note")),
@@ -519,6 +522,13 @@ HANDOUT = Noun(
 
 
 DONOR_TYPES = ("officer", "individual", "organisation", "business")
+# The types as people read them in a table.
+DONOR_TYPE_NAMES = {
+    "officer": N_("officer"),
+    "individual": N_("individual"),
+    "organisation": N_("organisation"),
+    "business": N_("business"),
+}
 # The Vietnamese words a sheet may say instead, accents and case ignored.
 _DONOR_TYPE_WORDS = {
     "can bo": "officer",
@@ -566,6 +576,7 @@ DONOR = Noun(
             required=True,
             check=parse_donor_type,
             option=Option(("--type", "-t"), "officer, individual, organisation or business."),
+            words=DONOR_TYPE_NAMES,
         ),
         Field(
             "public",
@@ -691,12 +702,12 @@ SPENDING = Noun(
             check=_text("officer name"),
         ),
         Field("created_at", "Recorded", "Thời điểm ghi", "created_at"),
-        Field("voided_at", "Voided at", column="voided_at"),
-        Field("voided_by", "Voided by", column="voided_by"),
-        Field("void_reason", "Void reason", column="void_reason"),
+        Field("voided_at", "Voided at", "Hủy lúc", "voided_at"),
+        Field("voided_by", "Voided by", "Người hủy", "voided_by"),
+        Field("void_reason", "Void reason", "Lý do hủy", "void_reason"),
         Field("import_key", "Import key", "Khóa nhập", "import_key"),
         CODE,
-        Field("voided", "Voided", kind="flag"),
+        Field("voided", "Voided", "Đã hủy", kind="flag"),
     ),
     listed=("code", "date", "programme", "amount_vnd", "purpose", "buys_kind", "quantity"),
     exported=(*_SPENDING_SHEET, "id", "created_at", "import_key"),
@@ -747,7 +758,7 @@ DONATION = Noun(
         Field("count", "Count", "Số lượng", "count", ("sl", "quantity", "so tien"), True, "number"),
         _UNIT,
         Field("programme", "Fund", "Quỹ", "programme", ("program", "chuong trinh", "fund")),
-        Field("donor_id", "From", column="donor_id"),
+        Field("donor_id", "From", "Nhà hảo tâm (id)", "donor_id"),
         Field(
             "method",
             "Method",
@@ -830,17 +841,28 @@ DONATION = Noun(
 
 # A sponsorship as `sponsorship list` gives it: its terms and its figures today
 # (heartlink.sponsorships). The beneficiary and the donor by their codes, never their names.
+# A sponsorship's codes as people read them (the stored values stay in JSON and CSV).
+PERIOD_WORDS = {"month": N_("month"), "quarter": N_("quarter"), "year": N_("year")}
+PAY_OUT_WORDS = {
+    "monthly": N_("monthly"),
+    "quarterly": N_("quarterly"),
+    "yearly": N_("yearly"),
+}
+# The sponsor of a sponsorship paid from the station's own funds (heartlink.sponsorships.STATION).
+SPONSOR_WORDS = {"station": N_("the station's funds")}
+STATUS_WORDS = {"active": N_("active"), "ended": N_("ended"), "overdue": N_("overdue")}
+
 SPONSORSHIP = Noun(
     "sponsorship",
     (
         ID,
         CODE,
         Field("beneficiary", "Beneficiary", "Người nhận"),
-        Field("sponsor", "Sponsor", "Nhà tài trợ"),
+        Field("sponsor", "Sponsor", "Nhà tài trợ", words=SPONSOR_WORDS),
         Field("programme", "Programme", "Chương trình"),
         Field("amount_vnd", "Amount", "Số tiền (đồng)", kind="money"),
-        Field("per", "Per", "Mỗi"),
-        Field("pay_out", "Paid", "Chi trả"),
+        Field("per", "Per", "Mỗi", words=PERIOD_WORDS),
+        Field("pay_out", "Paid", "Chi trả", words=PAY_OUT_WORDS),
         Field("start", "From", "Từ tháng"),
         Field("end", "Until", "Đến ngày", kind="date"),
         Field("pledged_vnd", "Pledged", "Đã cam kết", kind="money"),
@@ -854,9 +876,9 @@ SPONSORSHIP = Noun(
         Field("next_due", "Next due", "Hạn tới", kind="date"),
         Field("next_due_vnd", "Next amount", "Số tiền tới", kind="money"),
         Field("credit_vnd", "Unallocated", "Chưa phân bổ", kind="money"),
-        Field("received_credit_vnd", "Unallocated received", kind="money"),
-        Field("ended", "Ended", kind="flag"),
-        Field("status", "Status", "Trạng thái"),
+        Field("received_credit_vnd", "Unallocated received", "Đã nhận chưa phân bổ", kind="money"),
+        Field("ended", "Ended", "Đã kết thúc", kind="flag"),
+        Field("status", "Status", "Trạng thái", words=STATUS_WORDS),
     ),
     listed=(
         "code",

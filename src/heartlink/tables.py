@@ -5,8 +5,8 @@ JSON, CSV or an Excel workbook: heartlink.cli.render). A column says what its va
 kind), so that every format shows them alike: numbers stay numbers, dates dates.
 """
 
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -34,6 +34,9 @@ class Column:
     """One column of a table: the row key, its heading, and the kind of value it holds.
 
     `optional` columns are the first left out when a terminal is too narrow for the table.
+    `words`, when given, are the English words (marked with N_) people read for the values a
+    column stores as codes ("year", "station"): tables for people show them in their language,
+    JSON and CSV the stored value.
     """
 
     key: str
@@ -41,6 +44,7 @@ class Column:
     kind: str = "text"
     optional: bool = False
     vi: str = ""  # the heading in Vietnamese, when the column knows it (a noun's field does)
+    words: Mapping[str, str] | None = field(default=None, compare=False)
 
     @property
     def numeric(self) -> bool:
@@ -51,6 +55,8 @@ class Column:
         if value is None or value == []:
             return "—"
         fmt = formatter or english()
+        if self.words and value in self.words:
+            return fmt.word(self.words[value])
         shown: dict[str, Callable[[Any], str]] = {
             "number": fmt.number,
             "money": fmt.money,

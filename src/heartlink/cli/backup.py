@@ -8,7 +8,7 @@ from typer.core import TyperGroup
 
 from heartlink.cli.common import FormatOption, db_path, say
 from heartlink.cli.render import Column, Format
-from heartlink.i18n import _
+from heartlink.i18n import N_, _
 
 
 class DefaultToCreate(TyperGroup):
@@ -107,11 +107,19 @@ def create(
     output_record(record, fmt, show=show, fields=["path", "size", "sha256", "deleted"])
 
 
+# heartlink.backup.checksum_status, as a cell of the list says it.
+CHECKSUM_SHORT = {
+    "ok": N_("matches"),
+    "mismatch": N_("does not match"),
+    "missing checksum file": N_("missing checksum file"),
+    "unreadable checksum file": N_("unreadable checksum file"),
+}
+# Headings marked for the catalogue, shown in the run's language (render.in_language).
 LIST_COLUMNS = [
-    Column("name", "Backup"),
-    Column("taken", "Taken"),
-    Column("size", "Bytes", "number"),
-    Column("checksum", "Checksum"),
+    Column("name", N_("Backup")),
+    Column("taken", N_("Taken")),
+    Column("size", N_("Bytes"), "number"),
+    Column("checksum", N_("Checksum"), words=CHECKSUM_SHORT),
 ]
 
 

@@ -14,7 +14,7 @@ from heartlink.cli.register import (
     with_field_options,
 )
 from heartlink.cli.render import Format
-from heartlink.i18n import _
+from heartlink.i18n import N_, _
 from heartlink.nouns import BENEFICIARY, HANDOUT
 from heartlink.registers import Sort
 
@@ -160,12 +160,8 @@ def _print_profile(profile: dict) -> None:
     print_profile(
         BENEFICIARY,
         profile,
-        by_year=(profile["received_by_year"], "handouts", "Received by year"),
-        entries=(
-            SHOW_HANDOUT_COLUMNS,
-            profile["handouts"],
-            f"Handouts received: {len(profile['handouts'])}",
-        ),
+        by_year=(profile["received_by_year"], ("handouts", N_("Handouts")), N_("Received by year")),
+        entries=(SHOW_HANDOUT_COLUMNS, profile["handouts"], N_("Handouts received: {count}")),
     )
 
 

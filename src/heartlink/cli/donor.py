@@ -13,9 +13,9 @@ from heartlink.cli.register import (
     print_profile,
     with_field_options,
 )
-from heartlink.cli.render import Column, Format
-from heartlink.i18n import _
-from heartlink.nouns import DONOR
+from heartlink.cli.render import Format
+from heartlink.i18n import N_, _
+from heartlink.nouns import DONATION, DONOR
 from heartlink.registers import Sort
 
 app = typer.Typer(
@@ -43,16 +43,9 @@ SHOW_DONATION_FIELDS = [
     "reference",
     "note",
 ]
-SHOW_DONATION_COLUMNS = [
-    Column("code", "Code"),
-    Column("date", "Date"),
-    Column("kind", "Kind"),
-    Column("count", "Count", "number"),
-    Column("unit", "Unit"),
-    Column("programme", "Programme"),
-    Column("method", "Method"),
-    Column("value_vnd", "Value", "money"),
-]
+SHOW_DONATION_COLUMNS = DONATION.columns(
+    ("code", "date", "kind", "count", "unit", "programme", "method", "value_vnd")
+)
 
 
 def _set_archived(*args: Any, **kwargs: Any) -> dict:
@@ -145,12 +138,8 @@ def _print_profile(profile: dict) -> None:
     print_profile(
         DONOR,
         profile,
-        by_year=(profile["given_by_year"], "donations", "Given by year"),
-        entries=(
-            SHOW_DONATION_COLUMNS,
-            profile["donations"],
-            f"Donations: {len(profile['donations'])}",
-        ),
+        by_year=(profile["given_by_year"], ("donations", N_("Donations")), N_("Given by year")),
+        entries=(SHOW_DONATION_COLUMNS, profile["donations"], N_("Donations: {count}")),
     )
 
 

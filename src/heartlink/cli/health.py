@@ -4,13 +4,31 @@ import typer
 
 from heartlink.cli.backup import refuse_sample
 from heartlink.cli.common import FormatOption, db_path
-from heartlink.cli.render import Column, Format, in_language
+from heartlink.cli.render import Column, Format
 from heartlink.i18n import N_, _
 
-# Headings marked for the catalogue, shown in the run's language (in_language).
+# The checks of heartlink.health as a table names them (JSON and CSV keep the names).
+CHECK_NAMES = {
+    "database": N_("database"),
+    "schema": N_("schema"),
+    "integrity": N_("integrity"),
+    "content": N_("content"),
+    "schema objects": N_("schema objects"),
+    "totals": N_("totals"),
+    "stock": N_("stock"),
+    "funds": N_("funds"),
+    "sponsorships": N_("sponsorships"),
+    "closed years": N_("closed years"),
+    "audit chain": N_("audit chain"),
+    "records": N_("records"),
+    "backups": N_("backups"),
+    "partial files": N_("partial files"),
+    "export files": N_("export files"),
+}
+# Headings marked for the catalogue, shown in the run's language (render.in_language).
 CHECK_COLUMNS = [
-    Column("check", N_("Check")),
-    Column("status", N_("Status")),
+    Column("check", N_("Check"), words=CHECK_NAMES),
+    Column("status", N_("Status"), words={"ok": N_("ok"), "FAILED": N_("FAILED")}),
     Column("detail", N_("Detail")),
 ]
 FINDING_COLUMNS = [
@@ -58,16 +76,14 @@ def output_findings(result: dict, fmt: Format, sound: str | None = None) -> None
 
 def show_report(result: dict) -> None:
     """The checks, the findings (if any) and the chain head, as tables for people."""
-    from heartlink.cli.render import make_table, print_tables
+    from heartlink.cli.render import print_tables, table_for_people
 
     tables = []
     if "checks" in result:
         shown = [{**c, "status": "ok" if c["ok"] else "FAILED"} for c in result["checks"]]
-        tables.append(make_table(in_language(CHECK_COLUMNS), shown))
+        tables.append(table_for_people(CHECK_COLUMNS, shown))
     if result["findings"]:
-        tables.append(
-            make_table(in_language(FINDING_COLUMNS), result["findings"], title=_("Findings"))
-        )
+        tables.append(table_for_people(FINDING_COLUMNS, result["findings"], _("Findings")))
     head = result["head"]
     if head is not None:
         tables.append(

@@ -6,14 +6,15 @@ import typer
 
 from heartlink.cli.common import FormatOption, open_ledger
 from heartlink.cli.render import Column, Format
-from heartlink.i18n import _
+from heartlink.i18n import N_, _
 
+# Headings marked for the catalogue, shown in the run's language (render.in_language).
 COLUMNS = [
-    Column("at", "When (UTC)"),
-    Column("officer", "Officer"),
-    Column("action", "Action"),
-    Column("target_code", "Record"),
-    Column("changed", "Changed", "list"),
+    Column("at", N_("When (UTC)")),
+    Column("officer", N_("Officer")),
+    Column("action", N_("Action")),
+    Column("target_code", N_("Record")),
+    Column("changed", N_("Changed"), "list"),
 ]
 FIELDS = ["id", "at", "officer", "action", "target", "before", "after", "hash"]
 
@@ -76,7 +77,7 @@ def _for_table(entry: dict) -> dict:
 
     target = entry["target"] or ""
     # A new record is all new: naming its every field says nothing. An edit names its fields.
-    changed = sorted(entry["after"] or {}) if entry["before"] else ["(new)"]
+    changed = sorted(entry["after"] or {}) if entry["before"] else [_("(new)")]
     return {
         **entry,
         "target_code": short_code(target) if looks_like_reference(target) else target,

@@ -116,34 +116,38 @@ def print_profile(
     noun: Noun,
     profile: dict,
     *,
-    by_year: tuple[list[dict], str, str],
+    by_year: tuple[list[dict], tuple[str, str], str],
     entries: tuple[list, list[dict], str],
 ) -> None:
     """A register's `show` for people: the card (the noun's `card` fields), a table of what
     was given or received each year, per kind (its rows, the key and heading of the number of
-    entries, its title), and the entries (their columns, rows and title)."""
+    entries, its title), and the entries (their columns, rows and title), all in this run's
+    language. Headings and titles are marked with N_; the entries' title is filled with their
+    `{count}`."""
     from rich.table import Table
 
     from heartlink.cli import render
     from heartlink.cli.render import Column
 
+    formatter = render.run_formatter()
     card = Table.grid(padding=(0, 2))
     card.add_column(style="bold")
     card.add_column()
-    for field in noun.of(noun.card):
-        card.add_row(field.label, field.column_of().show(profile[field.name]))
-    year_rows, entries_key, year_title = by_year
-    per_year = render.make_table(
+    for column in render.in_language(noun.columns(noun.card)):
+        card.add_row(column.heading, column.show(profile[column.key], formatter))
+    year_rows, (entries_key, entries_heading), year_title = by_year
+    per_year = render.table_for_people(
         [
-            Column("year", "Year"),
-            Column("kind", "Kind"),
-            Column("count", "Count", "number"),
-            Column("unit", "Unit"),
-            Column(entries_key, entries_key.capitalize(), "number"),
-            Column("value_vnd", "Value", "money"),
+            Column("year", N_("Year")),
+            Column("kind", N_("Kind")),
+            Column("count", N_("Count"), "number"),
+            Column("unit", N_("Unit")),
+            Column(entries_key, entries_heading, "number"),
+            Column("value_vnd", N_("Value"), "money"),
         ],
         year_rows,
-        title=year_title,
+        _(year_title),
     )
     columns, rows, title = entries
-    render.print_tables(card, per_year, render.make_table(columns, rows, title=title))
+    title = _(title).format(count=formatter.number(len(rows)))
+    render.print_tables(card, per_year, render.table_for_people(columns, rows, title))

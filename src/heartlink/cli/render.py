@@ -352,6 +352,15 @@ def make_table(
     return FittedTable(columns, rows, title, formatter)
 
 
+def table_for_people(
+    columns: Sequence[Column], rows: Iterable[dict], title: str = "", keep: Collection[str] = ()
+) -> FittedTable:
+    """A table of the command line's own (not a report's) under `title` (already translated):
+    headed in this run's language (but the columns keyed in `keep`), its figures and words
+    written as that language writes them."""
+    return FittedTable(in_language(columns, keep), rows, title or None, run_formatter())
+
+
 def print_tables(*renderables: Any) -> None:
     from rich.console import Console
 
@@ -389,7 +398,7 @@ def output_rows(
 
     def people() -> None:
         shown = Table.of(in_language(columns, keep), rows, title=title or "")
-        _for_people(Document([shown], empty=empty), Destination(formatter=_run_formatter()))
+        _for_people(Document([shown], empty=empty), Destination(formatter=run_formatter()))
 
     render(fmt, Document([data], people=people, empty=empty))
 
@@ -409,7 +418,7 @@ def output_record(
     render(fmt, Document([data], json=record, people=show))
 
 
-def _run_formatter() -> "Formatter":
+def run_formatter() -> "Formatter":
     """Numbers, money and dates of a list for people, in this run's language."""
     from heartlink.i18n import Formatter
 

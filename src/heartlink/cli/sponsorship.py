@@ -8,7 +8,8 @@ import typer
 
 from heartlink.cli.common import FormatOption, OfficerOption, officer, open_ledger, say
 from heartlink.cli.render import Column, Format
-from heartlink.nouns import SPONSORSHIP
+from heartlink.i18n import N_
+from heartlink.nouns import PAY_OUT_WORDS, PERIOD_WORDS, SPONSOR_WORDS, SPONSORSHIP, STATUS_WORDS
 
 if TYPE_CHECKING:
     from heartlink.i18n import Formatter
@@ -37,35 +38,41 @@ class PayOut(StrEnum):
 
 CodeArgument = Annotated[str, typer.Argument(metavar="CODE", help="Sponsorship id or code.")]
 LIST_FIELDS = list(SPONSORSHIP.csv_keys)
+# Headings marked for the catalogue, shown in the run's language (render.in_language).
 SCHEDULE_COLUMNS = [
-    Column("due", "Due", "date"),
-    Column("amount_vnd", "Amount", "money"),
-    Column("received_vnd", "Received", "money"),
-    Column("received_on", "Received on", "date"),
-    Column("paid_out_vnd", "Paid out", "money"),
-    Column("paid_on", "Paid on", "date"),
+    Column("due", N_("Due"), "date"),
+    Column("amount_vnd", N_("Amount"), "money"),
+    Column("received_vnd", N_("Received"), "money"),
+    Column("received_on", N_("Received on"), "date"),
+    Column("paid_out_vnd", N_("Paid out"), "money"),
+    Column("paid_on", N_("Paid on"), "date"),
 ]
 PAYMENT_COLUMNS = [
-    Column("entry", "Entry"),
-    Column("code", "Code"),
-    Column("date", "Date", "date"),
-    Column("amount_vnd", "Amount", "money"),
-    Column("advance_vnd", "Advanced", "money"),
-    Column("voided", "Voided", "flag"),
+    Column("entry", N_("Entry"), words={"donation": N_("donation"), "handout": N_("handout")}),
+    Column("code", N_("Code")),
+    Column("date", N_("Date"), "date"),
+    Column("amount_vnd", N_("Amount"), "money"),
+    Column("advance_vnd", N_("Advanced"), "money"),
+    Column("voided", N_("Voided"), "flag"),
 ]
+# heartlink.sponsorships.due's sides: what the station pays out, what a sponsor owes it.
+SIDE_WORDS = {"pay out": N_("pay out"), "sponsor owes": N_("sponsor owes")}
 DUE_COLUMNS = [
-    Column("due", "Due", "date"),
-    Column("overdue", "Overdue", "flag"),
-    Column("side", "What"),
-    Column("sponsorship", "Sponsorship"),
-    Column("beneficiary", "Beneficiary"),
-    Column("sponsor", "Sponsor"),
-    Column("amount_vnd", "Amount", "money"),
+    Column("due", N_("Due"), "date"),
+    Column("overdue", N_("Overdue"), "flag"),
+    Column("side", N_("What"), words=SIDE_WORDS),
+    Column("sponsorship", N_("Sponsorship")),
+    Column("beneficiary", N_("Beneficiary")),
+    Column("sponsor", N_("Sponsor"), words=SPONSOR_WORDS),
+    Column("amount_vnd", N_("Amount"), "money"),
 ]
 
 
 def _summary(record: dict) -> str:
-    from heartlink.i18n import _
+    from heartlink.i18n import _, figure
+
+    def said(words: dict[str, str], value: str) -> str:
+        return _(words[value]) if value in words else value
 
     return _(
         "Sponsorship {code}: {amount} VND per {per} to {beneficiary}, paid {pay_out}, from "
@@ -73,17 +80,17 @@ def _summary(record: dict) -> str:
         "overdue {overdue}; status {status}."
     ).format(
         code=record["code"],
-        amount=f"{record['amount_vnd']:,}",
-        per=record["per"],
+        amount=figure(record["amount_vnd"]),
+        per=said(PERIOD_WORDS, record["per"]),
         beneficiary=record["beneficiary"],
-        pay_out=record["pay_out"],
-        sponsor=record["sponsor"],
-        pledged=f"{record['pledged_vnd']:,}",
-        received=f"{record['received_vnd']:,}",
-        paid_out=f"{record['paid_out_vnd']:,}",
-        held=f"{record['held_vnd']:,}",
-        overdue=f"{record['overdue_vnd']:,}",
-        status=record["status"],
+        pay_out=said(PAY_OUT_WORDS, record["pay_out"]),
+        sponsor=said(SPONSOR_WORDS, record["sponsor"]),
+        pledged=figure(record["pledged_vnd"]),
+        received=figure(record["received_vnd"]),
+        paid_out=figure(record["paid_out_vnd"]),
+        held=figure(record["held_vnd"]),
+        overdue=figure(record["overdue_vnd"]),
+        status=said(STATUS_WORDS, record["status"]),
     )
 
 
@@ -185,10 +192,12 @@ def list_sponsorships(
     """
     from heartlink import sponsorships
     from heartlink.cli.render import output_rows
+    from heartlink.i18n import _
 
     with open_ledger(write=False) as ledger:
         rows = sponsorships.listing(ledger.conn, active=active)
-    output_rows(rows, fmt, SPONSORSHIP.columns(), fields=LIST_FIELDS, empty="No sponsorships.")
+    empty = _("No sponsorships.")
+    output_rows(rows, fmt, SPONSORSHIP.columns(), fields=LIST_FIELDS, empty=empty)
 
 
 @app.command("show")
@@ -199,7 +208,8 @@ def show(code: CodeArgument, fmt: FormatOption = Format.table) -> None:
     Example: heartlink sponsorship show 5TR8KD1N
     """
     from heartlink import sponsorships
-    from heartlink.cli.render import Document, Table, make_table, print_tables, render
+    from heartlink.cli.render import Document, Table, print_tables, render, table_for_people
+    from heartlink.i18n import _
 
     with open_ledger(write=False) as ledger:
         record = sponsorships.show(ledger.conn, code)
@@ -209,8 +219,10 @@ def show(code: CodeArgument, fmt: FormatOption = Format.table) -> None:
     def people() -> None:
         say(_summary(record))
         print_tables(
-            make_table(schedule, record["schedule"], "Schedule"),
-            make_table(PAYMENT_COLUMNS, record["payments"], "Linked receipts and handouts"),
+            table_for_people(schedule, record["schedule"], _("Schedule")),
+            table_for_people(
+                PAYMENT_COLUMNS, record["payments"], _("Linked receipts and handouts")
+            ),
         )
 
     render(
@@ -238,13 +250,14 @@ def due(
     """
     from heartlink import sponsorships
     from heartlink.cli.render import output_rows
+    from heartlink.i18n import _
     from heartlink.text import parse_date
 
     on = parse_date(until, allow_future=True) if until else None
     with open_ledger(write=False) as ledger:
         rows = sponsorships.due(ledger.conn, on)
     fields = [column.key for column in DUE_COLUMNS] + ["programme"]
-    output_rows(rows, fmt, DUE_COLUMNS, fields=fields, empty="Nothing due.")
+    output_rows(rows, fmt, DUE_COLUMNS, fields=fields, empty=_("Nothing due."))
 
 
 @app.command("end")

@@ -6,6 +6,7 @@ import typer
 
 from heartlink.cli.common import FormatOption, OfficerOption
 from heartlink.cli.render import Format
+from heartlink.i18n import N_
 
 app = typer.Typer(
     help="The station whose file this is: its name, code, place and head.\n\n"
@@ -13,7 +14,14 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-LABELS = {"code": "Code", "name": "Name", "place": "Place", "head": "Head", "id": "Id"}
+# The labels of `station show`, marked for the catalogue.
+LABELS = {
+    "code": N_("Code"),
+    "name": N_("Name"),
+    "place": N_("Place"),
+    "head": N_("Head"),
+    "id": N_("Id"),
+}
 
 
 @app.command("set")
@@ -86,6 +94,6 @@ def show(fmt: FormatOption = Format.table) -> None:
             print(_("No station set yet; set it with `heartlink station set --name … --code …`."))
             return
         for key, label in LABELS.items():
-            print(f"{label}: {station[key] or '—'}")
+            print(_("{label}: {value}").format(label=_(label), value=station[key] or "—"))
 
     output_record(station, fmt, show=people)

@@ -16,7 +16,14 @@ STOCK_COLUMNS = [
     Column("out", N_("Out"), "number"),
     Column("on_hand", N_("On hand"), "number"),
     Column("value_vnd", N_("Value"), "money"),
-    Column("valued_at", N_("Valued at")),
+    Column(
+        "valued_at",
+        N_("Valued at"),
+        words={
+            "unit value": N_("unit value"),
+            "average of what came in": N_("average of what came in"),
+        },
+    ),
 ]
 STOCK_FIELDS = [column.key for column in STOCK_COLUMNS]
 
