@@ -77,6 +77,8 @@ class Field(NamedTuple):
     listed_kind: str | None = None
     # The words people read for values stored as codes (see heartlink.tables.Column.words).
     words: Mapping[str, str] | None = None
+    # The catalogue whose values it holds (see heartlink.tables.Column.catalogue).
+    catalogue: str = ""
 
     def heading(self, lang: Lang | str) -> str:
         """The heading of a sheet's column: the name in English, else the Vietnamese."""
@@ -97,6 +99,7 @@ class Field(NamedTuple):
             self.listed_kind or self.kind,
             vi=self.vi if label is None else "",
             words=self.words,
+            catalogue=self.catalogue,
         )
 
     def without_personal_data(self, record: dict) -> Any:
@@ -293,6 +296,7 @@ BENEFICIARY = Noun(
             ("category", "doi tuong", "phan loai"),
             kind="list",
             check=list,  # checked against the catalogue by beneficiaries.check_fields
+            catalogue="category",
             option=Option(
                 ("--category", "-c"),
                 "poor-household, near-poor-household, orphan, student, patient, after-rehab, "
@@ -402,7 +406,8 @@ def beneficiary_profile(row: sqlite3.Row) -> dict:
 
 
 # The fields every append-only entry (heartlink.entries) has alike.
-_UNIT = Field("unit", "Unit", "Đơn vị", sql="k.unit_en")  # the kind's, in English
+# The kind's, in English.
+_UNIT = Field("unit", "Unit", "Đơn vị", sql="k.unit_en", catalogue="unit")
 _VALUE = Field(
     "value_vnd",
     "Value",
@@ -462,10 +467,18 @@ HANDOUT = Noun(
             "kind",
             ("loai qua", "hang", "vat pham", "item"),
             required=True,
+            catalogue="kind",
         ),
         Field("count", "Count", "Số lượng", "count", ("sl", "quantity"), True, "number"),
         _UNIT,
-        Field("programme", "Programme", "Chương trình", "programme", ("program", "chuong trinh")),
+        Field(
+            "programme",
+            "Programme",
+            "Chương trình",
+            "programme",
+            ("program", "chuong trinh"),
+            catalogue="programme",
+        ),
         Field("beneficiary_id", "To", "Người nhận (id)", "beneficiary_id"),
         _VALUE,
         Field("place", "Place", "Địa điểm", "place", ("noi trao", "where"), check=_text("place")),
@@ -656,6 +669,7 @@ SPENDING = Noun(
             "programme",
             ("programme", "program", "chuong trinh", "quy", "fund"),
             required=True,
+            catalogue="programme",
         ),
         Field(
             "amount_vnd",
@@ -681,6 +695,7 @@ SPENDING = Noun(
             "Mua (loại)",
             "buys_kind",
             ("buys", "mua", "loai"),
+            catalogue="kind",
         ),
         Field("quantity", "Quantity", "Số lượng", "quantity", ("sl",), kind="number"),
         Field(
@@ -753,11 +768,26 @@ DONATION = Noun(
             kind="date",
             listed_kind="text",
         ),
-        Field("kind", "Kind", "Loại", "kind", ("loai", "hang", "vat pham", "item"), True),
+        Field(
+            "kind",
+            "Kind",
+            "Loại",
+            "kind",
+            ("loai", "hang", "vat pham", "item"),
+            True,
+            catalogue="kind",
+        ),
         # For money (the kind cash) the amount in VND.
         Field("count", "Count", "Số lượng", "count", ("sl", "quantity", "so tien"), True, "number"),
         _UNIT,
-        Field("programme", "Fund", "Quỹ", "programme", ("program", "chuong trinh", "fund")),
+        Field(
+            "programme",
+            "Fund",
+            "Quỹ",
+            "programme",
+            ("program", "chuong trinh", "fund"),
+            catalogue="programme",
+        ),
         Field("donor_id", "From", "Nhà hảo tâm (id)", "donor_id"),
         Field(
             "method",
@@ -859,7 +889,7 @@ SPONSORSHIP = Noun(
         CODE,
         Field("beneficiary", "Beneficiary", "Người nhận"),
         Field("sponsor", "Sponsor", "Nhà tài trợ", words=SPONSOR_WORDS),
-        Field("programme", "Programme", "Chương trình"),
+        Field("programme", "Programme", "Chương trình", catalogue="programme"),
         Field("amount_vnd", "Amount", "Số tiền (đồng)", kind="money"),
         Field("per", "Per", "Mỗi", words=PERIOD_WORDS),
         Field("pay_out", "Paid", "Chi trả", words=PAY_OUT_WORDS),

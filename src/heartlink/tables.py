@@ -15,6 +15,9 @@ if TYPE_CHECKING:
 # The kinds of value a column holds.
 KINDS = ("text", "number", "money", "signed", "percent", "date", "list", "flag")
 NUMERIC = frozenset({"number", "money", "signed", "percent"})
+# The catalogues whose values a column may hold (Column.catalogue): kind, programme and
+# category slugs, and "unit", the unit of the row's kind (stored in English).
+CATALOGUES = ("kind", "unit", "programme", "category")
 
 _english: "Formatter | None" = None
 
@@ -36,7 +39,9 @@ class Column:
     `optional` columns are the first left out when a terminal is too narrow for the table.
     `words`, when given, are the English words (marked with N_) people read for the values a
     column stores as codes ("year", "station"): tables for people show them in their language,
-    JSON and CSV the stored value.
+    JSON and CSV the stored value. `catalogue`, when given, says which catalogue's values the
+    column holds (one of CATALOGUES): tables for people in Vietnamese show their Vietnamese
+    names (heartlink.cli.render.cell), everything else the stored value.
     """
 
     key: str
@@ -45,6 +50,7 @@ class Column:
     optional: bool = False
     vi: str = ""  # the heading in Vietnamese, when the column knows it (a noun's field does)
     words: Mapping[str, str] | None = field(default=None, compare=False)
+    catalogue: str = ""
 
     @property
     def numeric(self) -> bool:

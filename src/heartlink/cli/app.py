@@ -207,6 +207,7 @@ def root(
     """Keep the station's charity work in one SQLite file."""
     settings.db = db
     settings.sample = sample
+    settings.names = None
     _use_language(lang)
 
 

@@ -147,13 +147,14 @@ def show(beneficiary_id: IdArgument, fmt: FormatOption = Format.table) -> None:
 
     with open_ledger(write=False) as ledger:
         profile = beneficiaries.show(ledger.conn, beneficiary_id)
-    render.output_record(
-        profile,
-        fmt,
-        show=lambda: _print_profile(profile),
-        rows=profile["handouts"],
-        fields=SHOW_HANDOUT_FIELDS,
-    )
+        # Drawn with the ledger open: a table in Vietnamese reads the catalogue's names from it.
+        render.output_record(
+            profile,
+            fmt,
+            show=lambda: _print_profile(profile),
+            rows=profile["handouts"],
+            fields=SHOW_HANDOUT_FIELDS,
+        )
 
 
 def _print_profile(profile: dict) -> None:

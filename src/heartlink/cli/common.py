@@ -13,6 +13,7 @@ from heartlink.i18n import LANG_ENV, Lang, _
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from heartlink.cli.views import Labels
     from heartlink.db import Ledger
 
 FormatOption = Annotated[
@@ -88,6 +89,8 @@ class Settings:
     # than taken from the system: a document with a language of its own (the report to sign is
     # Vietnamese) follows only a choice.
     lang_chosen: bool = False
+    # The catalogue's names in this run's language, read once per command (catalogue_names).
+    names: "Labels | None" = None
 
 
 settings = Settings()
@@ -125,10 +128,31 @@ def open_ledger(*, write: bool) -> Iterator["Ledger"]:
                     path=path
                 )
             )
+    _open_ledgers.append(ledger)
     try:
         yield ledger
     finally:
+        _open_ledgers.remove(ledger)
         ledger.close()
+
+
+_open_ledgers: list["Ledger"] = []
+
+
+def catalogue_names() -> "Labels":
+    """The names of the catalogue's kinds, units, programmes and categories in this run's
+    language, for tables for people: read once per command, from the ledger the command has
+    open (else from the ledger opened again to read them)."""
+    if settings.names is None:
+        from heartlink.cli.render import run_formatter
+        from heartlink.cli.views import Labels
+
+        if _open_ledgers:
+            settings.names = Labels(_open_ledgers[-1].conn, run_formatter())
+        else:
+            with open_ledger(write=False) as ledger:
+                settings.names = Labels(ledger.conn, run_formatter())
+    return settings.names
 
 
 def officer(given: str | None) -> str:

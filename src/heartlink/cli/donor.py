@@ -125,13 +125,14 @@ def show(donor_id: IdArgument, fmt: FormatOption = Format.table) -> None:
 
     with open_ledger(write=False) as ledger:
         profile = donors.show(ledger.conn, donor_id)
-    render.output_record(
-        profile,
-        fmt,
-        show=lambda: _print_profile(profile),
-        rows=profile["donations"],
-        fields=SHOW_DONATION_FIELDS,
-    )
+        # Drawn with the ledger open: a table in Vietnamese reads the catalogue's names from it.
+        render.output_record(
+            profile,
+            fmt,
+            show=lambda: _print_profile(profile),
+            rows=profile["donations"],
+            fields=SHOW_DONATION_FIELDS,
+        )
 
 
 def _print_profile(profile: dict) -> None:

@@ -133,15 +133,17 @@ def print_profile(
     card = Table.grid(padding=(0, 2))
     card.add_column(style="bold")
     card.add_column()
-    for column in render.in_language(noun.columns(noun.card)):
-        card.add_row(column.heading, column.show(profile[column.key], formatter))
+    card_columns = render.in_language(noun.columns(noun.card))
+    names = render.catalogue_names(card_columns, formatter)
+    for column in card_columns:
+        card.add_row(column.heading, render.cell(column, profile, formatter, names))
     year_rows, (entries_key, entries_heading), year_title = by_year
     per_year = render.table_for_people(
         [
             Column("year", N_("Year")),
-            Column("kind", N_("Kind")),
+            Column("kind", N_("Kind"), catalogue="kind"),
             Column("count", N_("Count"), "number"),
-            Column("unit", N_("Unit")),
+            Column("unit", N_("Unit"), catalogue="unit"),
             Column(entries_key, entries_heading, "number"),
             Column("value_vnd", N_("Value"), "money"),
         ],

@@ -18,6 +18,7 @@ from heartlink.i18n import Lang, _, language
 from heartlink.tables import Column, Table, english
 
 if TYPE_CHECKING:
+    from heartlink.cli.views import Labels
     from heartlink.i18n import Formatter
 
 __all__ = ["Column", "Document", "ExportFormat", "Format", "Table", "english", "render"]
@@ -234,7 +235,15 @@ def _for_people(document: Document, destination: Destination) -> list[str]:
     for table in document.tables:
         rows = list(table.rows())
         if rows:
-            shown.append(make_table(table.columns, rows, table.title or None, destination.fmt))
+            shown.append(
+                make_table(
+                    table.columns,
+                    rows,
+                    table.title or None,
+                    destination.fmt,
+                    names=catalogue_names(table.columns, destination.fmt),
+                )
+            )
     if shown:
         print_tables(*shown)
     else:
@@ -256,6 +265,26 @@ RENDERERS: dict[str, Renderer] = {
 # --- tables for people -----------------------------------------------------------------------
 
 
+def catalogue_names(columns: Sequence[Column], formatter: "Formatter") -> "Labels | None":
+    """The catalogue's Vietnamese names for a table for people in Vietnamese with a column of
+    catalogue values (Column.catalogue), read once per command; None for any other table,
+    which shows the values as stored."""
+    if formatter.lang != Lang.vi or not any(column.catalogue for column in columns):
+        return None
+    from heartlink.cli.common import catalogue_names as read_names
+
+    return read_names()
+
+
+def cell(column: Column, row: dict, formatter: "Formatter", names: "Labels | None" = None) -> str:
+    """The text people read for `column` of `row`: a catalogue value by its name in `names`
+    (catalogue_names), when given."""
+    value = row.get(column.key)
+    if names is not None and column.catalogue:
+        value = names.of_catalogue(column.catalogue, value, row)
+    return column.show(value, formatter)
+
+
 class FittedTable:
     """A rich table of `columns` that fits the console: on a narrow terminal its optional
     columns are left out, rightmost first, before its labels would shrink to nothing (a caption
@@ -267,13 +296,14 @@ class FittedTable:
         rows: Iterable[dict],
         title: str | None = None,
         formatter: "Formatter | None" = None,
+        names: "Labels | None" = None,
     ):
         self.columns = list(columns)
         self.title = title
         self.formatter = formatter or english()
         rows = list(rows)
         self.cells = {
-            c.key: [c.show(row.get(c.key), self.formatter) for row in rows] for c in self.columns
+            c.key: [cell(c, row, self.formatter, names) for row in rows] for c in self.columns
         }
         self.row_count = len(rows)
 
@@ -348,8 +378,10 @@ def make_table(
     rows: Iterable[dict],
     title: str | None = None,
     formatter: "Formatter | None" = None,
+    *,
+    names: "Labels | None" = None,
 ) -> FittedTable:
-    return FittedTable(columns, rows, title, formatter)
+    return FittedTable(columns, rows, title, formatter, names)
 
 
 def table_for_people(
@@ -357,8 +389,10 @@ def table_for_people(
 ) -> FittedTable:
     """A table of the command line's own (not a report's) under `title` (already translated):
     headed in this run's language (but the columns keyed in `keep`), its figures and words
-    written as that language writes them."""
-    return FittedTable(in_language(columns, keep), rows, title or None, run_formatter())
+    written as that language writes them, and its catalogue values named in it."""
+    formatter = run_formatter()
+    names = catalogue_names(columns, formatter)
+    return FittedTable(in_language(columns, keep), rows, title or None, formatter, names)
 
 
 def print_tables(*renderables: Any) -> None:

@@ -9,8 +9,8 @@ from heartlink.cli.render import Column, Format
 from heartlink.i18n import N_, _
 
 STOCK_COLUMNS = [
-    Column("kind", N_("Kind")),
-    Column("unit", N_("Unit")),
+    Column("kind", N_("Kind"), catalogue="kind"),
+    Column("unit", N_("Unit"), catalogue="unit"),
     Column("opening", N_("Opening"), "number"),
     Column("in", N_("In"), "number"),
     Column("out", N_("Out"), "number"),
@@ -57,22 +57,26 @@ def stock(
     on = parse_date(as_of, allow_future=True) if as_of else None
     with open_ledger(write=False) as ledger:
         levels = stocks.levels(ledger.conn, as_of=on)
-    when = _("at the end of {as_of}").format(as_of=levels["as_of"]) if on else _("now")
-    if fmt is Format.json:
-        from heartlink.cli.render import output_record
+        when = _("at the end of {as_of}").format(as_of=levels["as_of"]) if on else _("now")
+        if fmt is Format.json:
+            from heartlink.cli.render import output_record
 
-        output_record(levels, fmt, show=lambda: None)
-        return
-    output_rows(
-        levels["kinds"],
-        fmt,
-        in_language(STOCK_COLUMNS),
-        fields=STOCK_FIELDS,
-        title=_("Stock {when} (opening: 1 January {year})").format(when=when, year=levels["year"]),
-        empty=_(
-            "No kind's stock is tracked; track one with `heartlink kind edit KIND --track-stock`."
-        ),
-    )
+            output_record(levels, fmt, show=lambda: None)
+            return
+        # Drawn with the ledger open: a table in Vietnamese reads the catalogue's names from it.
+        output_rows(
+            levels["kinds"],
+            fmt,
+            in_language(STOCK_COLUMNS),
+            fields=STOCK_FIELDS,
+            title=_("Stock {when} (opening: 1 January {year})").format(
+                when=when, year=levels["year"]
+            ),
+            empty=_(
+                "No kind's stock is tracked; track one with "
+                "`heartlink kind edit KIND --track-stock`."
+            ),
+        )
     if fmt is Format.table:
         for line in levels["kinds"]:
             if line["on_hand"] < 0:

@@ -5,7 +5,7 @@ writes (one document, so that both give the same bytes)."""
 import dataclasses
 import datetime as dt
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from heartlink.cli.render import Column, Document
@@ -38,6 +38,22 @@ class Labels:
         name = "name_vi" if vi else "name_en"
         self.programmes = {p["slug"]: p[name] for p in catalogue.list_programmes(conn)}
         self.categories = {c["slug"]: c[name] for c in catalogue.list_categories(conn)}
+        self._slugs = {
+            "kind": {slug: names[0] for slug, names in self.kinds.items()},
+            "programme": self.programmes,
+            "category": self.categories,
+        }
+
+    def of_catalogue(self, catalogue: str, value: Any, row: Mapping[str, Any]) -> Any:
+        """A stored value of `catalogue` (heartlink.tables.CATALOGUES: a slug or a list of
+        them, or the unit of the `row`'s kind) as named in this language; a value the
+        catalogue does not know (or does not name) is kept as stored."""
+        if catalogue == "unit":
+            return self.kinds.get(row.get("kind"), ("", ""))[1] or value
+        names = self._slugs[catalogue]
+        if isinstance(value, list):
+            return [names.get(slug) or slug for slug in value]
+        return names.get(value) or value
 
     def kind(self, slug: str) -> str:
         return self.kinds.get(slug, (slug, ""))[0]
