@@ -80,3 +80,11 @@ def test_a_kind_added_later_is_named_from_the_file(ok):
     ok("record", "blanket", "--count", "3")
     shown = ok("--lang", "vi", "handout", "list").stdout
     assert "Chăn ấm" in shown and "tấm" in shown and "Hỗ trợ khác" in shown
+
+
+def test_a_donations_method_is_a_word_of_the_table_s_language(ok):
+    ok("receive", "cash", "-n", "2.000.000", "--method", "bank", "--date", "2023-03-01")
+    vietnamese = ok("--lang", "vi", "donation", "list").stdout
+    assert "chuyển khoản" in vietnamese and "bank" not in vietnamese
+    assert "bank" in ok("donation", "list").stdout
+    assert ok("--lang", "vi", "donation", "list", "--format", "json").json()[0]["method"] == "bank"

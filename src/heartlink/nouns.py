@@ -542,6 +542,8 @@ DONOR_TYPE_NAMES = {
     "organisation": N_("organisation"),
     "business": N_("business"),
 }
+# How a donation came, as tables for people name it (the stored value is the English word).
+METHOD_NAMES = {"cash": N_("cash"), "bank": N_("bank"), "in-kind": N_("in-kind")}
 # The Vietnamese words a sheet may say instead, accents and case ignored.
 _DONOR_TYPE_WORDS = {
     "can bo": "officer",
@@ -795,6 +797,7 @@ DONATION = Noun(
             "Hình thức",
             "method",
             ("hinh thuc nhan", "phuong thuc"),
+            words=METHOD_NAMES,
         ),
         _VALUE,
         # A bank transfer's reference often carries the sender's name: personal data.
