@@ -59,16 +59,16 @@ def test_a_change_applies_from_its_date_and_leaves_what_fell_due_before():
 
 def test_allocation_oldest_first_partial_several_and_credit_after_the_end():
     schedule = core.instalments(Terms(300, "month", "monthly", D(2023, 1, 1), D(2023, 4, 30)))
-    payments = [pay("2023-01-10", 700), pay("2023-03-02", 200), pay("2023-06-01", 50)]
-    allocation = core.allocate(schedule, payments, until=D(2023, 5, 1), end=D(2023, 4, 30))
+    payments = [pay("2023-01-10", 700), pay("2023-03-02", 200), pay("2023-06-01", 350)]
+    allocation = core.allocate(schedule, payments, until=D(2023, 5, 1))
     assert [(r["paid_vnd"], r["paid_on"]) for r in allocation.instalments] == [
         (300, D(2023, 1, 10)),
         (300, D(2023, 1, 10)),
         (300, D(2023, 3, 2)),  # 100 left of the first payment, then 200 of the second
-        (0, None),
+        (300, D(2023, 6, 1)),  # paid after the end: the arrears first
     ]
-    assert allocation.credit_vnd == 50  # paid after the end: unallocated, not lost
-    assert sum(r["paid_vnd"] for r in allocation.instalments) + allocation.credit_vnd == 950
+    assert allocation.credit_vnd == 50  # beyond the last instalment: unallocated, not lost
+    assert sum(r["paid_vnd"] for r in allocation.instalments) + allocation.credit_vnd == 1250
 
 
 def test_an_overpayment_on_an_open_sponsorship_is_credited_to_future_instalments():
@@ -194,6 +194,18 @@ def test_a_payment_after_the_end_is_unallocated_credit(people):
     )
     row = assert_identities(people, code)
     assert (row["paid_out_vnd"], row["credit_vnd"], row["status"]) == (1_400_000, 400_000, "ended")
+
+
+def test_arrears_paid_after_the_end_settle_the_instalments_still_owed(people):
+    # Ended with February unpaid: paying it late must settle it, not sit beside it as credit
+    # while `due` lists it as overdue for ever.
+    code = station_monthly(people, end="2023-02")
+    for day, amount in (("2023-01-05", "500.000"), ("2023-04-01", "700.000")):
+        people("record", "cash", "--to", ORPHAN, "-n", amount, "--sponsorship", code, "--date", day)
+    row = assert_identities(people, code)
+    assert (row["paid_out_vnd"], row["overdue_vnd"], row["credit_vnd"]) == (1_200_000, 0, 200_000)
+    assert (row["next_due"], row["status"]) == (None, "ended")
+    assert people("sponsorship", "due", "--until", "2023-12-31", "-f", "json").json() == []
 
 
 def test_a_change_of_amount_mid_way(people):
