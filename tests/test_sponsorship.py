@@ -412,6 +412,16 @@ def test_ending_before_the_start_is_refused_and_an_end_cancels_what_follows(peop
     assert "Linked" not in result.stderr
 
 
+def test_a_change_from_after_the_end_is_refused_and_nothing_is_written(people, run):
+    code = station_monthly(people)  # ends 2023-06
+    log = len(people("log", "-f", "json").json())
+    result = run("sponsorship", "change", code, "--amount", "900.000", "--from-date", "2023-07-01")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.startswith("Error: --from-date is after the sponsorship ends (2023-06-30)")
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert len(people("log", "-f", "json").json()) == log
+
+
 # --- the sample, reports, statement, check ------------------------------------------------------
 
 

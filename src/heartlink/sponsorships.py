@@ -613,6 +613,13 @@ def change(
                     "--from-date is before the sponsorship starts ({start}); give a later date"
                 ).format(start=terms.start.isoformat())
             )
+        if terms.end is not None and since > terms.end:
+            raise InputError(
+                _(
+                    "--from-date is after the sponsorship ends ({end}); nothing falls due then,"
+                    " give an earlier date"
+                ).format(end=terms.end.isoformat())
+            )
         _add_change(
             conn,
             sponsorship_id,
