@@ -422,6 +422,32 @@ def test_a_change_from_after_the_end_is_refused_and_nothing_is_written(people, r
     assert len(people("log", "-f", "json").json()) == log
 
 
+def test_a_closed_years_sponsorship_figures_cannot_move(people, run):
+    people("station", "set", "--name", "Công an phường Thanh Khê Đông", "--code", "TKD")
+    code = add(people, "--to", ORPHAN, "--amount", "500.000", "--per", "month", "--start", "2023-01")
+    people("close", "2023")
+
+    def figures() -> dict:
+        return people("report", "2023", "-f", "json").json()["sponsorships"]
+
+    closed = figures()
+    for args in (
+        ("add", "--to", OTHER, "--amount", "100.000", "--per", "month", "--start", "2023-12"),
+        ("change", code, "--amount", "900.000", "--from-date", "2023-07-01"),
+        ("end", code, "--date", "2023-10-31", "--reason", "moved away"),
+    ):
+        result = run("sponsorship", *args)
+        assert result.exit_code == 1, args
+        assert result.stderr.startswith("Error: 2023 is closed"), result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
+    assert figures() == closed
+    # From the next open year on, a sponsorship goes on as usual.
+    people("sponsorship", "change", code, "--amount", "900.000", "--from-date", "2024-01-01")
+    people("sponsorship", "end", code, "--date", "2024-03-31", "--reason", "moved away")
+    add(people, "--to", OTHER, "--amount", "100.000", "--per", "month", "--start", "2024-01")
+    assert figures() == closed
+
+
 # --- the sample, reports, statement, check ------------------------------------------------------
 
 

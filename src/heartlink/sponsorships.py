@@ -519,6 +519,7 @@ def add(
             "officer": officer,
             "created_at": utc_now(),
         }
+        _refuse_closed_years(conn, Terms(amount_vnd, per, pay_out, first, last and month_end(last)))
         columns = ", ".join(row)
         conn.execute(
             f"INSERT INTO sponsorship ({columns}) VALUES ({', '.join('?' for _ in row)})",
@@ -526,6 +527,23 @@ def add(
         )
         audit.append(conn, audit.SPONSORSHIP_ADD, officer=officer, target=row["id"], after=row)
         return show(conn, row["id"], today)
+
+
+def _refuse_closed_years(
+    conn: sqlite3.Connection, terms: Terms, since: dt.date | None = None, *, after: bool = False
+) -> None:
+    """Refuse a commitment that would move a closed year's report: one adding, changing or
+    cancelling an instalment due in a closed year (from `since` on, or `after` it; every
+    instalment without it)."""
+    from heartlink import closing
+
+    closed = closing.closed_years(conn)
+    for instalment in instalments(terms):
+        if not closed or instalment.due.year > max(closed):
+            return
+        touched = since is None or instalment.due > since or (not after and instalment.due == since)
+        if touched and instalment.due.year in closed:
+            raise closing.YearClosed(closing.refusal(instalment.due.year))
 
 
 def _add_change(
@@ -579,6 +597,7 @@ def end(
                     start=terms.start.isoformat()
                 )
             )
+        _refuse_closed_years(conn, terms, on, after=True)
         _add_change(
             conn,
             sponsorship_id,
@@ -620,6 +639,7 @@ def change(
                     " give an earlier date"
                 ).format(end=terms.end.isoformat())
             )
+        _refuse_closed_years(conn, terms, since)
         _add_change(
             conn,
             sponsorship_id,
