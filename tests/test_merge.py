@@ -232,6 +232,9 @@ def test_a_record_here_with_other_content_is_a_conflict_and_nothing_is_merged(
     assert result.stderr.count("\n") == 1 and result.stderr.startswith("Error: forged.db")
     assert f"handout {code}" in result.stderr and "nothing was merged" in result.stderr
     assert digest(city) == before
+    vi = run("--lang", "vi", "merge", str(forged), db=city)
+    assert f"(lượt trao {code})" in vi.stderr and "handout" not in vi.stderr, vi.stderr
+    assert digest(city) == before
     assert len(ok("handout", "list", "--format", "json", db=city).json()) == 2
 
 
@@ -407,6 +410,8 @@ def test_a_record_or_void_in_a_year_closed_when_merged_is_a_conflict(ok, run, st
         result.stderr
     )
     assert digest(city) == before
+    vi = run("--lang", "vi", "merge", str(bundle(ok, older)), db=city)
+    assert f"lượt trao {new[-8:]} (2023)" in vi.stderr and "handout" not in vi.stderr, vi.stderr
 
 
 def test_a_reopening_in_a_later_file_lifts_the_closed_year(ok, station, tmp_path):
