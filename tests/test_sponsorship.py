@@ -424,7 +424,9 @@ def test_a_change_from_after_the_end_is_refused_and_nothing_is_written(people, r
 
 def test_a_closed_years_sponsorship_figures_cannot_move(people, run):
     people("station", "set", "--name", "Công an phường Thanh Khê Đông", "--code", "TKD")
-    code = add(people, "--to", ORPHAN, "--amount", "500.000", "--per", "month", "--start", "2023-01")
+    code = add(
+        people, "--to", ORPHAN, "--amount", "500.000", "--per", "month", "--start", "2023-01"
+    )
     people("close", "2023")
 
     def figures() -> dict:
