@@ -205,6 +205,20 @@ def test_the_merged_totals_are_the_sum_of_the_stations_reports_kind_by_kind(ok, 
     assert kinds(city, "--station", "CITY") == {"gift": (4, 1, 0)}
 
 
+def test_report_station_refuses_an_unknown_code_with_1_and_a_malformed_one_with_2(
+    ok, run, station, tmp_path
+):
+    city = tmp_path / "city.db"
+    merge(ok, city, bundle(ok, station("TKD")))
+    unknown = run("report", "2023", "--station", "XYZ", db=city)
+    assert unknown.exit_code == 1 and unknown.stderr.startswith("Error: --station:"), unknown
+    for typed in ("", NAME):  # an empty option, a name typed in the wrong place
+        result = run("report", "2023", "--station", typed, db=city)
+        assert result.exit_code == 2 and result.stderr.startswith("Error: --station:"), result
+        assert len(result.stderr.strip().splitlines()) == 1
+        assert "Phạm" not in result.stderr and "PHẠM" not in result.stderr
+
+
 def test_a_record_here_with_other_content_is_a_conflict_and_nothing_is_merged(
     ok, run, station, tmp_path
 ):
@@ -231,6 +245,9 @@ def test_a_record_here_with_other_content_is_a_conflict_and_nothing_is_merged(
     assert result.exit_code == 1
     assert result.stderr.count("\n") == 1 and result.stderr.startswith("Error: forged.db")
     assert f"handout {code}" in result.stderr and "nothing was merged" in result.stderr
+    assert digest(city) == before
+    vi = run("--lang", "vi", "merge", str(forged), db=city)
+    assert f"(lượt trao {code})" in vi.stderr and "handout" not in vi.stderr, vi.stderr
     assert digest(city) == before
     assert len(ok("handout", "list", "--format", "json", db=city).json()) == 2
 
@@ -407,6 +424,8 @@ def test_a_record_or_void_in_a_year_closed_when_merged_is_a_conflict(ok, run, st
         result.stderr
     )
     assert digest(city) == before
+    vi = run("--lang", "vi", "merge", str(bundle(ok, older)), db=city)
+    assert f"lượt trao {new[-8:]} (2023)" in vi.stderr and "handout" not in vi.stderr, vi.stderr
 
 
 def test_a_reopening_in_a_later_file_lifts_the_closed_year(ok, station, tmp_path):

@@ -59,16 +59,16 @@ def test_a_change_applies_from_its_date_and_leaves_what_fell_due_before():
 
 def test_allocation_oldest_first_partial_several_and_credit_after_the_end():
     schedule = core.instalments(Terms(300, "month", "monthly", D(2023, 1, 1), D(2023, 4, 30)))
-    payments = [pay("2023-01-10", 700), pay("2023-03-02", 200), pay("2023-06-01", 50)]
-    allocation = core.allocate(schedule, payments, until=D(2023, 5, 1), end=D(2023, 4, 30))
+    payments = [pay("2023-01-10", 700), pay("2023-03-02", 200), pay("2023-06-01", 350)]
+    allocation = core.allocate(schedule, payments, until=D(2023, 5, 1))
     assert [(r["paid_vnd"], r["paid_on"]) for r in allocation.instalments] == [
         (300, D(2023, 1, 10)),
         (300, D(2023, 1, 10)),
         (300, D(2023, 3, 2)),  # 100 left of the first payment, then 200 of the second
-        (0, None),
+        (300, D(2023, 6, 1)),  # paid after the end: the arrears first
     ]
-    assert allocation.credit_vnd == 50  # paid after the end: unallocated, not lost
-    assert sum(r["paid_vnd"] for r in allocation.instalments) + allocation.credit_vnd == 950
+    assert allocation.credit_vnd == 50  # beyond the last instalment: unallocated, not lost
+    assert sum(r["paid_vnd"] for r in allocation.instalments) + allocation.credit_vnd == 1250
 
 
 def test_an_overpayment_on_an_open_sponsorship_is_credited_to_future_instalments():
@@ -194,6 +194,18 @@ def test_a_payment_after_the_end_is_unallocated_credit(people):
     )
     row = assert_identities(people, code)
     assert (row["paid_out_vnd"], row["credit_vnd"], row["status"]) == (1_400_000, 400_000, "ended")
+
+
+def test_arrears_paid_after_the_end_settle_the_instalments_still_owed(people):
+    # Ended with February unpaid: paying it late must settle it, not sit beside it as credit
+    # while `due` lists it as overdue for ever.
+    code = station_monthly(people, end="2023-02")
+    for day, amount in (("2023-01-05", "500.000"), ("2023-04-01", "700.000")):
+        people("record", "cash", "--to", ORPHAN, "-n", amount, "--sponsorship", code, "--date", day)
+    row = assert_identities(people, code)
+    assert (row["paid_out_vnd"], row["overdue_vnd"], row["credit_vnd"]) == (1_200_000, 0, 200_000)
+    assert (row["next_due"], row["status"]) == (None, "ended")
+    assert people("sponsorship", "due", "--until", "2023-12-31", "-f", "json").json() == []
 
 
 def test_a_change_of_amount_mid_way(people):
@@ -398,6 +410,44 @@ def test_ending_before_the_start_is_refused_and_an_end_cancels_what_follows(peop
     # Ended: a cash handout is no longer linked by itself.
     result = people("record", "cash", "--to", ORPHAN, "-n", "1.000", "--date", "2023-04-01")
     assert "Linked" not in result.stderr
+
+
+def test_a_change_from_after_the_end_is_refused_and_nothing_is_written(people, run):
+    code = station_monthly(people)  # ends 2023-06
+    log = len(people("log", "-f", "json").json())
+    result = run("sponsorship", "change", code, "--amount", "900.000", "--from-date", "2023-07-01")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.startswith("Error: --from-date is after the sponsorship ends (2023-06-30)")
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert len(people("log", "-f", "json").json()) == log
+
+
+def test_a_closed_years_sponsorship_figures_cannot_move(people, run):
+    people("station", "set", "--name", "Công an phường Thanh Khê Đông", "--code", "TKD")
+    code = add(
+        people, "--to", ORPHAN, "--amount", "500.000", "--per", "month", "--start", "2023-01"
+    )
+    people("close", "2023")
+
+    def figures() -> dict:
+        return people("report", "2023", "-f", "json").json()["sponsorships"]
+
+    closed = figures()
+    for args in (
+        ("add", "--to", OTHER, "--amount", "100.000", "--per", "month", "--start", "2023-12"),
+        ("change", code, "--amount", "900.000", "--from-date", "2023-07-01"),
+        ("end", code, "--date", "2023-10-31", "--reason", "moved away"),
+    ):
+        result = run("sponsorship", *args)
+        assert result.exit_code == 1, args
+        assert result.stderr.startswith("Error: 2023 is closed"), result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
+    assert figures() == closed
+    # From the next open year on, a sponsorship goes on as usual.
+    people("sponsorship", "change", code, "--amount", "900.000", "--from-date", "2024-01-01")
+    people("sponsorship", "end", code, "--date", "2024-03-31", "--reason", "moved away")
+    add(people, "--to", OTHER, "--amount", "100.000", "--per", "month", "--start", "2024-01")
+    assert figures() == closed
 
 
 # --- the sample, reports, statement, check ------------------------------------------------------

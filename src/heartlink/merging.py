@@ -83,6 +83,13 @@ REDUCED = {
     ),
 }
 ENTRY_TABLES = tuple(REDUCED)
+# The noun a conflict names each table's records by (marked for the catalogue in ids.NOUNS).
+RECORD_NOUNS = {
+    "handout": "handout",
+    "donation": "donation",
+    "spending": "spending line",
+    "beneficiary": "beneficiary",
+}
 # A beneficiary travels as its code (the name column must hold something), household or not,
 # residential group, categories and dates; born, address, phone, school, note and consent stay.
 BENEFICIARY = Reduced(
@@ -427,13 +434,13 @@ def _refuse_conflicts(conn: sqlite3.Connection, source: Source, params: dict) ->
             "     AND (m.voided_at IS NOT i.voided_at OR m.voided_by IS NOT i.voided_by))",
             params,
         )
-        found += [f"{table} {ids.short_code(row[0])}" for row in rows]
+        found += [_named_record(table, row[0]) for row in rows]
     rows = conn.execute(
         f"SELECT i.id FROM {SOURCE}.beneficiary i JOIN main.beneficiary m ON m.id = i.id"
         " WHERE m.station_id IS NOT coalesce(i.station_id, :station)",
         params,
     )
-    found += [f"beneficiary {ids.short_code(row[0])}" for row in rows]
+    found += [_named_record("beneficiary", row[0]) for row in rows]
     rows = conn.execute(
         f"SELECT i.slug FROM {SOURCE}.kind i JOIN main.kind m ON m.slug = i.slug"
         " WHERE m.unit_en IS NOT i.unit_en"
@@ -450,6 +457,11 @@ def _refuse_conflicts(conn: sqlite3.Connection, source: Source, params: dict) ->
     found += [_("closing of {year}").format(year=row[0]) for row in rows]
     _refuse_found(source, found)
     _refuse_closed_years(conn, source, params)
+
+
+def _named_record(table: str, record_id: str) -> str:
+    """A record as a message names it: its noun in the run's language and its code."""
+    return f"{_(RECORD_NOUNS[table])} {ids.short_code(record_id)}"
 
 
 def _refuse_found(source: Source, found: list[str]) -> None:
@@ -488,7 +500,7 @@ def _refuse_closed_years(conn: sqlite3.Connection, source: Source, params: dict)
             f" AND {still_closed}",
             params,
         )
-        found += [f"{table} {ids.short_code(row[0])} ({row[1]})" for row in rows]
+        found += [f"{_named_record(table, row[0])} ({row[1]})" for row in rows]
     if found:
         raise _refuse(
             source.name,

@@ -14,7 +14,8 @@ due on its first day. An amount per period paid in several pay-outs is split in 
 the remainder in the period's last instalment (1.000.000 a year paid monthly is 83.333 × 11
 and 83.337). Payments are allocated in date order to the oldest instalment still owed
 (`allocate`): one payment may cover several instalments, an overpayment is credited to the
-next ones, and a payment after the end is unallocated credit. For every sponsorship and side:
+next ones, and what is paid beyond the last instalment (after the end, once the arrears are
+settled) is unallocated credit. For every sponsorship and side:
 pledged − received = owed, received − paid out = held, and the instalments' paid amounts
 plus the unallocated credit add up to the linked payments (`verify`, run by `check`).
 """
@@ -128,10 +129,10 @@ def allocate(
     payments: Iterable[Payment],
     *,
     until: dt.date,
-    end: dt.date | None = None,
 ) -> Allocation:
-    """Payments in date order, each to the oldest instalments still owed; what is left after
-    the last instalment, or paid after `end`, is unallocated credit."""
+    """Payments in date order, each to the oldest instalments still owed, a late one (even
+    after the end) first to the arrears; what is left after the last instalment is
+    unallocated credit."""
     upcoming = iter(schedule)
     rows: list[dict] = []
 
@@ -149,9 +150,6 @@ def allocate(
     oldest = 0
     for payment in sorted(payments, key=lambda p: (p.date, p.entry_id)):
         left = payment.amount_vnd
-        if end is not None and payment.date > end:
-            credit += left
-            continue
         while left:
             while oldest < len(rows) and rows[oldest]["paid_vnd"] == rows[oldest]["amount_vnd"]:
                 oldest += 1
@@ -201,8 +199,8 @@ def figures(
     advances, the status (overdue, ended or active) and both allocations."""
     if station:
         received = paid_out  # the station pays from its funds: what it gives is what it paid
-    schedule_in = allocate(instalments(terms), received, until=today, end=terms.end)
-    schedule_out = allocate(instalments(terms), paid_out, until=today, end=terms.end)
+    schedule_in = allocate(instalments(terms), received, until=today)
+    schedule_out = allocate(instalments(terms), paid_out, until=today)
     sponsor = side_figures(schedule_in, received, today)
     child = side_figures(schedule_out, paid_out, today)
     ended = terms.end is not None and terms.end < today
@@ -521,6 +519,7 @@ def add(
             "officer": officer,
             "created_at": utc_now(),
         }
+        _refuse_closed_years(conn, Terms(amount_vnd, per, pay_out, first, last and month_end(last)))
         columns = ", ".join(row)
         conn.execute(
             f"INSERT INTO sponsorship ({columns}) VALUES ({', '.join('?' for _ in row)})",
@@ -528,6 +527,23 @@ def add(
         )
         audit.append(conn, audit.SPONSORSHIP_ADD, officer=officer, target=row["id"], after=row)
         return show(conn, row["id"], today)
+
+
+def _refuse_closed_years(
+    conn: sqlite3.Connection, terms: Terms, since: dt.date | None = None, *, after: bool = False
+) -> None:
+    """Refuse a commitment that would move a closed year's report: one adding, changing or
+    cancelling an instalment due in a closed year (from `since` on, or `after` it; every
+    instalment without it)."""
+    from heartlink import closing
+
+    closed = closing.closed_years(conn)
+    for instalment in instalments(terms):
+        if not closed or instalment.due.year > max(closed):
+            return
+        touched = since is None or instalment.due > since or (not after and instalment.due == since)
+        if touched and instalment.due.year in closed:
+            raise closing.YearClosed(closing.refusal(instalment.due.year))
 
 
 def _add_change(
@@ -581,6 +597,7 @@ def end(
                     start=terms.start.isoformat()
                 )
             )
+        _refuse_closed_years(conn, terms, on, after=True)
         _add_change(
             conn,
             sponsorship_id,
@@ -615,6 +632,14 @@ def change(
                     "--from-date is before the sponsorship starts ({start}); give a later date"
                 ).format(start=terms.start.isoformat())
             )
+        if terms.end is not None and since > terms.end:
+            raise InputError(
+                _(
+                    "--from-date is after the sponsorship ends ({end}); nothing falls due then,"
+                    " give an earlier date"
+                ).format(end=terms.end.isoformat())
+            )
+        _refuse_closed_years(conn, terms, since)
         _add_change(
             conn,
             sponsorship_id,

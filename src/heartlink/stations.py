@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 from heartlink import audit, ids
 from heartlink.db import utc_now
-from heartlink.errors import HeartlinkError, InputError
+from heartlink.errors import HeartlinkError, InputError, NotFoundError
 from heartlink.i18n import _
 from heartlink.text import optional_text, require_text
 
@@ -159,12 +159,20 @@ def merged(conn: sqlite3.Connection) -> list[Station]:
 def find(conn: sqlite3.Connection, text: str) -> Station:
     """The station of this file (its own or a merged one) with the code or id `text`."""
     wanted = text.strip()
+    is_id = len(wanted) == ids.ID_LENGTH and set(wanted.upper()) <= set(ids.ALPHABET)
+    if not (_CODE.fullmatch(wanted.upper()) or is_id):
+        raise InputError(
+            _(
+                "--station: give a station's code (1 to 16 letters, digits or '-', like "
+                "{example}) or its id; see `heartlink report YEAR --by station`"
+            ).format(example=CODE_EXAMPLE)
+        )
     rows = conn.execute(
         f"SELECT {_COLUMNS} FROM station WHERE code = ? OR id = ? ORDER BY is_own DESC, id",
         (wanted.upper(), wanted),
     ).fetchall()
     if not rows:
-        raise InputError(
+        raise NotFoundError(
             _(
                 "--station: this file holds no station {code}; see `heartlink station show` and "
                 "`heartlink report YEAR --by station`"
