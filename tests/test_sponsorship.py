@@ -511,3 +511,15 @@ def test_check_finds_a_payment_moved_to_another_sponsorship(people, run, tmp_pat
     found = [f for f in result["findings"] if f["kind"] == "sponsorship"]
     assert found[0]["target"] == other and "not cash to its beneficiary" in found[0]["detail"]
     assert first not in {f["target"] for f in found}
+
+
+def test_cash_to_someone_with_two_running_sponsorships_is_recorded_unlinked_and_said(people):
+    ok = people
+    first = station_monthly(ok)
+    second = add(ok, "--to", ORPHAN, "--amount", "100.000", "--per", "month", "--start", "2023-01")
+    result = ok("record", "cash", "--to", ORPHAN, "-n", "500.000", "--date", "2023-02-05")
+    assert "Not linked to a sponsorship" in result.stderr, result
+    assert first in result.stderr and second in result.stderr
+    assert listed(ok, first)["paid_out_vnd"] == listed(ok, second)["paid_out_vnd"] == 0
+    vi = ok("--lang", "vi", "record", "cash", "--to", ORPHAN, "-n", "1", "--date", "2023-02-06")
+    assert "Not linked" not in vi.stderr and "--sponsorship" in vi.stderr

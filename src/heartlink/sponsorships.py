@@ -710,12 +710,16 @@ def pay_out(
         running = active_for(conn, row["beneficiary_id"], row["date"])
         sponsorship_id = running[0] if len(running) == 1 else None
     else:
-        sponsorship_id = None
+        running, sponsorship_id = [], None
     if sponsorship_id is None:
         if advance:
             raise InputError(
                 _("--advance is for a pay-out on a donor's sponsorship (--sponsorship)")
             )
+        if len(running) > 1:
+            # Which one it pays is the officer's to say: recorded unlinked, and said so.
+            codes = [ids.short_code(found) for found in running]
+            return lambda conn, entry: entry | {"unlinked_sponsorships": codes}
         return None
     sponsorship = _one(conn, sponsorship_id)
     code = ids.short_code(sponsorship_id)

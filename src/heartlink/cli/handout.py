@@ -142,6 +142,17 @@ def record(
     )
     if "sponsorship" in row:
         _say_sponsorship(row)
+    if row.get("unlinked_sponsorships"):
+        from heartlink.cli.common import say
+
+        codes = row["unlinked_sponsorships"]
+        say(
+            _(
+                "Not linked to a sponsorship: the beneficiary has {count} running ({codes}). To "
+                "count it as a pay-out, void this handout and record it again with "
+                "--sponsorship CODE."
+            ).format(count=len(codes), codes=", ".join(codes))
+        )
     if left is not None and left < 0:
         from heartlink.cli.common import say
 
