@@ -80,3 +80,13 @@ def test_a_kind_added_later_is_named_from_the_file(ok):
     ok("record", "blanket", "--count", "3")
     shown = ok("--lang", "vi", "handout", "list").stdout
     assert "Chăn ấm" in shown and "tấm" in shown and "Hỗ trợ khác" in shown
+
+
+def test_an_unknown_kind_in_vietnamese_says_it_is_not_in_the_catalogue(run):
+    # What was typed is not repeated (it may be a name): the sentence must still say that
+    # the kind typed is unknown, not that "there is no kind".
+    result = run("--lang", "vi", "record", "hoc sinh", "--count", "3")
+    assert result.exit_code == 2
+    assert result.stderr == "Lỗi: loại đã nhập không có trong danh mục; xem `heartlink kind list`\n"
+    typed = run("--lang", "vi", "record", "xyz", "--count", "3").stderr
+    assert typed.startswith("Lỗi: loại đã nhập 'xyz' không có trong danh mục; ")
