@@ -88,3 +88,13 @@ def test_a_donations_method_is_a_word_of_the_table_s_language(ok):
     assert "chuyển khoản" in vietnamese and "bank" not in vietnamese
     assert "bank" in ok("donation", "list").stdout
     assert ok("--lang", "vi", "donation", "list", "--format", "json").json()[0]["method"] == "bank"
+
+
+def test_an_unknown_kind_in_vietnamese_says_it_is_not_in_the_catalogue(run):
+    # What was typed is not repeated (it may be a name): the sentence must still say that
+    # the kind typed is unknown, not that "there is no kind".
+    result = run("--lang", "vi", "record", "hoc sinh", "--count", "3")
+    assert result.exit_code == 2
+    assert result.stderr == "Lỗi: loại đã nhập không có trong danh mục; xem `heartlink kind list`\n"
+    typed = run("--lang", "vi", "record", "xyz", "--count", "3").stderr
+    assert typed.startswith("Lỗi: loại đã nhập 'xyz' không có trong danh mục; ")

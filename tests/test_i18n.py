@@ -170,7 +170,8 @@ def test_a_domain_error_in_both_languages(run, lang, expected):
         (
             ("record", "mael", "--count", "3"),
             "Error: unknown kind 'mael'; did you mean 'meal'? see `heartlink kind list`\n",
-            "Lỗi: không có loại 'mael'; có phải ý bạn là 'meal'? xem `heartlink kind list`\n",
+            "Lỗi: loại đã nhập 'mael' không có trong danh mục; có phải ý bạn là 'meal'? "
+            "xem `heartlink kind list`\n",
         ),
         (
             ("handout", "void", "ABCDEFGH", "--reason", "nhầm"),

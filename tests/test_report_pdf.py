@@ -119,6 +119,18 @@ def test_a_file_without_a_station_is_refused_with_how_to_set_it(ok, run, sample_
     assert "Ngày " in text, "no place: the date alone"
 
 
+def test_a_year_without_handouts_says_so_on_the_page_to_sign(ok, tmp_path):
+    ok("station", "set", "--name", "Công an phường Test", "--code", "T", "--head", "Lê An")
+    path = tmp_path / "bao-cao-2024.pdf"
+    ok("report", "2024", "--format", "pdf", "-o", str(path))
+    text = " ".join(pdf_text(path).split())
+    assert "Không có lượt trao nào trong năm 2024." in text
+    assert "BÁO CÁO KẾT QUẢ CÔNG TÁC TỪ THIỆN NĂM 2024" in text and "Lê An" in text
+    english = tmp_path / "report-2024.pdf"
+    ok("report", "2024", "--format", "pdf", "--lang", "en", "-o", str(english))
+    assert "No handouts recorded in 2024." in " ".join(pdf_text(english).split())
+
+
 def test_bad_pdf_options(ok, run, tmp_path, monkeypatch):
     path = tmp_path / "bao-cao.pdf"
     by = run("--sample", "report", "2023", "--format", "pdf", "--by", "month", "-o", str(path))

@@ -157,3 +157,22 @@ def test_plain_digits_take_a_fast_path_that_reads_as_the_general_one():
     assert fast == [c for c in characters if text._PLAIN.fullmatch(c)] == list("0123456789")
     for typed in ("١٢٣", "１２", "²", "1٢0"):
         assert _read(text.parse_whole_number, typed)[0] == "refused"
+
+
+def test_a_phone_number_too_short_is_told_as_too_short(run):
+    result = run("beneficiary", "add", "Hồ Dũng", "--phone", "12345")
+    assert result.exit_code == 2
+    assert "too short" in result.stderr and "other than digits" not in result.stderr
+    assert "12345" not in result.stderr
+    vi = run("--lang", "vi", "beneficiary", "add", "Hồ Dũng", "--phone", "12 3")
+    assert vi.exit_code == 2 and "quá ngắn" in vi.stderr
+    assert run("beneficiary", "add", "Hồ Dũng", "--phone", "0905 12a").exit_code == 2
+    assert "other than digits" in run("beneficiary", "add", "Hồ Dũng", "--phone", "09x").stderr
+
+
+def test_a_sheet_with_a_phone_too_short_names_its_row(run, tmp_path):
+    sheet = tmp_path / "danh-sach.csv"
+    sheet.write_text("name;phone\nHồ Dũng;12345\n", encoding="utf-8")
+    result = run("import", "beneficiaries", str(sheet))
+    assert result.exit_code == 1
+    assert "row 2, column phone: phone number is too short" in result.stderr

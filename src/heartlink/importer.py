@@ -49,7 +49,7 @@ from heartlink import (
 )
 from heartlink.db import Ledger, utc_now
 from heartlink.errors import HeartlinkError, InputError
-from heartlink.i18n import _
+from heartlink.i18n import _, figure
 from heartlink.nouns import BENEFICIARY, DONATION, HANDOUT, SPENDING, Field, Noun
 from heartlink.sheets import InputTable
 from heartlink.text import clean_name, restored_phone
@@ -73,8 +73,11 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = f"row {self.row}" + (f", column {self.column}" if self.column else "")
-        return f"{where}: {self.message}"
+        if self.column:
+            return _("row {row}, column {column}: {message}").format(
+                row=self.row, column=self.column, message=self.message
+            )
+        return _("row {row}: {message}").format(row=self.row, message=self.message)
 
 
 class ImportProblems(HeartlinkError):
@@ -85,14 +88,20 @@ class ImportProblems(HeartlinkError):
         self.problems = problems
         self.total = total
         self.summary = summary
-        many = "s" if total != 1 else ""
-        super().__init__(
+        # One sentence for each number, not an English plural 's' glued on: a translation
+        # puts the file's name where its language does.
+        message = (
             _(
-                "{total} problem{many} in {name}; nothing was imported. Fix the "
-                "file and import it again (`--dry-run` checks it without "
-                "importing)"
-            ).format(total=total, many=many, name=name)
+                "1 problem in {name}; nothing was imported. Fix the file and import it "
+                "again (`--dry-run` checks it without importing)"
+            )
+            if total == 1
+            else _(
+                "{total} problems in {name}; nothing was imported. Fix the file and "
+                "import it again (`--dry-run` checks it without importing)"
+            )
         )
+        super().__init__(message.format(total=figure(total), name=name))
 
 
 @dataclass

@@ -271,7 +271,11 @@ class CellTooLong(HeartlinkError):
 
     def __init__(self, row: int, position: int):
         self.row, self.position = row, position
-        super().__init__(f"row {row}, column {position}: {self.reason()}")
+        super().__init__(
+            _("row {row}, column {column}: {message}").format(
+                row=row, column=position, message=self.reason()
+            )
+        )
 
     @staticmethod
     def reason() -> str:

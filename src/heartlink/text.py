@@ -357,6 +357,7 @@ def clean_group(text: str) -> str:
 
 
 _PHONE = re.compile(r"\+?[0-9 ().-]{6,}")
+_PHONE_CHARACTERS = re.compile(r"\+?[0-9 ().-]*")
 # A Vietnamese mobile number (03x, 05x, 07x, 08x, 09x and eight digits) that a spreadsheet read
 # as a number, so lost its leading zero: 935123456.
 _ZERO_LOST = re.compile(r"[35789][0-9]{8}")
@@ -372,6 +373,13 @@ def restored_phone(text: str) -> str | None:
 def clean_phone(text: str) -> str:
     """A phone number (checked as check_text does, so TEXT_LIMITS holds its longest)."""
     value = clean_name(check_text(text, "phone"))
+    if _PHONE_CHARACTERS.fullmatch(value) and not _PHONE.fullmatch(value):
+        raise InputError(
+            _(
+                "phone number is too short; write all its digits with the area or mobile "
+                "prefix, like 0905 123 456"
+            )
+        )
     if not _PHONE.fullmatch(value):
         raise InputError(
             _(

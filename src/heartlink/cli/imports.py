@@ -10,7 +10,7 @@ import typer
 
 from heartlink.cli.common import FormatOption, OfficerOption, open_ledger
 from heartlink.cli.render import Format
-from heartlink.i18n import _
+from heartlink.i18n import N_, _, figure
 
 app = typer.Typer(
     help="Read beneficiaries, handouts, donations or spending from a CSV sheet or a workbook "
@@ -176,8 +176,8 @@ def _what_was_read(summary: dict) -> list[str]:
             mismatch.format(
                 row=found["row"],
                 column=found["column"],
-                total=f"{found['total']:,}",
-                sum=f"{found['sum']:,}",
+                total=figure(found["total"]),
+                sum=figure(found["sum"]),
             )
         )
     if summary.get("phones_restored"):
@@ -185,27 +185,44 @@ def _what_was_read(summary: dict) -> list[str]:
             _(
                 "phone numbers given back the leading 0 a spreadsheet had taken off (it read "
                 "them as numbers): {count}"
-            ).format(count=f"{summary['phones_restored']:,}")
+            ).format(count=figure(summary["phones_restored"]))
         )
     return lines
 
 
-_NOUNS = {"spending": "spending lines"}
+# What an import did, or would do, per kind of record: whole sentences, for the translator.
+_SENTENCES = {
+    "handouts": (
+        N_("Would import {imported} handouts of {rows} rows from {file}"),
+        N_("Imported {imported} handouts of {rows} rows from {file}"),
+    ),
+    "spending": (
+        N_("Would import {imported} spending lines of {rows} rows from {file}"),
+        N_("Imported {imported} spending lines of {rows} rows from {file}"),
+    ),
+    "donations": (
+        N_("Would import {imported} donations of {rows} rows from {file}"),
+        N_("Imported {imported} donations of {rows} rows from {file}"),
+    ),
+    "beneficiaries": (
+        N_("Would import {imported} beneficiaries of {rows} rows from {file}"),
+        N_("Imported {imported} beneficiaries of {rows} rows from {file}"),
+    ),
+}
 
 
 def _sentence(what: str, summary: dict) -> str:
-    verb = "Would import" if summary["dry_run"] else "Imported"
-    noun = _NOUNS.get(what, what)
-    text = (
-        f"{verb} {summary['imported']:,} {noun} of {summary['rows']:,} rows from {summary['file']}"
+    would, did = _SENTENCES[what]
+    text = _(would if summary["dry_run"] else did).format(
+        imported=figure(summary["imported"]), rows=figure(summary["rows"]), file=summary["file"]
     )
     if summary.get("matched"):
-        text += _("; {matched:,} already here by name, birth year and group, linked").format(
-            matched=summary["matched"]
+        text += _("; {matched} already here by name, birth year and group, linked").format(
+            matched=figure(summary["matched"])
         )
     if summary["already_present"]:
-        text += _("; {already_present:,} already imported, skipped").format(
-            already_present=summary["already_present"]
+        text += _("; {already_present} already imported, skipped").format(
+            already_present=figure(summary["already_present"])
         )
     if summary["ignored_columns"]:
         text += _(". Columns not read: {join}").format(join=", ".join(summary["ignored_columns"]))
@@ -233,7 +250,7 @@ class _ProgressBar:
 
             self.bar = Progress(console=Console(stderr=True), transient=True)
             self.bar.start()
-            self.task = self.bar.add_task("Reading rows", total=total)
+            self.task = self.bar.add_task(_("Reading rows"), total=total)
         # An unknown total (a workbook's rows are counted only by reading them) keeps the bar
         # without an end until the last call gives it.
         self.bar.update(

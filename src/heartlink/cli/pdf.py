@@ -51,8 +51,12 @@ def write(document: Document, destination: Destination) -> list[str]:
     pdf.alias_nb_pages()
     pdf.add_page()
     _heading(pdf, document, destination.heading.upper(), NATIONAL[fmt.lang])
-    for table in document.tables:
-        _table(pdf, table, fmt)
+    drawn = [_table(pdf, table, fmt) for table in document.tables]
+    if not document.charts and not any(drawn):
+        # Without it the page would hold only its heading and the signature under nothing.
+        pdf.set_font(FAMILY, "", 10)
+        pdf.multi_cell(0, 6, document.empty)
+        pdf.ln(4)
     _charts(pdf, document.charts_title, document.charts, fmt)
     if document.signature:
         _signature(pdf, document.signature, document.signer)
@@ -140,10 +144,11 @@ def _widths(
     return [width * scale for width in wanted]
 
 
-def _table(pdf: FPDF, table: Table, fmt: Any) -> None:
+def _table(pdf: FPDF, table: Table, fmt: Any) -> bool:
+    """Draws `table`, unless it has no rows; whether it did."""
     headings, rows, total = _cells(table, fmt)
     if not rows:
-        return
+        return False
     if pdf.will_page_break(20):
         pdf.add_page()
     pdf.set_font(FAMILY, "B", 10.5)
@@ -170,6 +175,7 @@ def _table(pdf: FPDF, table: Table, fmt: Any) -> None:
         pdf.set_font(FAMILY, "", BODY_SIZE - 0.5)
         pdf.multi_cell(0, 4.2, table.note)
     pdf.ln(4)
+    return True
 
 
 CHART_HEIGHT = 22  # mm, the tallest bar

@@ -409,6 +409,7 @@ def signed_document(
         signer=signer,
         charts=charts,
         charts_title=word("Per month, in each kind's unit"),
+        empty=word("No handouts recorded in {year}.", year=year),
     )
 
 
