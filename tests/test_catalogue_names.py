@@ -98,3 +98,10 @@ def test_an_unknown_kind_in_vietnamese_says_it_is_not_in_the_catalogue(run):
     assert result.stderr == "Lỗi: loại đã nhập không có trong danh mục; xem `heartlink kind list`\n"
     typed = run("--lang", "vi", "record", "xyz", "--count", "3").stderr
     assert typed.startswith("Lỗi: loại đã nhập 'xyz' không có trong danh mục; ")
+
+
+def test_records_confirmation_in_vietnamese_names_the_kind_unit_programme_and_day(ok):
+    said = ok("--lang", "vi", "record", "meal", "-n", "120", "--date", "2023-03-06").stderr
+    assert "Suất cơm: 120 × suất ngày 06/03/2023 (chương trình Bữa cơm nhân ái)" in said, said
+    english = ok("record", "meal", "-n", "120", "--date", "2023-03-06").stderr
+    assert "meal: 120 × portion on 2023-03-06 (programme meals)" in english, english

@@ -262,6 +262,12 @@ def figure(number: int) -> str:
     return text.replace(",", ".") if _active[0] == Lang.vi else text
 
 
+def day(iso: str) -> str:
+    """A date (2023-03-06) as people of this run's language write it: 2023-03-06 or 06/03/2023
+    (no Babel, as for figure())."""
+    return f"{iso[8:10]}/{iso[5:7]}/{iso[:4]}" if _active[0] == Lang.vi and len(iso) == 10 else iso
+
+
 def help_text(text: str) -> str:
     """A help text (a command's docstring or an option's `help=`) in the language of this run.
     Its msgid is the text as Typer shows it: indentation of a docstring removed."""

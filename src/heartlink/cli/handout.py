@@ -13,7 +13,7 @@ from heartlink.cli.common import (
     open_ledger,
 )
 from heartlink.cli.formats import Format
-from heartlink.i18n import _, figure
+from heartlink.i18n import Lang, _, day, figure, language
 from heartlink.nouns import HANDOUT
 
 app = typer.Typer(
@@ -118,6 +118,11 @@ def record(
         from heartlink import stock
 
         left = stock.on_hand(ledger.conn, row["kind"])
+        names = (row["kind"], row["unit"], row["programme"])
+        if language() == Lang.vi:  # the officer reads "Suất cơm: 120 × suất", not the slugs
+            from heartlink.catalogue import vietnamese_names
+
+            names = vietnamese_names(ledger.conn, row["kind"], row["programme"])
     if row["beneficiary_id"]:
         message = _(
             "Recorded {kind}: {count} × {unit} to {to} on {date} (programme {programme}), "
@@ -131,12 +136,12 @@ def record(
         row,
         fmt,
         message.format(
-            kind=row["kind"],
+            kind=names[0],
             count=figure(row["count"]),
-            unit=row["unit"],
+            unit=names[1],
             to=row["beneficiary_id"][-8:] if row["beneficiary_id"] else "",
-            date=row["date"],
-            programme=row["programme"],
+            date=day(row["date"]),
+            programme=names[2],
             code=row["code"],
         ),
     )
