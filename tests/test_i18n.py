@@ -545,3 +545,25 @@ def test_a_card_and_a_summary_in_vietnamese(run, english):
     listed = run("--sample", "--lang", "vi", "sponsorship", "list", "-f", "json", db=None)
     assert listed.json()[0]["status"] == "ended" and listed.json()[0]["per"] == "year"
     assert listed.json()[0]["sponsor"] == "station"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("report", "2023"),
+        ("export", "handouts", "--year", "2023"),
+        ("statement", "2023"),
+        ("funds", "2023"),
+    ],
+    ids=" ".join,
+)
+def test_csv_for_programs_keeps_english_headings_unless_the_command_asks(run, command):
+    """The run's language (HEARTLINK_LANG, `heartlink --lang`) is for people; a CSV's headings
+    change only with the command's own --lang (a sheet made in Vietnamese on purpose)."""
+    english = run("--sample", *command, "--format", "csv", db=None).stdout.splitlines()[0]
+    by_env = run("--sample", *command, "--format", "csv", db=None, env={"HEARTLINK_LANG": "vi"})
+    by_global = run("--sample", "--lang", "vi", *command, "--format", "csv", db=None)
+    assert by_env.stdout.splitlines()[0] == english == by_global.stdout.splitlines()[0]
+    if command[0] in ("report", "export"):
+        own = run("--sample", *command, "--format", "csv", "--lang", "vi", db=None).stdout
+        assert own.splitlines()[0] != english

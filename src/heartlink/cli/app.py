@@ -127,6 +127,7 @@ def _use_language(given: str | None) -> None:
     lang = choose_language(given, os.environ)
     settings.lang = lang
     settings.lang_chosen = given is not None or bool(os.environ.get(LANG_ENV, "").strip())
+    settings.command_lang = None
     set_language(lang)
 
 

@@ -3,7 +3,7 @@
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -49,7 +49,27 @@ def _global_language_by_default(
     """A command's --lang, or, when it is not given, the language of the run (heartlink's
     global --lang, then $HEARTLINK_LANG, then the system's)."""
     source = ctx.get_parameter_source(param.name or "")
+    note_command_lang(ctx, param, value)
     return settings.lang if source is None or source.name == "DEFAULT" else value
+
+
+def note_command_lang(ctx: typer.Context, param: typer.CallbackParam, value: Lang | None) -> Any:
+    """Remember a --lang typed after the command (`report 2023 --lang vi --format csv`): the
+    one choice that makes output for programs (CSV, JSON) Vietnamese. See language_of."""
+    source = ctx.get_parameter_source(param.name or "")
+    if source is not None and source.name == "COMMANDLINE" and value is not None:
+        settings.command_lang = Lang(value)
+    return value
+
+
+def language_of(lang: Lang, fmt: object) -> Lang:
+    """The language of a command's output in format `fmt`: for people (a table, a workbook, a
+    PDF) `lang`, the command's --lang or else the run's; for programs (csv, json) English unless
+    the command's own --lang was typed: the headings and words scripts read do not change with
+    the language of the person running them."""
+    if str(fmt) in ("csv", "json") and settings.command_lang is None:
+        return Lang.en
+    return lang
 
 
 LangOption = Annotated[
@@ -89,6 +109,8 @@ class Settings:
     # than taken from the system: a document with a language of its own (the report to sign is
     # Vietnamese) follows only a choice.
     lang_chosen: bool = False
+    # The --lang typed after the command, if any (note_command_lang).
+    command_lang: Lang | None = None
     # The catalogue's names in this run's language, read once per command (catalogue_names).
     names: "Labels | None" = None
 

@@ -125,7 +125,7 @@ def _records_command(
             order["sort"] = exports.people_order(sort, include_personal_data)
 
         def build(conn: Any, formatter: Any, fmt: ExportFormat) -> Document:
-            options = dict(year=year, personal=include_personal_data, lang=lang, **order)
+            options = dict(year=year, personal=include_personal_data, lang=formatter.lang, **order)
             return Document([table(conn, **options)])
 
         _export(
@@ -276,7 +276,7 @@ def _export(
     """Open the ledger for reading, build the document, and write it where asked: a new file
     (written whole, or not at all) or standard output (no --output, or `--output -`)."""
     from heartlink import files, stations
-    from heartlink.cli.common import open_ledger, say
+    from heartlink.cli.common import language_of, open_ledger, say
     from heartlink.cli.render import Destination, render
     from heartlink.errors import InputError
     from heartlink.i18n import Formatter
@@ -298,7 +298,7 @@ def _export(
         )
     if output is None:
         output = Path(f"heartlink-{what}.xlsx")
-    formatter = Formatter(lang)
+    formatter = Formatter(language_of(lang, fmt))
     with open_ledger(write=False) as ledger, ledger.snapshot() as conn:
         document = build(conn, formatter, fmt)
         if to_stdout:

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from heartlink.cli.common import FormatOption, LangOption, OverwriteOption
+from heartlink.cli.common import FormatOption, LangOption, OverwriteOption, language_of
 from heartlink.cli.render import Format
 from heartlink.i18n import Lang
 
@@ -79,7 +79,7 @@ def funds(year: YearArgument = None, lang: LangOption = Lang.en, fmt: FormatOpti
     from heartlink.i18n import Formatter
     from heartlink.tables import Column, Table
 
-    formatter, year = Formatter(lang), _year(year)
+    formatter, year = Formatter(language_of(lang, fmt)), _year(year)
     with open_ledger(write=False) as ledger, ledger.snapshot() as conn:
         balances = core.balances(conn, year)
     rows = _balance_rows(balances, formatter)
@@ -149,7 +149,7 @@ def statement(
     from heartlink.i18n import Formatter, _
 
     year = _year(year)
-    formatter = Formatter(lang)
+    formatter = Formatter(language_of(lang, fmt.value))
     if output is None and fmt in (StatementFormat.xlsx, StatementFormat.pdf):
         output = Path(f"heartlink-statement-{year}.{fmt.value}")
     with open_ledger(write=False) as ledger, ledger.snapshot() as conn:

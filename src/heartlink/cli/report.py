@@ -6,7 +6,14 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from heartlink.cli.common import AsOfOption, OverwriteOption, open_ledger, settings
+from heartlink.cli.common import (
+    AsOfOption,
+    OverwriteOption,
+    language_of,
+    note_command_lang,
+    open_ledger,
+    settings,
+)
 from heartlink.i18n import LANG_ENV, Lang, _
 
 if TYPE_CHECKING:
@@ -70,9 +77,11 @@ def report(
             envvar=LANG_ENV,
             help="Language of headings, names, numbers (1.234.567) and dates (06/03/2023): en "
             f"or vi. Default: ${LANG_ENV} or `heartlink --lang`; else vi for pdf (the report "
-            "for the ward), the system's language otherwise.",
+            "for the ward), the system's language otherwise. csv and json are in English "
+            "unless --lang is given here.",
             case_sensitive=False,
             show_default=False,
+            callback=note_command_lang,
         ),
     ] = None,
     fmt: Annotated[
@@ -144,7 +153,7 @@ def report(
         from heartlink.errors import InputError
 
         raise InputError(_("--output is for --format pdf; the other formats go to stdout"))
-    formatter = Formatter(lang or settings.lang)
+    formatter = Formatter(language_of(lang or settings.lang, fmt.value))
     # One read snapshot: the tables of a report agree even while someone records.
     with open_ledger(write=False) as ledger, ledger.snapshot() as conn:
         only = None if station is None else _only_station(conn, station)
