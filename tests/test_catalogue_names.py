@@ -105,3 +105,30 @@ def test_records_confirmation_in_vietnamese_names_the_kind_unit_programme_and_da
     assert "Suất cơm: 120 × suất ngày 06/03/2023 (chương trình Bữa cơm nhân ái)" in said, said
     english = ok("record", "meal", "-n", "120", "--date", "2023-03-06").stderr
     assert "meal: 120 × portion on 2023-03-06 (programme meals)" in english, english
+
+
+def test_receive_and_spend_confirmations_in_vietnamese_name_what_the_catalogue_names(ok):
+    got = ok("--lang", "vi", "receive", "cake", "-n", "10", "--date", "2023-03-01").stderr
+    assert "Đã nhận Bánh tét: 10 × đòn" in got and "ngày 01/03/2023" in got, got
+    money = ok("--lang", "vi", "receive", "cash", "-n", "2.000.000", "--method", "bank").stderr
+    assert "2.000.000 đồng (chuyển khoản)" in money, money
+    spent = ok(
+        "--lang",
+        "vi",
+        "spend",
+        "--amount",
+        "500.000",
+        "--for",
+        "Gạo",
+        "--programme",
+        "meals",
+        "--buys",
+        "cake",
+        "--quantity",
+        "5",
+        "--date",
+        "2023-03-02",
+    ).stderr
+    assert "từ Bữa cơm nhân ái ngày 02/03/2023, mua 5 Bánh tét" in spent, spent
+    english = ok("receive", "cake", "-n", "1", "--date", "2023-03-01").stderr
+    assert "Received cake: 1 × cake" in english and "on 2023-03-01" in english, english

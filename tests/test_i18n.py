@@ -329,25 +329,6 @@ def test_record_in_vietnamese_stays_light(tmp_path):
     assert not modules & {"babel", "rich", "sqlite_utils", "openpyxl"}
 
 
-def test_heartlinks_catalogue_reader_gives_what_gettext_gives():
-    """i18n.Catalogue reads the .mo lazily for start-up's sake; for every message it must give
-    exactly the standard library's translation."""
-    import gettext
-
-    from heartlink import i18n
-
-    mo = Path(i18n.__file__).parent / "locale" / "vi" / "LC_MESSAGES" / "heartlink.mo"
-    with mo.open("rb") as stream:
-        standard = gettext.GNUTranslations(stream)
-    ours = i18n.Catalogue(mo.read_bytes())
-    messages = [message for message in standard._catalog if isinstance(message, str) and message]
-    assert len(messages) > 500
-    assert [ours.gettext(m) for m in messages] == [standard.gettext(m) for m in messages]
-    assert ours.gettext("not a message of heartlink's") == "not a message of heartlink's"
-    with pytest.raises(ValueError):
-        i18n.Catalogue(b"\x00" * 32)
-
-
 # --- every heading, title and label a table for people shows ---------------------------------
 
 # Calls that take a table's title, and the position of that argument.

@@ -272,15 +272,18 @@ def add_programme(
     return row
 
 
-def vietnamese_names(conn: sqlite3.Connection, kind: str, programme: str) -> tuple[str, str, str]:
-    """A kind's Vietnamese name and unit and a programme's Vietnamese name (one indexed read),
-    for a confirmation in Vietnamese; the slugs themselves where the catalogue has none."""
-    row = conn.execute(
-        "SELECT k.name_vi, k.unit_vi, p.name_vi FROM kind k, programme p"
-        " WHERE k.slug = ? AND p.slug = ?",
-        (kind, programme),
+def vietnamese_names(
+    conn: sqlite3.Connection, kind: str | None, programme: str | None
+) -> tuple[str | None, str | None, str | None]:
+    """A kind's Vietnamese name and unit and a programme's Vietnamese name (one read), for a
+    confirmation in Vietnamese; the slug itself where the catalogue has no name."""
+    name, unit, fund = conn.execute(
+        "SELECT (SELECT name_vi FROM kind WHERE slug = :kind),"
+        " (SELECT unit_vi FROM kind WHERE slug = :kind),"
+        " (SELECT name_vi FROM programme WHERE slug = :programme)",
+        {"kind": kind, "programme": programme},
     ).fetchone()
-    return (row[0] or kind, row[1] or kind, row[2] or programme) if row else (kind, kind, programme)
+    return name or kind, unit or kind, fund or programme
 
 
 _NAME_LABELS = {"name_en": "English name", "name_vi": "Vietnamese name"}

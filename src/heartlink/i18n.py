@@ -13,7 +13,10 @@ import sys
 from collections.abc import Mapping
 from enum import StrEnum
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
+
+if TYPE_CHECKING:
+    import gettext
 
 LANG_ENV = "HEARTLINK_LANG"
 
@@ -138,7 +141,7 @@ WORDS = (
 # command line chose for this run (set_language); English is the text itself.
 DOMAIN = "heartlink"
 _active: list[Lang] = [Lang.en]
-_catalogues: dict[Lang, Catalogue] = {}
+_catalogues: dict[Lang, gettext.NullTranslations] = {}
 
 
 def set_language(lang: Lang | str) -> None:
@@ -200,52 +203,19 @@ def _windows_locale() -> str:
     return locale.getlocale()[0] or ""
 
 
-class Catalogue:
-    """A compiled gettext catalogue (a GNU .mo file, as Babel writes it), read the way `record`
-    can afford: the file's table of messages indexed in one pass, each translation decoded
-    when it is asked for. (The standard library's GNUTranslations decodes all of them, and its
-    import brings `locale` and `copy`: together over 10 ms of a start-up of about 100.)"""
-
-    def __init__(self, data: bytes = b""):
-        import struct
-
-        self._data = data
-        self._index: dict[bytes, tuple[int, int]] = {}
-        if not data:
-            return
-        order = {0x950412DE: "<", 0xDE120495: ">"}.get(struct.unpack("<I", data[:4])[0])
-        if order is None:
-            raise ValueError("not a gettext catalogue (.mo)")
-        count, originals, translations = struct.unpack_from(order + "3I", data, 8)
-        entry = struct.Struct(order + "2I")
-        for number in range(count):
-            length, start = entry.unpack_from(data, originals + 8 * number)
-            found = entry.unpack_from(data, translations + 8 * number)
-            self._index[data[start : start + length]] = found
-
-    @classmethod
-    def of(cls, lang: Lang) -> Catalogue:
-        """The catalogue of `lang` inside the package, or an empty one (English)."""
-        path = Path(__file__).parent / "locale" / lang.value / "LC_MESSAGES" / f"{DOMAIN}.mo"
-        try:
-            return cls(path.read_bytes())
-        except FileNotFoundError:
-            return cls()
-
-    def gettext(self, message: str) -> str:
-        found = self._index.get(message.encode())
-        if found is None or not message:  # the empty msgid is the catalogue's header
-            return message
-        length, start = found
-        return self._data[start : start + length].decode() or message
-
-
-def catalogue(lang: Lang | str) -> Catalogue:
-    """The compiled gettext catalogue for `lang` (English and a missing one translate nothing)."""
+def catalogue(lang: Lang | str) -> gettext.NullTranslations:
+    """The compiled gettext catalogue for `lang` (English and a missing one translate nothing).
+    `gettext` is already loaded by Typer when this runs, so reading it costs `record` only the
+    catalogue's parse (about 2 ms)."""
     lang = Lang(lang)
     found = _catalogues.get(lang)
     if found is None:
-        found = _catalogues[lang] = Catalogue.of(lang) if lang != Lang.en else Catalogue()
+        import gettext
+
+        found = gettext.translation(
+            DOMAIN, Path(__file__).parent / "locale", languages=[lang.value], fallback=True
+        )
+        _catalogues[lang] = found
     return found
 
 

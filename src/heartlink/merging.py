@@ -58,7 +58,7 @@ def _reduced(kept: str, dropped: str, compared: str) -> Reduced:
     keep, drop = kept.split(), dropped.split()
     return Reduced(
         (*keep, *drop, "station_id"),
-        (*(f"i.{c}" for c in keep), *("NULL" for _ in drop), "coalesce(i.station_id, :station)"),
+        (*(f"i.{c}" for c in keep), *["NULL"] * len(drop), "coalesce(i.station_id, :station)"),
         tuple(compared.split()),
     )
 

@@ -520,11 +520,7 @@ def add(
             "created_at": utc_now(),
         }
         _refuse_closed_years(conn, Terms(amount_vnd, per, pay_out, first, last and month_end(last)))
-        columns = ", ".join(row)
-        conn.execute(
-            f"INSERT INTO sponsorship ({columns}) VALUES ({', '.join('?' for _ in row)})",
-            tuple(row.values()),
-        )
+        _insert(conn, "sponsorship", row)
         audit.append(conn, audit.SPONSORSHIP_ADD, officer=officer, target=row["id"], after=row)
         return show(conn, row["id"], today)
 
@@ -546,6 +542,14 @@ def _refuse_closed_years(
             raise closing.YearClosed(closing.refusal(instalment.due.year))
 
 
+def _insert(conn: sqlite3.Connection, table: str, row: dict) -> None:
+    """One row of the append-only sponsorship tables, its columns named by `row`'s keys."""
+    conn.execute(
+        f"INSERT INTO {table} ({', '.join(row)}) VALUES ({', '.join(':' + key for key in row)})",
+        row,
+    )
+
+
 def _add_change(
     conn: sqlite3.Connection, sponsorship_id: str, action: str, officer: str, **values: object
 ) -> None:
@@ -556,10 +560,7 @@ def _add_change(
         "officer": officer,
         "created_at": utc_now(),
     }
-    conn.execute(
-        f"INSERT INTO sponsorship_change ({', '.join(row)}) VALUES ({', '.join('?' for _ in row)})",
-        tuple(row.values()),
-    )
+    _insert(conn, "sponsorship_change", row)
     audit.append(conn, action, officer=officer, target=row["id"], after=row)
 
 
@@ -810,11 +811,7 @@ def _link(
         "officer": officer,
         "created_at": utc_now(),
     }
-    conn.execute(
-        f"INSERT INTO sponsorship_payment ({', '.join(row)}) VALUES"
-        f" ({', '.join('?' for _ in row)})",
-        tuple(row.values()),
-    )
+    _insert(conn, "sponsorship_payment", row)
     audit.append(conn, audit.SPONSORSHIP_LINK, officer=officer, target=row["entry_id"], after=row)
 
 

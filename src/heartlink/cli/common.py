@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from heartlink.cli.formats import Format
-from heartlink.i18n import LANG_ENV, Lang, _
+from heartlink.i18n import LANG_ENV, Lang, _, language
 
 if TYPE_CHECKING:
+    import sqlite3
     from pathlib import Path
 
     from heartlink.cli.views import Labels
@@ -175,6 +176,18 @@ def catalogue_names() -> "Labels":
             with open_ledger(write=False) as ledger:
                 settings.names = Labels(ledger.conn, run_formatter())
     return settings.names
+
+
+def names_for_people(
+    conn: "sqlite3.Connection", kind: str | None, unit: str | None, programme: str | None
+) -> tuple[str | None, str | None, str | None]:
+    """The kind, unit and programme a confirmation names: in Vietnamese, as the catalogue names
+    them ("Suất cơm", "suất", "Bữa cơm nhân ái"); in English, the slugs and unit as stored."""
+    if language() != Lang.vi:
+        return kind, unit, programme
+    from heartlink.catalogue import vietnamese_names
+
+    return vietnamese_names(conn, kind, programme)
 
 
 def officer(given: str | None) -> str:

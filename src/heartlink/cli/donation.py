@@ -13,8 +13,8 @@ from heartlink.cli.common import (
     open_ledger,
 )
 from heartlink.cli.render import Format
-from heartlink.i18n import _, figure
-from heartlink.nouns import DONATION
+from heartlink.i18n import _, day, figure
+from heartlink.nouns import DONATION, METHOD_NAMES
 
 app = typer.Typer(
     help="List donations and void mistakes.\n\nExample: heartlink donation list --year 2023",
@@ -111,7 +111,7 @@ def receive(
     fmt: FormatOption = Format.table,
 ) -> None:
     from heartlink import donations
-    from heartlink.cli.common import output_saved
+    from heartlink.cli.common import names_for_people, output_saved
 
     with open_ledger(write=True) as ledger:
         row = donations.receive(
@@ -128,19 +128,22 @@ def receive(
             officer=officer(by),
             sponsorship=sponsorship,
         )
+        kind_name, unit, fund = names_for_people(
+            ledger.conn, row["kind"], row["unit"], row["programme"]
+        )
     from_whom = (
         _(" from donor {donor}").format(donor=row["donor"])
         if row["donor"]
         else _(" from a well-wisher")
     )
-    methods = {"cash": _("cash"), "bank": _("bank transfer"), "in-kind": _("in kind")}
+    method = METHOD_NAMES.get(row["method"])
     what = (
         _("{amount} VND ({method})").format(
-            amount=figure(row["count"]), method=methods.get(row["method"], row["method"])
+            amount=figure(row["count"]), method=_(method) if method else row["method"]
         )
         if row["kind"] == donations.MONEY
         else _("{kind}: {count} × {unit}").format(
-            kind=row["kind"], count=figure(row["count"]), unit=row["unit"]
+            kind=kind_name, count=figure(row["count"]), unit=unit
         )
     )
     output_saved(
@@ -152,8 +155,8 @@ def receive(
         ).format(
             what=what,
             from_whom=from_whom,
-            date=row["date"],
-            programme=row["programme"],
+            date=day(row["date"]),
+            programme=fund,
             code=row["code"],
         ),
     )

@@ -13,7 +13,7 @@ from heartlink.cli.common import (
     open_ledger,
 )
 from heartlink.cli.formats import Format
-from heartlink.i18n import Lang, _, day, figure, language
+from heartlink.i18n import _, day, figure
 from heartlink.nouns import HANDOUT
 
 app = typer.Typer(
@@ -98,7 +98,7 @@ def record(
     fmt: FormatOption = Format.table,
 ) -> None:
     from heartlink import handouts
-    from heartlink.cli.common import output_saved
+    from heartlink.cli.common import names_for_people, output_saved
 
     with open_ledger(write=True) as ledger:
         row = handouts.record(
@@ -118,11 +118,7 @@ def record(
         from heartlink import stock
 
         left = stock.on_hand(ledger.conn, row["kind"])
-        names = (row["kind"], row["unit"], row["programme"])
-        if language() == Lang.vi:  # the officer reads "Suất cơm: 120 × suất", not the slugs
-            from heartlink.catalogue import vietnamese_names
-
-            names = vietnamese_names(ledger.conn, row["kind"], row["programme"])
+        names = names_for_people(ledger.conn, row["kind"], row["unit"], row["programme"])
     if row["beneficiary_id"]:
         message = _(
             "Recorded {kind}: {count} × {unit} to {to} on {date} (programme {programme}), "

@@ -184,11 +184,9 @@ def _print_sponsorships(conn, rows: list[dict], formatter) -> None:
     from heartlink.cli import render, sponsorship
     from heartlink.cli.views import Labels
 
-    shown = sponsorship.year_rows(rows, Labels(conn, formatter).programmes)
+    table = sponsorship.year_table(rows, Labels(conn, formatter).programmes, formatter)
     render.print_tables(
-        render.make_table(
-            sponsorship.year_columns(formatter), shown, formatter.word("Sponsorships"), formatter
-        )
+        render.make_table(table.columns, list(table.rows()), table.title, formatter)
     )
 
 

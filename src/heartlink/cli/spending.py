@@ -13,7 +13,7 @@ from heartlink.cli.common import (
     open_ledger,
 )
 from heartlink.cli.render import Format
-from heartlink.i18n import _, figure
+from heartlink.i18n import _, day, figure
 from heartlink.nouns import SPENDING
 
 app = typer.Typer(
@@ -83,7 +83,7 @@ def spend(
     fmt: FormatOption = Format.table,
 ) -> None:
     from heartlink import spending, stock
-    from heartlink.cli.common import output_saved, say
+    from heartlink.cli.common import names_for_people, output_saved, say
 
     with open_ledger(write=True) as ledger:
         row = spending.record(
@@ -99,10 +99,11 @@ def spend(
             officer=officer(by),
         )
         untracked = row["buys_kind"] and not stock.is_tracked(ledger.conn, row["buys_kind"])
-    bought = (
-        _(", buys {quantity} {kind}").format(
-            quantity=figure(row["quantity"]), kind=row["buys_kind"]
+        bought_kind, _unit, fund = names_for_people(
+            ledger.conn, row["buys_kind"], None, row["programme"]
         )
+    bought = (
+        _(", buys {quantity} {kind}").format(quantity=figure(row["quantity"]), kind=bought_kind)
         if row["buys_kind"]
         else ""
     )
@@ -113,8 +114,8 @@ def spend(
             "Recorded spending of {amount_vnd} ₫ from {programme} on {date}{bought}, code {code}."
         ).format(
             amount_vnd=figure(row["amount_vnd"]),
-            programme=row["programme"],
-            date=row["date"],
+            programme=fund,
+            date=day(row["date"]),
             bought=bought,
             code=row["code"],
         ),
